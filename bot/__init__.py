@@ -1,0 +1,1 @@
+"""Running grappe: settings, CLI, adapters, outbox delivery, scheduler, HTTP endpoints."""

@@ -1,0 +1,1 @@
+"""Platform adapters: each converts platform events in and neutral messages out."""

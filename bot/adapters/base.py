@@ -1,0 +1,52 @@
+"""What every adapter offers the outbox, and the one error it raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from commands.messages import Message, Reaction
+
+
+class DeliveryError(Exception):
+    """A platform refused or failed a send.
+
+    ``retry_after`` (seconds) asks to try again later; ``permanent`` means
+    trying again cannot help (the row is kept, marked failed, for a person
+    to look at).
+    """
+
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One outbox row, ready for an adapter: where, what, and the card it relates to."""
+
+    row_id: int
+    role: str  # card | post | edit | dm | ephemeral | react
+    item: Message | Reaction
+    channel: str | None
+    recipient: str | None
+    object_ref: str | None
+    thread_root: str | None  # the platform message id of the object's card, for a thread
+    edit_target: str | None  # the platform message id to replace, for an edit
+    transaction_id: str  # stable across retries: Matrix's txnId
+
+
+@dataclass(frozen=True)
+class Sent:
+    channel: str
+    message_id: str
+
+
+class Adapter(Protocol):
+    platform: str
+
+    async def send(self, delivery: Delivery) -> Sent: ...
+
+    async def send_direct(self, item: Message | Reaction, channel: str | None,
+                          recipient: str) -> None: ...

@@ -1,0 +1,145 @@
+"""The ``grappe`` command line (typer)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from commands.i18n import translator
+
+T = translator(os.environ.get("GRAPPE_LOCALE"))
+
+app = typer.Typer(help=T.t("grappe, the cooperation bot of the cluster."),
+                  pretty_exceptions_enable=False, no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help=T.t("The database."), no_args_is_help=True)
+directory_app = typer.Typer(help=T.t("The cooperative's directory."), no_args_is_help=True)
+ScriptOpt = Annotated[Path | None, typer.Option("--script", help=T.t("Run the lines of FILE."))]
+AsOpt = Annotated[str | None, typer.Option("--as", help=T.t("Default handle for console lines."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q")]
+app.add_typer(db_app, name="db")
+app.add_typer(directory_app, name="directory")
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from bot.config import Settings
+
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    script: ScriptOpt = None,
+    as_handle: AsOpt = None,
+) -> None:
+    """Start the bot: Slack and/or Matrix when configured, else the console."""
+    settings = _settings()
+    if settings.platforms == ["console"]:
+        console(script=script, as_handle=as_handle)
+        return
+    _fail(T.t("Slack and Matrix adapters are not available in this version yet."))
+
+
+@app.command()
+def console(
+    script: ScriptOpt = None,
+    as_handle: AsOpt = None,
+) -> None:
+    """Talk to the bot in this terminal (a script when stdin is not a terminal)."""
+    from bot.console_session import run_console
+
+    settings = _settings()
+    if script is not None and not script.is_file():
+        _fail(T.t("No such file: {path}", path=script))
+    lines = script.read_text(encoding="utf-8").splitlines() if script else None
+    code = asyncio.run(run_console(settings, lines=lines, default_handle=as_handle))
+    raise typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade(quiet: QuietOpt = False) -> None:
+    """Bring the database schema up to date (Alembic)."""
+    from storage import migrate
+    from storage.db import Database
+
+    settings = _settings()
+
+    async def go() -> str | None:
+        db = Database(settings.database_url)
+        try:
+            await migrate.upgrade(db)
+            return await migrate.current_revision(db)
+        finally:
+            await db.dispose()
+
+    revision = asyncio.run(go())
+    if not quiet:
+        typer.echo(T.t("Database up to date (revision {revision}).", revision=revision))
+
+
+@directory_app.command("import")
+def directory_import(
+    file: Path,
+    if_empty: Annotated[bool, typer.Option(
+        "--if-empty", help=T.t("Only when the directory is empty."))] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Import (or update) the directory from a TOML file."""
+    from commands.directory_file import DirectoryFileError, apply, load
+    from storage import migrate
+    from storage.db import Database
+    from storage.repo import directory as dir_repo
+
+    settings = _settings()
+    try:
+        data = load(file)
+    except DirectoryFileError as exc:
+        _fail(T.t("The directory file has errors; nothing was imported:") + "\n"
+              + "\n".join(f"  - {e}" for e in exc.errors))
+        return
+
+    async def go() -> dict[str, int] | None:
+        db = Database(settings.database_url)
+        try:
+            await migrate.upgrade(db)
+            async with db.session() as s:
+                if if_empty and await dir_repo.count_enterprises(s) > 0:
+                    return None
+                return await apply(s, data)
+        finally:
+            await db.dispose()
+
+    counts = asyncio.run(go())
+    if quiet:
+        return
+    if counts is None:
+        typer.echo(T.t("The directory is not empty; nothing was imported."))
+    else:
+        typer.echo(T.t("Imported {enterprises} enterprises, {people} people, {skills} skills, "
+                       "{resources} resources, {channels} channels.", **counts))
+
+
+@directory_app.command("show")
+def directory_show() -> None:
+    """Print the directory."""
+    from bot.console_session import show_directory
+
+    settings = _settings()
+    asyncio.run(show_directory(settings, sys.stdout))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,38 @@
+"""Settings from the environment (and a ``.env`` file), through pydantic-settings."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(default=DEFAULT_URL, alias="DATABASE_URL")
+    log_level: str = Field(default="WARNING", alias="GRAPPE_LOG_LEVEL")
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+
+    matrix_homeserver: str | None = Field(default=None, alias="MATRIX_HOMESERVER")
+    matrix_user_id: str | None = Field(default=None, alias="MATRIX_USER_ID")
+    matrix_access_token: str | None = Field(default=None, alias="MATRIX_ACCESS_TOKEN")
+    matrix_password: str | None = Field(default=None, alias="MATRIX_PASSWORD")
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def matrix_enabled(self) -> bool:
+        return bool(self.matrix_homeserver and self.matrix_user_id)
+
+    @property
+    def platforms(self) -> list[str]:
+        found = [p for p, on in (("slack", self.slack_enabled),
+                                 ("matrix", self.matrix_enabled)) if on]
+        return found or ["console"]

@@ -1,0 +1,139 @@
+"""The console adapter: the embedded default, and the scripted interface of tests and demos.
+
+Input lines (ARCHITECTURE.md, "The console adapter")::
+
+    <handle>: /grappe <command> …
+    <handle> in <REF>: <text>
+    <handle> clicks <REF> <action> [value]
+
+Every output is ``[<channel>|DM:<handle>] <REF>|-`` and the plain-text
+rendering; continuation lines are indented by two spaces.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.adapters.base import Delivery, Sent
+from commands.dispatcher import Outcome
+from commands.events import Action, Actor, Command, Inbound, Thread, ThreadReply
+from commands.i18n import translator
+from commands.messages import Message, Reaction
+from commands.render import plain
+
+PLATFORM = "console"
+DEFAULT_CHANNEL = "#cooperation"
+
+_COMMAND = re.compile(r"^(?:(?P<handle>[\w.@-]+)\s*:\s*)?(?P<text>/grappe(?:\s.*)?)$", re.S)
+_REPLY = re.compile(r"^(?P<handle>[\w.@-]+) in (?P<ref>[A-Za-z]+-\d+)\s*:\s?(?P<text>.*)$", re.S)
+_CLICK = re.compile(
+    r"^(?P<handle>[\w.@-]+) clicks (?P<ref>[A-Za-z]+-\d+) (?P<action>\S+)(?:\s+(?P<value>.+))?$")
+
+
+@dataclass(frozen=True)
+class BadLine:
+    line: str
+
+
+def parse_line(line: str, default_handle: str | None = None) -> Inbound | BadLine | None:
+    """One console line → a neutral event, ``None`` for blanks and comments."""
+    line = line.rstrip("\n")
+    if not line.strip() or line.lstrip().startswith("#"):
+        return None
+    event_id = uuid.uuid4().hex
+    if m := _REPLY.match(line):
+        return ThreadReply(actor=Actor(PLATFORM, m["handle"].lower()),
+                           thread=Thread(object_ref=m["ref"].upper(), channel=DEFAULT_CHANNEL),
+                           text=m["text"], event_id=event_id, message_id=f"in-{event_id}")
+    if m := _CLICK.match(line):
+        return Action(actor=Actor(PLATFORM, m["handle"].lower()),
+                      thread=Thread(object_ref=m["ref"].upper(), channel=DEFAULT_CHANNEL),
+                      action=m["action"], value=m["value"] or "", event_id=event_id)
+    if m := _COMMAND.match(line.strip()):
+        handle = m["handle"] or default_handle
+        if handle:
+            return Command(actor=Actor(PLATFORM, handle.lower()), text=m["text"],
+                           event_id=event_id, place=DEFAULT_CHANNEL)
+    return BadLine(line)
+
+
+class ConsoleAdapter:
+    """Prints what the bot says; every send succeeds at once."""
+
+    platform = PLATFORM
+
+    def __init__(self, out: TextIO | None = None):
+        self.out = out or sys.stdout
+        self._ids = itertools.count(1)
+        self._run = f"{int(time.time() * 1000):x}"
+
+    def _next_id(self) -> str:
+        return f"c{self._run}-{next(self._ids)}"
+
+    def _print(self, where: str, ref: str | None, text: str) -> None:
+        lines = text.split("\n") if text else [""]
+        head = f"[{where}] {ref or '-'} {lines[0]}".rstrip()
+        body = "".join(f"\n  {line}" if line else "\n" for line in lines[1:])
+        self.out.write(head + body + "\n")
+        self.out.flush()
+
+    async def send(self, delivery: Delivery) -> Sent:
+        item = delivery.item
+        where = (f"DM:{delivery.recipient}" if delivery.role in ("dm", "ephemeral")
+                 else delivery.channel or DEFAULT_CHANNEL)
+        if isinstance(item, Reaction):
+            self._print(where, item.object_ref, f"{item.emoji} {item.note}".strip())
+            return Sent(where, self._next_id())
+        assert isinstance(item, Message)
+        ref = item.card_of or item.edit_of or delivery.object_ref
+        text = plain(item.blocks)
+        if delivery.role == "edit":
+            text = "✎ " + text
+        self._print(where, ref, text)
+        return Sent(where, self._next_id())
+
+    async def send_direct(self, item: Message | Reaction, channel: str | None,
+                          recipient: str) -> None:
+        if isinstance(item, Message):
+            self._print(f"DM:{recipient}", None, plain(item.blocks))
+
+    def bad_line(self, line: str, locale: str | None = None) -> None:
+        t = translator(locale)
+        self._print("console", None, t.t(
+            "I do not understand this line: {line}\nWrite “<handle>: /grappe <command>”, "
+            "“<handle> in <REF>: <text>” or “<handle> clicks <REF> <action>”.",
+            line=line[:80]))
+
+
+
+
+async def run_lines(
+    lines: Iterable[str],
+    adapter: ConsoleAdapter,
+    dispatch: Callable[[Inbound], Awaitable[Outcome]],
+    drain: Callable[[], Awaitable[int]],
+    *,
+    default_handle: str | None = None,
+) -> int:
+    """Run scripted lines in order, each one delivered before the next; returns a count."""
+    handled = 0
+    for line in lines:
+        event = parse_line(line, default_handle)
+        if event is None:
+            continue
+        if isinstance(event, BadLine):
+            adapter.bad_line(event.line)
+            continue
+        outcome = await dispatch(event)
+        for item in outcome.direct:
+            await adapter.send_direct(item, DEFAULT_CHANNEL, event.actor.user_id)
+        await drain()
+        handled += 1
+    return handled

@@ -1,0 +1,92 @@
+"""Running the console: a script (file or piped stdin) or an interactive prompt."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import Bot
+from bot.config import Settings
+from bot.console import DEFAULT_CHANNEL, ConsoleAdapter, parse_line, run_lines
+from commands.i18n import translator
+from storage.db import Database
+from storage.repo import directory as dir_repo
+
+HISTORY = Path.home() / ".grappe_history"
+
+
+async def run_console(
+    settings: Settings, *, lines: list[str] | None = None, default_handle: str | None = None,
+    stdin: TextIO | None = None, stdout: TextIO | None = None,
+) -> int:
+    stdin = stdin or sys.stdin
+    adapter = ConsoleAdapter(stdout)
+    db = Database(settings.database_url)
+    bot = Bot(settings, db, [adapter])
+    try:
+        if lines is not None or not stdin.isatty():
+            await bot.start(background_delivery=False)
+            await run_lines(stdin if lines is None else lines, adapter, bot.dispatch, bot.drain,
+                            default_handle=default_handle)
+        else:
+            await bot.start()
+            await _interactive(bot, adapter, default_handle)
+    finally:
+        await bot.stop()
+        await db.dispose()
+    return 0
+
+
+async def _interactive(bot: Bot, adapter: ConsoleAdapter, default_handle: str | None) -> None:
+    import readline
+
+    t = translator(None)
+    try:
+        readline.read_history_file(HISTORY)
+    except OSError:
+        pass
+    print(t.t("grappe console — type “<handle>: /grappe help”, Ctrl-D to quit."))
+    prompt = f"{default_handle}> " if default_handle else "> "
+    while True:
+        try:
+            line = await asyncio.to_thread(input, prompt)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        event = parse_line(line, default_handle)
+        if event is None:
+            continue
+        if not hasattr(event, "actor"):
+            adapter.bad_line(line)
+            continue
+        outcome = await bot.dispatch(event)  # type: ignore[arg-type]
+        for item in outcome.direct:
+            await adapter.send_direct(item, DEFAULT_CHANNEL, event.actor.user_id)  # type: ignore[union-attr]
+        await bot.drain()
+    try:
+        readline.write_history_file(HISTORY)
+    except OSError:
+        pass
+
+
+async def show_directory(settings: Settings, out: TextIO) -> None:
+    db = Database(settings.database_url)
+    try:
+        async with db.session(read_only=True) as s:
+            coop = await dir_repo.cooperative(s)
+            out.write(f"{coop.name} ({coop.timezone}, {coop.locale})\n")
+            skills = await dir_repo.skills_by_enterprise(s)
+            for e in await dir_repo.enterprises(s):
+                labels = ", ".join(k.slug for k in skills.get(e.id or 0, []))
+                out.write(f"\n{e.name} [{e.slug}] {labels}\n")
+                for p in await dir_repo.people(s, enterprise_id=e.id):
+                    out.write(f"  {p.handle:<12} {p.display_name} ({p.role}, {p.locale})\n")
+            out.write("\n")
+            for r in await dir_repo.resources(s):
+                out.write(f"{r.kind:<10} {r.slug:<24} {r.name}\n")
+            for c in await dir_repo.channels(s):
+                out.write(f"{c.platform:<8} {c.platform_channel_id:<30} {c.purpose}\n")
+    finally:
+        await db.dispose()

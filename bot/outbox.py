@@ -1,0 +1,142 @@
+"""Delivery of outbox rows: one loop per adapter, woken by the commit, never polling.
+
+A row is leased before it is sent (so two replicas never send the same row),
+marked sent with the platform's message id afterwards, and retried with
+backoff on a ``DeliveryError``. Thread replies and card edits wait for their
+card. No row is ever deleted by delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.adapters.base import Adapter, Delivery, DeliveryError
+from commands.messages import Envelope
+from storage.db import Database
+from storage.models import Outbox, utcnow
+from storage.repo import machinery as repo
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = 15 * 60
+IDLE_WAIT = 30.0
+
+
+def backoff(attempts: int, retry_after: float | None) -> float:
+    if retry_after is not None:
+        return max(retry_after, 0.05)
+    return float(min(2 ** min(attempts, 20), MAX_BACKOFF))
+
+
+class DeliveryLoop:
+    def __init__(self, db: Database, adapter: Adapter, clock: Callable[[], datetime] = utcnow):
+        self.db = db
+        self.clock = clock
+        self.adapter = adapter
+        self.platform = adapter.platform
+        self.wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def notify(self) -> None:
+        self.wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"outbox-{self.platform}")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self.wake.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self.wake.clear()
+            try:
+                await self.drain()
+                timeout = await self._seconds_to_next()
+            except Exception:
+                log.exception("outbox loop for %s failed; retrying", self.platform)
+                timeout = 1.0
+            if self._stopping:
+                break
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    async def _seconds_to_next(self) -> float:
+        async with self.db.session(read_only=True) as s:
+            when = await repo.next_due_at(s, self.platform)
+        if when is None:
+            return IDLE_WAIT
+        return min(max((when - self.clock()).total_seconds(), 0.01), IDLE_WAIT)
+
+    async def drain(self) -> int:
+        """Deliver every row due now; returns how many were sent."""
+        sent = 0
+        while True:
+            now = self.clock()
+            async with self.db.session(read_only=True) as s:
+                rows = list(await repo.due(s, self.platform, now))
+            progressed = False
+            for row in rows:
+                outcome = await self._deliver(row)
+                sent += outcome == "sent"
+                progressed |= outcome != "waiting"
+            if not rows or not progressed:
+                return sent
+
+    async def _deliver(self, row: Outbox) -> str:
+        now = self.clock()
+        assert row.id is not None
+        async with self.db.session() as s:
+            if not await repo.lease(s, row.id, now, now + LEASE):
+                return "waiting"
+            thread_root = edit_target = None
+            if row.object_ref and row.role in ("post", "edit"):
+                card = await repo.card_ref(s, self.platform, row.object_ref)
+                if card is None:
+                    pending = await repo.pending_card(s, self.platform, row.object_ref)
+                    if pending is not None:
+                        await repo.mark_retry(s, row.id, "waiting for the card",
+                                              _later(pending.next_try_at, now))
+                        return "waiting"
+                    if row.role == "edit":
+                        await repo.mark_failed(s, row.id, "no card to edit")
+                        return "failed"
+                else:
+                    thread_root = card.message_id
+                    edit_target = card.message_id if row.role == "edit" else None
+        delivery = Delivery(
+            row_id=row.id, role=row.role, item=Envelope.model_validate_json(row.payload).item,
+            channel=row.channel, recipient=row.recipient, object_ref=row.object_ref,
+            thread_root=thread_root, edit_target=edit_target,
+            transaction_id=f"grappe-{row.id}-{int(row.created_at.timestamp())}",
+        )
+        try:
+            sent = await self.adapter.send(delivery)
+        except Exception as raw:  # every platform error becomes a DeliveryError at the edge
+            exc = raw if isinstance(raw, DeliveryError) else DeliveryError(repr(raw))
+            async with self.db.session() as s:
+                if exc.permanent:
+                    log.error("outbox row %s failed for good: %s", row.id, exc)
+                    await repo.mark_failed(s, row.id, str(exc))
+                    return "failed"
+                delay = backoff(row.attempts + 1, exc.retry_after)
+                log.warning("outbox row %s: %s; retry in %.1fs", row.id, exc, delay)
+                await repo.mark_retry(s, row.id, str(exc), now + timedelta(seconds=delay))
+            return "retry"
+        role = {"card": "card", "dm": "dm"}.get(row.role)
+        async with self.db.session() as s:
+            await repo.mark_sent(s, row, sent.channel, sent.message_id, role)
+        return "sent"
+
+
+def _later(when: datetime, now: datetime) -> datetime:
+    return max(when, now + timedelta(milliseconds=50))

@@ -1,0 +1,1 @@
+"""The cooperative's logic, platform-neutral: commands, events, messages, translations."""

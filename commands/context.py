@@ -1,0 +1,144 @@
+"""What a handler gets: who acts, where, a storage session, the clock, the locale.
+
+Handlers never call a platform: they change rows through ``storage.repo`` and
+collect neutral messages here; the dispatcher writes them to the outbox in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from commands.events import Action, Command, Inbound, ThreadReply
+from commands.i18n import Translator, translator
+from commands.messages import Block, Mention, Message, Outbound, Reaction, Target
+from commands.registry import CommandSpec, Registry
+from storage.models import Cooperative, Person
+from storage.repo import directory as dir_repo
+from storage.repo import machinery as mach_repo
+
+COOPERATION = "cooperation"
+
+
+@dataclass
+class Context:
+    session: AsyncSession
+    person: Person
+    event: Inbound
+    now: datetime
+    coop: Cooperative
+    registry: Registry
+    spec: CommandSpec | None = None
+    object_ref: str | None = None
+    out: list[Outbound] = field(default_factory=list)
+
+    # --- who and where -------------------------------------------------
+    @property
+    def t(self) -> Translator:
+        """The actor's translator: ``ctx.t.t("…")`` is spelled ``ctx.tr("…")``."""
+        return translator(self.person.locale)
+
+    def tr(self, message: str, **params: object) -> str:
+        return self.t.t(message, **params)
+
+    def trn(self, singular: str, plural: str, n: int, **params: object) -> str:
+        return self.t.tn(singular, plural, n, **params)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.coop.timezone)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.person.role == "coordinator"
+
+    @property
+    def platform(self) -> str:
+        return self.event.actor.platform
+
+    # --- what to say ---------------------------------------------------
+    def reply(self, *blocks: Block) -> None:
+        """Only to the person who acted (ephemeral on Slack, their DM line in the console)."""
+        self.out.append(
+            Message(target=Target(kind="actor"), blocks=list(blocks), locale=self.t.locale)
+        )
+
+    def post(self, *blocks: Block, purpose: str = COOPERATION, card_of: str | None = None) -> None:
+        """To the channels of ``purpose``; with ``card_of``, the message is that object's card."""
+        self.out.append(
+            Message(
+                target=Target(kind="channel", purpose=purpose),
+                blocks=list(blocks),
+                card_of=card_of,
+                locale=self.coop.locale,
+            )
+        )
+
+    def in_thread(self, object_ref: str, *blocks: Block, purpose: str = COOPERATION) -> None:
+        self.out.append(
+            Message(
+                target=Target(kind="thread", purpose=purpose, object_ref=object_ref),
+                blocks=list(blocks),
+                locale=self.coop.locale,
+            )
+        )
+
+    def edit_card(self, object_ref: str, *blocks: Block, purpose: str = COOPERATION) -> None:
+        self.out.append(
+            Message(
+                target=Target(kind="channel", purpose=purpose),
+                blocks=list(blocks),
+                edit_of=object_ref,
+                locale=self.coop.locale,
+            )
+        )
+
+    def dm(self, person: Person, *blocks: Block) -> None:
+        """To a person's DMs; build ``blocks`` with ``translator(person.locale)``."""
+        self.out.append(
+            Message(
+                target=Target(kind="dm", handle=person.handle),
+                blocks=list(blocks),
+                locale=translator(person.locale).locale,
+            )
+        )
+
+    def acknowledge(self, emoji: str = "✅", note: str = "") -> None:
+        """React on the person's own message (a short line in the console)."""
+        message_id = self.event.message_id if isinstance(self.event, ThreadReply) else None
+        if message_id is None:
+            message_id = self.event.event_id
+        self.out.append(
+            Reaction(emoji=emoji, message_id=message_id, object_ref=self.object_ref, note=note)
+        )
+
+    def discard(self) -> None:
+        self.out.clear()
+
+    # --- helpers -------------------------------------------------------
+    async def mention(self, person: Person) -> Mention:
+        assert person.id is not None
+        ids = (await dir_repo.identities_of(self.session, [person.id])).get(person.id, {})
+        return Mention(handle=person.handle, name=person.display_name, ids=dict(ids))
+
+    async def mentions(self, people: list[Person]) -> list[Mention]:
+        all_ids = await dir_repo.identities_of(self.session, [p.id for p in people if p.id])
+        return [
+            Mention(handle=p.handle, name=p.display_name, ids=dict(all_ids.get(p.id or 0, {})))
+            for p in people
+        ]
+
+    async def audit(self, action: str, object_ref: str | None = None, detail: str = "") -> None:
+        await mach_repo.add_audit(self.session, self.person.id, action, object_ref, detail)
+
+    @property
+    def command_text(self) -> str:
+        if isinstance(self.event, Command | ThreadReply):
+            return self.event.text
+        if isinstance(self.event, Action):
+            return self.event.value
+        return ""  # pragma: no cover

@@ -1,0 +1,211 @@
+"""The one path of every inbound event.
+
+resolve the actor → record the event id (idempotency) → match the command and
+check the role → run the handler in a savepoint → write its messages to the
+outbox → commit → wake the delivery loops. Each cross-cutting rule lives here
+once; handlers only do their own work.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from commands.context import Context
+from commands.errors import CommandError
+from commands.events import Action, Command, Inbound, ThreadReply
+from commands.i18n import translator
+from commands.messages import Message, Outbound, Target, para
+from commands.registry import Registry, Role
+from commands.routing import plan
+from commands.text import MAX_INPUT, clean, shorten
+from storage.db import Database
+from storage.models import utcnow
+from storage.repo import directory as dir_repo
+from storage.repo import machinery as mach_repo
+
+log = logging.getLogger(__name__)
+
+PREFIXES = ("/grappe", "!grappe", "grappe")
+
+
+@dataclass
+class Outcome:
+    """What the adapter needs to know once the transaction is over.
+
+    ``direct`` holds replies that could not go through the outbox (an unknown
+    person, the database unavailable): the adapter sends them at once.
+    """
+
+    handled: bool = True
+    duplicate: bool = False
+    direct: list[Outbound] = field(default_factory=list)
+
+
+def strip_prefix(text: str) -> str:
+    stripped = text.strip()
+    for prefix in PREFIXES:
+        if stripped.lower().startswith(prefix + " ") or stripped.lower() == prefix:
+            return stripped[len(prefix) :].strip()
+    return stripped
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        registry: Registry,
+        *,
+        platforms: Sequence[str],
+        clock: Callable[[], datetime] = utcnow,
+        on_commit: Callable[[], None] | None = None,
+    ):
+        self.db = db
+        self.registry = registry
+        self.platforms = tuple(platforms)
+        self.clock = clock
+        self.on_commit = on_commit
+
+    async def dispatch(self, event: Inbound) -> Outcome:
+        try:
+            outcome = await self._dispatch(event)
+        except (OperationalError, InterfaceError, DBAPIError, OSError) as exc:
+            log.warning("database unavailable for %s: %s", event.event_id, exc)
+            return Outcome(handled=False, direct=[self._retry_later(event)])
+        if self.on_commit is not None and not outcome.duplicate:
+            self.on_commit()
+        return outcome
+
+    async def _dispatch(self, event: Inbound) -> Outcome:
+        async with self.db.session() as s:
+            actor = event.actor
+            person = await dir_repo.person_by_identity(s, actor.platform, actor.user_id)
+            if person is None:
+                return Outcome(handled=False, direct=[await self._unknown_person(s, event)])
+            if not await mach_repo.record_event(s, actor.platform, event.event_id):
+                return Outcome(duplicate=True)
+            ctx = Context(
+                session=s,
+                person=person,
+                event=event,
+                now=self.clock(),
+                coop=await dir_repo.cooperative(s),
+                registry=self.registry,
+            )
+            await self._run(ctx)
+            rows = await plan(s, ctx.out, event, self.platforms)
+            await mach_repo.enqueue(s, rows)
+        return Outcome()
+
+    async def _run(self, ctx: Context) -> None:
+        s = ctx.session
+        savepoint = await s.begin_nested()
+        try:
+            await self._handle(ctx)
+            await s.flush()
+            await savepoint.commit()
+        except CommandError as exc:
+            await savepoint.rollback()
+            ctx.discard()
+            self._refuse(ctx, exc)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            await savepoint.rollback()
+            ctx.discard()
+            incident = uuid.uuid4().hex[:8]
+            log.exception("handler failed (incident %s) on %r", incident, ctx.event)
+            ctx.reply(para(ctx.tr(
+                "Sorry, something went wrong on our side and nothing was changed. "
+                "Please try again; if it persists, give the coordinators this reference: "
+                "{incident}.", incident=incident)))
+
+    async def _handle(self, ctx: Context) -> None:
+        event = ctx.event
+        text = clean(ctx.command_text)
+        if len(ctx.command_text) > MAX_INPUT:
+            raise CommandError(
+                "Your message is too long ({length} characters; {limit} at most). "
+                "Please shorten it.", length=f"{len(ctx.command_text):,}".replace(",", " "),
+                limit=f"{MAX_INPUT:,}".replace(",", " "))
+        if isinstance(event, Command):
+            await self._command(ctx, strip_prefix(text))
+        elif isinstance(event, ThreadReply | Action):
+            await self._threaded(ctx, event, text)
+
+    async def _command(self, ctx: Context, text: str) -> None:
+        if not text:
+            text = "aide" if ctx.t.locale == "fr" else "help"
+        found = self.registry.match(text)
+        if found is None:
+            first = text.split()[0]
+            suggestion = self.registry.suggest(first)
+            if suggestion is not None:
+                raise CommandError(
+                    "Unknown command “{word}”. Did you mean “{suggestion}”? "
+                    "Type /grappe help for the list.",
+                    word=shorten(first, 40), suggestion=suggestion.keywords[0]
+                    if ctx.t.locale == "fr" else suggestion.english)
+            raise CommandError("Unknown command “{word}”. Type /grappe help for the list.",
+                               word=shorten(first, 40))
+        spec, rest = found
+        ctx.spec = spec
+        if spec.role is Role.COORDINATOR and not ctx.is_coordinator:
+            raise CommandError(
+                "Only a coordinator can do that. Ask {names}.",
+                names=await self._coordinator_names(ctx))
+        await spec.handler(ctx, rest)
+        if spec.role is Role.COORDINATOR:
+            await ctx.audit(f"command:{spec.name}", ctx.object_ref, shorten(text, 200))
+
+    async def _threaded(self, ctx: Context, event: ThreadReply | Action, text: str) -> None:
+        ref = event.thread.object_ref
+        if ref is None and event.thread.message_id is not None:
+            ref = await mach_repo.object_of_message(
+                ctx.session, event.actor.platform, event.thread.channel, event.thread.message_id)
+        if ref is None:
+            raise CommandError("This thread is not one of mine; nothing was recorded.")
+        ctx.object_ref = ref
+        prefix = ref.split("-", 1)[0]
+        table = self.registry.replies if isinstance(event, ThreadReply) else self.registry.actions
+        handler = table.get(prefix)
+        if handler is None:
+            raise CommandError("Nothing can be answered on {ref}.", ref=ref)
+        arg = text if isinstance(event, ThreadReply) else event.action
+        await handler(ctx, arg)
+
+    def _refuse(self, ctx: Context, exc: CommandError) -> None:
+        text = ctx.tr(exc.message, **exc.params)
+        if exc.show_usage and ctx.spec is not None:
+            usage = ctx.tr("Usage: {usage}", usage=ctx.tr(ctx.spec.usage))
+            text = f"{text}\n{usage}"
+        ctx.reply(para(text))
+
+    async def _coordinator_names(self, ctx: Context) -> str:
+        names = [p.display_name for p in await dir_repo.coordinators(ctx.session)]
+        return ", ".join(names) if names else ctx.tr("a coordinator")
+
+    async def _unknown_person(self, s, event: Inbound) -> Message:  # type: ignore[no-untyped-def]
+        coop = await dir_repo.cooperative(s)
+        t = translator(coop.locale)
+        names = ", ".join(p.display_name for p in await dir_repo.coordinators(s))
+        text = t.t(
+            "You are not in {cooperative}'s directory yet, so I cannot act for you "
+            "and nothing was recorded. Ask a coordinator ({names}) to link your account "
+            "with: /grappe link <your-handle> {platform} {user_id}",
+            cooperative=coop.name, names=names or t.t("a coordinator"),
+            platform=event.actor.platform, user_id=event.actor.user_id)
+        return Message(target=Target(kind="actor"), blocks=[para(text)], locale=t.locale)
+
+    def _retry_later(self, event: Inbound) -> Message:
+        t = translator(None)
+        text = t.t("I cannot reach my database right now, so nothing was recorded. "
+                   "Please try again in a moment.")
+        return Message(target=Target(kind="actor"), blocks=[para(text)], locale=t.locale)
+
+

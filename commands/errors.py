@@ -1,0 +1,28 @@
+"""Domain errors: a handler raises them, the dispatcher turns them into a polite reply."""
+
+from __future__ import annotations
+
+
+class CommandError(Exception):
+    """A refusal to show the person, translated in their locale.
+
+    ``message`` is a catalog id (English); ``params`` fill its placeholders.
+    Raising it rolls back everything the handler wrote.
+    """
+
+    def __init__(self, message: str, *, show_usage: bool = False, **params: object):
+        super().__init__(message)
+        self.message = message
+        self.params = params
+        self.show_usage = show_usage
+
+
+class UsageError(CommandError):
+    """Bad arguments: the reply adds the command's usage line."""
+
+    def __init__(self, message: str, **params: object):
+        super().__init__(message, show_usage=True, **params)
+
+
+class NotAllowed(CommandError):
+    """The person's role does not allow this."""

@@ -1,0 +1,144 @@
+"""Neutral outbound messages: what a handler says, never how a platform shows it.
+
+A message is a list of blocks (paragraphs of spans, bullet lists, headings,
+choices, files) sent to a target (a channel by purpose, the thread of an
+object, a person's DMs, or only the person who acted). Adapters render these
+types generically, so a new command never needs an adapter change. Messages
+are pydantic models so the outbox stores them as JSON and reads them back.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Text(BaseModel):
+    kind: Literal["text"] = "text"
+    text: str
+
+
+class Bold(BaseModel):
+    kind: Literal["bold"] = "bold"
+    text: str
+
+
+class Mention(BaseModel):
+    """A person, with their platform ids so each adapter can ping them its own way."""
+
+    kind: Literal["mention"] = "mention"
+    handle: str
+    name: str
+    ids: dict[str, str] = Field(default_factory=dict)
+
+
+class Link(BaseModel):
+    kind: Literal["link"] = "link"
+    url: str
+    label: str
+
+
+Span = Annotated[Text | Bold | Mention | Link, Field(discriminator="kind")]
+
+
+class Heading(BaseModel):
+    kind: Literal["heading"] = "heading"
+    text: str
+
+
+class Paragraph(BaseModel):
+    kind: Literal["paragraph"] = "paragraph"
+    spans: list[Span]
+
+
+class Bullets(BaseModel):
+    kind: Literal["bullets"] = "bullets"
+    items: list[list[Span]]
+
+
+class Choice(BaseModel):
+    """One possible answer: a button on Slack, a reaction on Matrix, a ``clicks`` line."""
+
+    action: str
+    label: str
+    emoji: str = ""
+    asks_text: bool = False  # the answer needs free text (dates…): a modal on Slack
+
+
+class Choices(BaseModel):
+    kind: Literal["choices"] = "choices"
+    object_ref: str
+    options: list[Choice]
+
+
+class Attachment(BaseModel):
+    kind: Literal["file"] = "file"
+    path: str
+    title: str
+    mime: str = "application/octet-stream"
+
+
+Block = Annotated[
+    Heading | Paragraph | Bullets | Choices | Attachment, Field(discriminator="kind")
+]
+
+
+class Target(BaseModel):
+    """Where a message goes.
+
+    - ``channel``: every channel with ``purpose`` on every running platform;
+    - ``thread``: the thread of ``object_ref``'s card, in those channels;
+    - ``dm``: ``handle``'s direct messages;
+    - ``actor``: only the person who acted, where they acted (ephemeral on Slack).
+    """
+
+    kind: Literal["channel", "thread", "dm", "actor"]
+    purpose: str | None = None
+    object_ref: str | None = None
+    handle: str | None = None
+
+
+class Message(BaseModel):
+    type: Literal["message"] = "message"
+    target: Target
+    blocks: list[Block]
+    card_of: str | None = None  # this message is the card of an object (R-3, P-2…)
+    edit_of: str | None = None  # replace the card of this object instead of posting
+    locale: str = "fr"
+
+
+class Reaction(BaseModel):
+    """An acknowledgement on the person's own message (✅ where platforms have reactions)."""
+
+    type: Literal["reaction"] = "reaction"
+    emoji: str
+    message_id: str
+    object_ref: str | None = None
+    note: str = ""  # what the console prints instead of a reaction
+
+
+Outbound = Annotated[Message | Reaction, Field(discriminator="type")]
+
+
+class Envelope(BaseModel):
+    """What an outbox row stores."""
+
+    item: Outbound
+
+
+def spans(*parts: str | Text | Bold | Mention | Link) -> list[Span]:
+    """Build a list of spans; plain strings become ``Text``."""
+    return [Text(text=p) if isinstance(p, str) else p for p in parts]
+
+
+def para(*parts: str | Text | Bold | Mention | Link) -> Paragraph:
+    return Paragraph(spans=spans(*parts))
+
+
+def bullets(items: list[list[Span]]) -> Bullets:
+    return Bullets(items=items)
+
+
+def bold(text: str) -> Bold:
+    return Bold(text=text)

@@ -1,0 +1,82 @@
+"""From neutral messages to outbox rows: which platform, which channel, which person.
+
+A channel message goes to every channel of its purpose on every running
+platform; a thread message and a card edit follow the card; a DM goes to the
+person on the platform where the actor is if they are there, else on another
+running platform where they are; a reply to the actor goes back where they acted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from commands.events import Inbound, ThreadReply
+from commands.messages import Envelope, Message, Outbound, Reaction
+from storage.models import Outbox
+from storage.repo import directory as dir_repo
+
+
+async def plan(
+    s: AsyncSession, items: Sequence[Outbound], event: Inbound, platforms: Sequence[str]
+) -> list[Outbox]:
+    rows: list[Outbox] = []
+    for item in items:
+        rows.extend(await _rows_for(s, item, event, platforms))
+    return rows
+
+
+def _row(item: Outbound, platform: str, role: str, *, channel: str | None = None,
+         recipient: str | None = None, object_ref: str | None = None,
+         coalesce_key: str | None = None) -> Outbox:
+    return Outbox(platform=platform, role=role, channel=channel, recipient=recipient,
+                  object_ref=object_ref, coalesce_key=coalesce_key,
+                  payload=Envelope(item=item).model_dump_json())
+
+
+async def _rows_for(
+    s: AsyncSession, item: Outbound, event: Inbound, platforms: Sequence[str]
+) -> list[Outbox]:
+    actor = event.actor
+    if isinstance(item, Reaction):
+        channel = getattr(event, "place", None)
+        if isinstance(event, ThreadReply):
+            channel = event.thread.channel
+        return [_row(item, actor.platform, "react", channel=channel,
+                     object_ref=item.object_ref)]
+    assert isinstance(item, Message)
+    target = item.target
+    if target.kind == "actor":
+        return [_row(item, actor.platform, "ephemeral",
+                     channel=getattr(event, "place", None), recipient=actor.user_id)]
+    if target.kind == "dm":
+        return await _dm_rows(s, item, actor.platform, platforms)
+    chans = await dir_repo.channels(s, purpose=target.purpose, platforms=platforms)
+    rows = []
+    for chan in chans:
+        if item.edit_of:
+            rows.append(_row(item, chan.platform, "edit", channel=chan.platform_channel_id,
+                             object_ref=item.edit_of, coalesce_key=f"edit:{item.edit_of}"))
+        elif item.card_of:
+            rows.append(_row(item, chan.platform, "card", channel=chan.platform_channel_id,
+                             object_ref=item.card_of))
+        else:
+            rows.append(_row(item, chan.platform, "post", channel=chan.platform_channel_id,
+                             object_ref=target.object_ref))
+    return rows
+
+
+async def _dm_rows(
+    s: AsyncSession, item: Message, actor_platform: str, platforms: Sequence[str]
+) -> list[Outbox]:
+    assert item.target.handle is not None
+    person = await dir_repo.person_by_handle(s, item.target.handle)
+    if person is None or person.id is None:
+        return []
+    ids = (await dir_repo.identities_of(s, [person.id])).get(person.id, {})
+    order = [actor_platform, *[p for p in platforms if p != actor_platform]]
+    for platform in order:
+        if platform in platforms and platform in ids:
+            return [_row(item, platform, "dm", recipient=ids[platform])]
+    return []

@@ -1,0 +1,1 @@
+"""Repository functions: every SQL query of the project lives in this package."""

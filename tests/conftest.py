@@ -1,0 +1,146 @@
+"""Shared fixtures: real databases (SQLite files, and PostgreSQL when configured), the
+example directory, and a console harness that drives the bot line by line."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import Bot
+from bot.config import Settings
+from bot.console import ConsoleAdapter, run_lines
+from commands.directory_file import apply, load
+from storage import migrate
+from storage.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "cooperative.toml"
+PG_URL = os.environ.get("GRAPPE_TEST_DATABASE_URL")
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(
+        not PG_URL, reason="GRAPPE_TEST_DATABASE_URL is not set")),
+]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once is faster)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+
+    async def build() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await migrate.upgrade(db)
+        await db.dispose()
+
+    asyncio.run(build())
+    return path
+
+
+class PgSchema:
+    """A fresh PostgreSQL schema per test, dropped afterwards."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.name = f"t_{uuid.uuid4().hex[:12]}"
+
+    def database(self) -> Database:
+        return Database(self.url, connect_args={
+            "server_settings": {"search_path": f"{self.name},public"}})
+
+    async def create(self) -> None:
+        admin = Database(self.url)
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{self.name}"'))
+        await admin.dispose()
+
+    async def drop(self) -> None:
+        admin = Database(self.url)
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
+        await admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database with no schema at all (for migration tests)."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+        yield db
+        await db.dispose()
+        return
+    assert PG_URL
+    schema = PgSchema(PG_URL)
+    await schema.create()
+    db = schema.database()
+    yield db
+    await db.dispose()
+    await schema.drop()
+
+
+@pytest.fixture(params=BACKENDS)
+async def db(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> AsyncIterator[Database]:
+    """A migrated, empty database: a real SQLite file, or a real PostgreSQL schema."""
+    if request.param == "sqlite":
+        path = tmp_path / "grappe.db"
+        shutil.copy(sqlite_template, path)
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        yield database
+        await database.dispose()
+        return
+    assert PG_URL
+    schema = PgSchema(PG_URL)
+    await schema.create()
+    database = schema.database()
+    await migrate.upgrade(database)
+    yield database
+    await database.dispose()
+    await schema.drop()
+
+
+@pytest.fixture
+async def coop_db(db: Database) -> Database:
+    """The database with the example cooperative imported."""
+    async with db.session() as s:
+        await apply(s, load(EXAMPLE))
+    return db
+
+
+class Console:
+    """Drives a bot through the console adapter, as a script would."""
+
+    def __init__(self, bot: Bot, adapter: ConsoleAdapter, out: io.StringIO):
+        self.bot, self.adapter, self.out = bot, adapter, out
+        self._seen = 0
+
+    async def run(self, *lines: str) -> str:
+        """Run lines; return what the bot printed for them.
+
+        No-break spaces (French typography) come back as plain spaces, so that
+        assertions can be typed naturally.
+        """
+        await run_lines(lines, self.adapter, self.bot.dispatch, self.bot.drain)
+        output = self.out.getvalue()[self._seen :]
+        self._seen = len(self.out.getvalue())
+        return output.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.fixture
+async def console(coop_db: Database) -> AsyncIterator[Console]:
+    out = io.StringIO()
+    adapter = ConsoleAdapter(out)
+    bot = Bot(Settings(DATABASE_URL=coop_db.url), coop_db, [adapter])
+    await bot.start(background_delivery=False)
+    yield Console(bot, adapter, out)
+    await bot.stop()

@@ -1,0 +1,73 @@
+"""The ``grappe`` command, run as a person runs it: a real process on a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE
+
+GRAPPE = [sys.executable, "-m", "bot.cli"]
+
+
+def _run(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    env.pop("GRAPPE_LOCALE", None)
+    return subprocess.run([*GRAPPE, *args], input=stdin, capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("args", [[], ["run"], ["console"], ["db", "upgrade"],
+                                  ["directory", "import"], ["directory", "show"]])
+def test_help_on_each_command(args: list[str], tmp_path: Path) -> None:
+    result = _run([*args, "--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+
+
+def test_piped_script_prints_the_members_in_french(tmp_path: Path) -> None:
+    assert _run(["db", "upgrade"], tmp_path).returncode == 0
+    imported = _run(["directory", "import", str(EXAMPLE), "--if-empty"], tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    again = _run(["directory", "import", str(EXAMPLE), "--if-empty"], tmp_path)
+    assert "n’est pas vide" in again.stdout
+    result = _run(["run"], tmp_path, stdin="camille: /grappe membres\n")
+    assert result.returncode == 0, result.stderr
+    assert "Les 18 entreprises membres de La Grappe" in result.stdout.replace("\u00a0", " ")
+    assert len(re.findall(r"^  • ", result.stdout, re.M)) == 18
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_script_file_and_default_handle(tmp_path: Path) -> None:
+    _run(["directory", "import", str(EXAMPLE)], tmp_path)
+    script = tmp_path / "demo.txt"
+    script.write_text("# démo\n/grappe moi\nolivia: /grappe whoami\n", encoding="utf-8")
+    result = _run(["console", "--as", "nadia", "--script", str(script)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Nadia Benali" in result.stdout
+    assert "Olivia Bennett" in result.stdout
+
+
+def test_a_broken_directory_file_is_refused_with_its_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        'skills = ["comptabilite"', 'skills = ["inconnue"', 1).replace(
+        'role = "coordinator"', 'role = "chef"', 1), encoding="utf-8")
+    result = _run(["directory", "import", str(bad)], tmp_path)
+    assert result.returncode == 2
+    assert "rien n’a été importé" in result.stderr
+    assert "Traceback" not in result.stderr
+    shown = _run(["directory", "show"], tmp_path)
+    assert "chiffres" not in shown.stdout
+
+
+def test_missing_script_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = _run(["console", "--script", "nope.txt"], tmp_path)
+    assert result.returncode == 2
+    assert "nope.txt" in result.stderr
+    assert "Traceback" not in result.stderr

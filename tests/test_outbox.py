@@ -1,0 +1,134 @@
+"""Delivery: nothing lost on errors, cards before their threads, stable transaction ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import text
+
+from bot.adapters.base import Delivery, DeliveryError, Sent
+from bot.outbox import DeliveryLoop
+from commands.events import Actor, Command
+from commands.messages import Message, Target, para
+from commands.routing import plan
+from storage.db import Database
+from storage.models import utcnow
+from storage.repo import machinery as repo
+
+
+@dataclass
+class FlakyAdapter:
+    """Records what it sends; fails the first ``failures`` sends with ``error``."""
+
+    platform: str = "console"
+    failures: int = 0
+    error: DeliveryError = field(default_factory=lambda: DeliveryError("429", retry_after=0))
+    sent: list[Delivery] = field(default_factory=list)
+    attempts: int = 0
+
+    async def send(self, delivery: Delivery) -> Sent:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise self.error
+        self.sent.append(delivery)
+        return Sent(delivery.channel or "dm", f"m{len(self.sent)}")
+
+    async def send_direct(self, *_: object) -> None:  # pragma: no cover
+        pass
+
+
+class Clock:
+    """A clock the test moves by hand: no sleeping to wait for a retry."""
+
+    def __init__(self) -> None:
+        self.now = utcnow() + timedelta(minutes=1)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float = 3600) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def _loop(db: Database, adapter: FlakyAdapter) -> tuple[DeliveryLoop, Clock]:
+    clock = Clock()
+    return DeliveryLoop(db, adapter, clock=clock), clock
+
+
+async def _enqueue(db: Database, *messages: Message) -> None:
+    event = Command(actor=Actor("console", "camille"), text="", event_id="e", place="#cooperation")
+    async with db.session() as s:
+        await repo.enqueue(s, await plan(s, messages, event, ["console"]))
+
+
+async def _statuses(db: Database) -> list[tuple[str, int]]:
+    async with db.session(read_only=True) as s:
+        conn = await s.connection()
+        rows = await conn.execute(text("SELECT status, attempts FROM outbox ORDER BY id"))
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def _card(ref: str) -> Message:
+    return Message(target=Target(kind="channel", purpose="cooperation"),
+                   blocks=[para(f"card {ref}")], card_of=ref)
+
+
+def _reply(ref: str) -> Message:
+    return Message(target=Target(kind="thread", purpose="cooperation", object_ref=ref),
+                   blocks=[para(f"reply {ref}")])
+
+
+async def test_transient_errors_keep_the_row_until_it_is_delivered(coop_db: Database) -> None:
+    adapter = FlakyAdapter(failures=2)
+    loop, clock = _loop(coop_db, adapter)
+    await _enqueue(coop_db, _card("R-1"))
+    for _ in range(3):
+        await loop.drain()
+        clock.advance()
+    assert len(adapter.sent) == 1
+    assert await _statuses(coop_db) == [("sent", 2)]
+    ids = {adapter.sent[0].transaction_id}
+    assert len(ids) == 1
+
+
+async def test_unexpected_adapter_errors_are_retried_not_lost(coop_db: Database) -> None:
+    adapter = FlakyAdapter(failures=1, error=RuntimeError("socket closed"))  # type: ignore[arg-type]
+    loop, _ = _loop(coop_db, adapter)
+    await _enqueue(coop_db, _card("R-1"))
+    await loop.drain()
+    assert await _statuses(coop_db) == [("pending", 1)]
+
+
+async def test_permanent_errors_keep_the_row_marked_failed(coop_db: Database) -> None:
+    adapter = FlakyAdapter(failures=1, error=DeliveryError("channel_not_found", permanent=True))
+    loop, _ = _loop(coop_db, adapter)
+    await _enqueue(coop_db, _card("R-1"))
+    await loop.drain()
+    assert await _statuses(coop_db) == [("failed", 0)]
+
+
+async def test_a_thread_reply_waits_for_its_card_and_goes_in_its_thread(coop_db: Database) -> None:
+    adapter = FlakyAdapter(failures=1)
+    loop, clock = _loop(coop_db, adapter)
+    await _enqueue(coop_db, _card("R-1"), _reply("R-1"))
+    for _ in range(3):
+        await loop.drain()
+        clock.advance()
+    card, reply = adapter.sent
+    assert card.role == "card"
+    assert reply.role == "post"
+    assert reply.thread_root == "m1"
+
+
+async def test_card_edits_target_the_delivered_card(coop_db: Database) -> None:
+    adapter = FlakyAdapter()
+    loop, _ = _loop(coop_db, adapter)
+    await _enqueue(coop_db, _card("R-1"))
+    await loop.drain()
+    edit = Message(target=Target(kind="channel", purpose="cooperation"),
+                   blocks=[para("v2")], edit_of="R-1")
+    await _enqueue(coop_db, edit)
+    await loop.drain()
+    assert adapter.sent[1].role == "edit"
+    assert adapter.sent[1].edit_target == "m1"
