@@ -9,10 +9,11 @@ EXAMPLE := examples/cooperative.toml
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --upgrade pip >/dev/null
+	@$(BIN)/python -m pip install -q --upgrade pip >/dev/null 2>&1
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	@$(BIN)/python -m pip install -q -e '.[dev]' >/dev/null
+	@$(BIN)/python -m pip install -q -e '.[dev]' >$(VENV)/pip.log 2>&1 \
+		|| { cat $(VENV)/pip.log; exit 1; }
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -33,10 +34,9 @@ test: lint
 clean:
 	rm -rf $(VENV) grappe.db grappe.db-wal grappe.db-shm
 
-# Refresh the catalog template and merge it into the French catalog.
+# Refresh the catalog template; the French for new texts goes in a catalog of
+# commands/locales/fr/LC_MESSAGES/ (tests/test_i18n.py lists what is missing).
 KEYWORDS := -k tr -k t -k N_ -k trn:1,2 -k tn:1,2 -k CommandError -k UsageError -k NotAllowed
 messages: $(STAMP)
-	@$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-location --omit-header \
-		-o commands/locales/messages.pot bot commands >/dev/null
-	@$(BIN)/pybabel update --quiet -N --no-location --omit-header -l fr -D messages \
-		-i commands/locales/messages.pot -d commands/locales
+	@$(BIN)/pybabel --quiet extract -F babel.cfg $(KEYWORDS) --no-location --omit-header \
+		-o commands/locales/messages.pot bot commands

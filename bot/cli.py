@@ -50,7 +50,9 @@ def run(
     if settings.platforms == ["console"]:
         console(script=script, as_handle=as_handle)
         return
-    _fail(T.t("Slack and Matrix adapters are not available in this version yet."))
+    from bot.runner import run_platforms
+
+    asyncio.run(run_platforms(settings))
 
 
 @app.command()
@@ -77,11 +79,11 @@ def db_upgrade(quiet: QuietOpt = False) -> None:
 
     settings = _settings()
 
-    async def go() -> str | None:
+    async def go() -> str:
         db = Database(settings.database_url)
         try:
             await migrate.upgrade(db)
-            return await migrate.current_revision(db)
+            return ", ".join(await migrate.current_heads(db))
         finally:
             await db.dispose()
 

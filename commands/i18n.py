@@ -1,8 +1,10 @@
 """Translations through gettext catalogs kept as ``.po`` files (Babel).
 
-Message ids are the English text; French is the default locale and its catalog
-must translate every id (a test checks it). Catalogs are compiled in memory at
-first use, so a fresh checkout needs no build step.
+Message ids are the English text; French is the default locale and its
+catalogs must translate every id (a test checks it). A locale may have several
+``.po`` files (one per command family or adapter, so that features are
+translated side by side without touching one shared file); they are merged and
+compiled in memory at first use, so a fresh checkout needs no build step.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import io
 from functools import cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -29,18 +32,48 @@ LOCALE_DIR = Path(__file__).parent / "locales"
 
 
 def po_path(locale: str) -> Path:
+    """The main catalog of ``locale``."""
     return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def po_paths(locale: str) -> list[Path]:
+    """Every catalog of ``locale``: the main one first, then one per feature."""
+    folder = LOCALE_DIR / locale / "LC_MESSAGES"
+    return sorted(folder.glob("*.po"), key=lambda p: (p.stem != DOMAIN, p.name))
+
+
+def read_catalog(locale: str) -> Catalog:
+    """The merged catalog of ``locale``; an id translated twice is an error."""
+    merged = Catalog(locale=locale)
+    for path in po_paths(locale):
+        with path.open("rb") as fp:
+            part = read_po(fp, locale=locale)
+        if not merged.plural_forms or merged.num_plurals != part.num_plurals:
+            merged = _with_header(merged, part)
+        for message in part:
+            if not message.id:
+                continue
+            if message.id in merged:
+                raise ValueError(f"{path.name}: {message.id!r} is already translated elsewhere")
+            merged[message.id] = message
+    return merged
+
+
+def _with_header(merged: Catalog, part: Catalog) -> Catalog:
+    fresh = Catalog(locale=part.locale)
+    fresh.mime_headers = part.mime_headers
+    for message in merged:
+        if message.id:
+            fresh[message.id] = message
+    return fresh
 
 
 @cache
 def _catalog(locale: str) -> gettext.NullTranslations:
-    path = po_path(locale)
-    if not path.is_file():
+    if not po_paths(locale):
         return gettext.NullTranslations()
-    with path.open("rb") as fp:
-        catalog = read_po(fp, locale=locale)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
+    write_mo(buffer, read_catalog(locale), use_fuzzy=False)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 

@@ -26,7 +26,7 @@ async def _run(db: Database, fn: Any) -> Any:
         return await conn.run_sync(fn)
 
 
-async def upgrade(db: Database, revision: str = "head") -> None:
+async def upgrade(db: Database, revision: str = "heads") -> None:
     """Bring the schema to ``revision``; safe to run at every start-up."""
     if db.is_sqlite:
         async with db.engine.connect() as conn:
@@ -48,11 +48,19 @@ async def _set_wal(raw: Any) -> None:
         await cursor.fetchone()
 
 
-async def current_revision(db: Database) -> str | None:
-    def _current(conn: Any) -> str | None:
-        return MigrationContext.configure(conn).get_current_revision()
+async def current_heads(db: Database) -> tuple[str, ...]:
+    """The revisions the database is at (features may branch from the same parent)."""
+
+    def _current(conn: Any) -> tuple[str, ...]:
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
     return await _run(db, _current)
+
+
+def script_heads() -> tuple[str, ...]:
+    from alembic.script import ScriptDirectory
+
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
 async def pending_differences(db: Database) -> list[Any]:

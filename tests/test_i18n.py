@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
-from commands.i18n import Translator, po_path
+from commands.i18n import Translator, read_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"tr": None, "t": None, "N_": None, "trn": (1, 2), "tn": (1, 2),
@@ -27,8 +26,7 @@ def _extracted() -> set[str]:
 
 
 def _catalog():  # type: ignore[no-untyped-def]
-    with po_path("fr").open("rb") as fp:
-        return read_po(fp, locale="fr")
+    return read_catalog("fr")
 
 
 def test_every_text_in_the_code_has_a_french_translation() -> None:

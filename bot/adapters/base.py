@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from commands.messages import Message, Reaction
+
+if TYPE_CHECKING:
+    from bot.app import Bot
 
 
 class DeliveryError(Exception):
@@ -50,3 +53,16 @@ class Adapter(Protocol):
 
     async def send_direct(self, item: Message | Reaction, channel: str | None,
                           recipient: str) -> None: ...
+
+
+class PlatformAdapter(Adapter, Protocol):
+    """An adapter connected to a platform: it receives events and hands them to the bot.
+
+    ``start`` begins receiving (Socket Mode, an HTTP route, a sync loop) and
+    calls ``bot.dispatch(event)`` for each neutral event; ``stop`` stops
+    receiving and closes connections. Sending goes through ``send``.
+    """
+
+    async def start(self, bot: Bot) -> None: ...
+
+    async def stop(self) -> None: ...
