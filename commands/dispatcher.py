@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -82,6 +82,11 @@ class Dispatcher:
         return outcome
 
     async def _dispatch(self, event: Inbound) -> Outcome:
+        if isinstance(event, Action) and event.reaction:
+            mapped = self._reaction_action(event)
+            if mapped is None:
+                return Outcome(handled=False)  # a casual reaction (❤️) on a card: not an answer
+            event = mapped
         async with self.db.session() as s:
             actor = event.actor
             person = await dir_repo.person_by_identity(s, actor.platform, actor.user_id)
@@ -178,6 +183,21 @@ class Dispatcher:
             raise CommandError("Nothing can be answered on {ref}.", ref=ref)
         arg = text if isinstance(event, ThreadReply) else event.action
         await handler(ctx, arg)
+
+    def _reaction_action(self, event: Action) -> Action | None:
+        """The action a reaction stands for on its card's family, if any.
+
+        A reaction on a platform message not yet mapped to an object is kept as
+        is: the thread lookup happens inside the transaction.
+        """
+        ref = event.thread.object_ref
+        emoji = event.action.replace("\ufe0f", "")
+        families = [ref.split("-", 1)[0]] if ref else list(self.registry.choice_emojis)
+        for prefix in families:
+            for known, action in self.registry.choice_emojis.get(prefix, {}).items():
+                if known.replace("\ufe0f", "") == emoji:
+                    return replace(event, action=action, reaction=False)
+        return None
 
     def _refuse(self, ctx: Context, exc: CommandError) -> None:
         text = ctx.tr(exc.message, **exc.params)

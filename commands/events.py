@@ -41,13 +41,19 @@ class ThreadReply:
 
 @dataclass(frozen=True)
 class Action:
-    """A button or a reaction on a card."""
+    """A button or a reaction on a card.
+
+    For a reaction, ``action`` is the emoji and ``reaction`` is True: the
+    dispatcher maps it to the action the card's family declared for that emoji
+    (see ``registry.choice_emojis``) and ignores any other emoji silently.
+    """
 
     actor: Actor
     thread: Thread
     action: str
     event_id: str
     value: str = ""
+    reaction: bool = False
 
 
 Inbound = Command | ThreadReply | Action

@@ -48,6 +48,7 @@ class Registry:
     _by_words: dict[tuple[str, ...], CommandSpec] = field(default_factory=dict)
     replies: dict[str, Handler] = field(default_factory=dict)
     actions: dict[str, Handler] = field(default_factory=dict)
+    choice_emojis: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add(self, spec: CommandSpec) -> None:
         for keyword in spec.keywords:
@@ -111,11 +112,18 @@ def on_reply(prefix: str, *, registry: Registry = REGISTRY) -> Callable[[Handler
     return register
 
 
-def on_action(prefix: str, *, registry: Registry = REGISTRY) -> Callable[[Handler], Handler]:
-    """Register the handler of buttons and reactions on ``prefix-`` cards."""
+def on_action(
+    prefix: str, *, emojis: dict[str, str] | None = None, registry: Registry = REGISTRY
+) -> Callable[[Handler], Handler]:
+    """Register the handler of buttons and reactions on ``prefix-`` cards.
+
+    ``emojis`` maps a reaction to an action (``{"👍": "interested"}``): adapters
+    without buttons offer the choices as reactions.
+    """
 
     def register(fn: Handler) -> Handler:
         registry.actions[prefix] = fn
+        registry.choice_emojis[prefix] = dict(emojis or {})
         return fn
 
     return register
