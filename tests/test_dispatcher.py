@@ -63,8 +63,8 @@ async def test_slack_identity_resolves_to_the_same_person(coop_db: Database) -> 
     assert tuple(row) == ("slack", "C01COOPERA", "U01CAMILLE", "ephemeral")
 
 
-async def test_database_unavailable_gives_a_retry_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    broken = Database(f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db")
+async def test_database_unavailable_gives_a_retry_message() -> None:
+    broken = Database("postgresql+asyncpg://nobody@127.0.0.1:1/none")  # nothing listens there
     outcome = await _dispatcher(broken).dispatch(
         Command(actor=Actor("console", "camille"), text="/grappe membres", event_id="e"))
     assert not outcome.handled
