@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/cooperative.toml
 
 .PHONY: run test lint venv clean messages
+.PHONY: synapse
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -40,3 +41,19 @@ KEYWORDS := -k tr -k t -k N_ -k trn:1,2 -k tn:1,2 -k CommandError -k UsageError 
 messages: $(STAMP)
 	@$(BIN)/pybabel --quiet extract -F babel.cfg $(KEYWORDS) --no-location --omit-header \
 		-o commands/locales/messages.pot bot commands
+
+# A real Synapse for the Matrix tests (tests/matrix/), in its own virtual
+# environment, installed once and reused.
+SYNAPSE_VENV := .venv-synapse
+SYNAPSE_VERSION := 1.163.2
+SYNAPSE_STAMP := $(SYNAPSE_VENV)/.installed-$(SYNAPSE_VERSION)
+
+$(SYNAPSE_STAMP):
+	@$(PYTHON) -m venv $(SYNAPSE_VENV)
+	@$(SYNAPSE_VENV)/bin/python -m pip install -q 'matrix-synapse==$(SYNAPSE_VERSION)' \
+		>$(SYNAPSE_VENV)/pip.log 2>&1 || { cat $(SYNAPSE_VENV)/pip.log; exit 1; }
+	@touch $(SYNAPSE_STAMP)
+
+synapse: $(SYNAPSE_STAMP)
+
+test: synapse

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_export import export_app
 from commands.i18n import translator
 
 T = translator(os.environ.get("GRAPPE_LOCALE"))
@@ -23,6 +24,7 @@ ScriptOpt = Annotated[Path | None, typer.Option("--script", help=T.t("Run the li
 AsOpt = Annotated[str | None, typer.Option("--as", help=T.t("Default handle for console lines."))]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q")]
 app.add_typer(db_app, name="db")
+app.add_typer(export_app, name="export")
 app.add_typer(directory_app, name="directory")
 
 

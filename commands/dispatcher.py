@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -24,6 +24,7 @@ from commands.messages import Message, Outbound, Target, para
 from commands.registry import Registry, Role
 from commands.routing import plan
 from commands.text import MAX_INPUT, clean, shorten
+from commands.when import format_day
 from storage.db import Database
 from storage.models import utcnow
 from storage.repo import directory as dir_repo
@@ -200,7 +201,9 @@ class Dispatcher:
         return None
 
     def _refuse(self, ctx: Context, exc: CommandError) -> None:
-        text = ctx.tr(exc.message, **exc.params)
+        params = {k: format_day(v, ctx.t.locale, today=ctx.now.astimezone(ctx.tz).date())
+                  if isinstance(v, date) else v for k, v in exc.params.items()}
+        text = ctx.tr(exc.message, **params)
         if exc.show_usage and ctx.spec is not None:
             usage = ctx.tr("Usage: {usage}", usage=ctx.tr(ctx.spec.usage))
             text = f"{text}\n{usage}"

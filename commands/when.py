@@ -1,0 +1,115 @@
+"""Dates as people write them (French or English) and as they read them.
+
+One place for the rules: parsing a day ("pour le 15 janvier", "vendredi",
+"3/12", "next friday") in the cooperative's time zone, always towards the
+future, and formatting a day or a time the way a French professional writes it
+("jeu. 3 déc., 14 h"). Time slots ("jeudi 14h-16h") build on this module.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+from babel.dates import format_date as babel_format_date
+
+from commands.errors import CommandError
+from commands.text import fold
+
+LANGUAGES = ["fr", "en"]
+
+MONTHS = {
+    "janvier": 1, "janv": 1, "january": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2,
+    "february": 2, "feb": 2, "mars": 3, "march": 3, "mar": 3, "avril": 4, "avr": 4,
+    "april": 4, "apr": 4, "mai": 5, "may": 5, "juin": 6, "june": 6, "jun": 6,
+    "juillet": 7, "juil": 7, "july": 7, "jul": 7, "aout": 8, "august": 8, "aug": 8,
+    "septembre": 9, "sept": 9, "sep": 9, "september": 9, "octobre": 10, "oct": 10,
+    "october": 10, "novembre": 11, "nov": 11, "november": 11, "decembre": 12, "dec": 12,
+    "december": 12,
+}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_RE})\.?(?:\s+(\d{{4}}))?\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+_END_OF = re.compile(rf"\b(?:fin|end of)\s+({_MONTH_RE})\b")
+_NOISE = re.compile(r"^(?:pour|avant|d'ici|d’ici|by|before|until|le|the|on)\s+")
+_NEXT = re.compile(r"\b(prochain|prochaine|qui vient)\b")
+
+
+def _check_real_day(folded: str) -> None:
+    """Refuse impossible days ("31 février", "30/02") with a clear message."""
+    for m in _DAY_MONTH.finditer(folded):
+        day, month = int(m.group(1)), MONTHS[m.group(2)]
+        if day < 1 or day > calendar.monthrange(2024, month)[1]:  # 2024: leap year
+            raise CommandError("“{text}” is not a real date.", text=m.group(0))
+    for m in _NUMERIC.finditer(folded):
+        day, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12 or day < 1 or day > calendar.monthrange(2024, month)[1]:
+            raise CommandError("“{text}” is not a real date.", text=m.group(0))
+
+
+def parse_day(text: str, *, now: datetime, tz: ZoneInfo) -> date:
+    """The day meant by ``text``, seen from ``now`` in ``tz``; always today or later.
+
+    Raises ``CommandError`` with a clear message when the text is not a date.
+    """
+    folded = fold(text).strip().rstrip(".")
+    _check_real_day(folded)
+    local_now = now.astimezone(tz)
+    end = _END_OF.search(folded)
+    if end:
+        month = MONTHS[end.group(1)]
+        year = local_now.year + (month < local_now.month)
+        return date(year, month, calendar.monthrange(year, month)[1])
+    cleaned = _NEXT.sub("", _NOISE.sub("", _NOISE.sub("", folded))).strip()
+    parsed = dateparser.parse(
+        cleaned or folded,
+        languages=LANGUAGES,
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": local_now.replace(tzinfo=None),
+            "DATE_ORDER": "DMY",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    if parsed is None:
+        raise CommandError("I do not understand the date “{text}”. Write for example "
+                           "“15 janvier”, “vendredi” or “3/12”.", text=text.strip()[:40])
+    day = parsed.date()
+    if day < local_now.date():
+        raise CommandError("{day} is already past.", day=day)
+    return day
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The last instant of ``day`` in ``tz`` (a deadline "for the 15th")."""
+    return datetime.combine(day, time(23, 59), tzinfo=tz)
+
+
+def format_day(day: date, locale: str, *, today: date | None = None) -> str:
+    """``jeu. 3 déc.`` / ``Thu 3 Dec``; the year only when it is not ``today``'s."""
+    pattern = "EEE d MMM"
+    if day.year != (today or date.today()).year:
+        pattern += " y"
+    return babel_format_date(day, pattern, locale=locale)
+
+
+def format_time(moment: time, locale: str) -> str:
+    """``14 h``, ``14 h 30`` in French; ``14:00`` in English."""
+    if locale != "fr":
+        return moment.strftime("%H:%M")
+    return f"{moment.hour}\u00a0h" + (f"\u00a0{moment.minute:02d}" if moment.minute else "")
+
+
+def format_moment(moment: datetime, tz: ZoneInfo, locale: str, *,
+                  today: date | None = None) -> str:
+    """``jeu. 3 déc., 14 h`` — a day and a time in the cooperative's zone."""
+    local = moment.astimezone(tz)
+    day = format_day(local.date(), locale, today=today)
+    return f"{day}, {format_time(local.time(), locale)}"
+
+
+def days_between(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
