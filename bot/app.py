@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from bot.adapters.base import Adapter
 from bot.config import Settings
@@ -13,6 +14,7 @@ from commands.events import Inbound
 from commands.registry import Registry, load_all
 from storage import migrate
 from storage.db import Database
+from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ class Bot:
         db: Database,
         adapters: Sequence[Adapter],
         registry: Registry | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ):
         self.settings = settings
         self.db = db
@@ -33,7 +36,7 @@ class Bot:
         self.loops = {a.platform: DeliveryLoop(db, a) for a in self.adapters}
         self.dispatcher = Dispatcher(
             db, registry or load_all(), platforms=[a.platform for a in self.adapters],
-            on_commit=self._wake,
+            on_commit=self._wake, clock=clock,
         )
         self._started = False
 

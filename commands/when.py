@@ -38,16 +38,22 @@ _NOISE = re.compile(r"^(?:pour|avant|d'ici|d’ici|by|before|until|le|the|on)\s+
 _NEXT = re.compile(r"\b(prochain|prochaine|qui vient)\b")
 
 
-def _check_real_day(folded: str) -> None:
+def _check_real_day(folded: str, original: str) -> None:
     """Refuse impossible days ("31 février", "30/02") with a clear message."""
+
+    def refuse(m: re.Match[str]) -> CommandError:
+        same = len(folded) == len(original)
+        return CommandError("“{text}” is not a real date.",
+                            text=original[m.start():m.end()] if same else m.group(0))
+
     for m in _DAY_MONTH.finditer(folded):
         day, month = int(m.group(1)), MONTHS[m.group(2)]
         if day < 1 or day > calendar.monthrange(2024, month)[1]:  # 2024: leap year
-            raise CommandError("“{text}” is not a real date.", text=m.group(0))
+            raise refuse(m)
     for m in _NUMERIC.finditer(folded):
         day, month = int(m.group(1)), int(m.group(2))
         if not 1 <= month <= 12 or day < 1 or day > calendar.monthrange(2024, month)[1]:
-            raise CommandError("“{text}” is not a real date.", text=m.group(0))
+            raise refuse(m)
 
 
 def parse_day(text: str, *, now: datetime, tz: ZoneInfo) -> date:
@@ -55,8 +61,9 @@ def parse_day(text: str, *, now: datetime, tz: ZoneInfo) -> date:
 
     Raises ``CommandError`` with a clear message when the text is not a date.
     """
-    folded = fold(text).strip().rstrip(".")
-    _check_real_day(folded)
+    original = text.strip().rstrip(".")
+    folded = fold(original)
+    _check_real_day(folded, original)
     local_now = now.astimezone(tz)
     end = _END_OF.search(folded)
     if end:

@@ -9,7 +9,9 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -20,6 +22,7 @@ from bot.console import ConsoleAdapter, run_lines
 from commands.directory_file import apply, load
 from storage import migrate
 from storage.db import Database
+from storage.models import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "cooperative.toml"
@@ -136,11 +139,34 @@ class Console:
         return output.replace("\u00a0", " ").replace("\u202f", " ")
 
 
+class Clock:
+    """A clock a test sets and moves by hand (UTC-aware)."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, local: str, tz: str = "Europe/Paris") -> None:
+        """Set the time from a local ``YYYY-MM-DD HH:MM`` in ``tz``."""
+        self.now = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
 @pytest.fixture
-async def console(coop_db: Database) -> AsyncIterator[Console]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def console(coop_db: Database, clock: Clock) -> AsyncIterator[Console]:
+    """The example cooperative in a console; the bot's clock is the ``clock`` fixture."""
     out = io.StringIO()
     adapter = ConsoleAdapter(out)
-    bot = Bot(Settings(DATABASE_URL=coop_db.url), coop_db, [adapter])
+    bot = Bot(Settings(DATABASE_URL=coop_db.url), coop_db, [adapter], clock=clock)
     await bot.start(background_delivery=False)
     yield Console(bot, adapter, out)
     await bot.stop()

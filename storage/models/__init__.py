@@ -20,12 +20,15 @@ from storage.models.machinery import (
     Outbox,
     utcnow,
 )
+from storage.models.requests import Answer, Consultation, Request, RequestSkill
 
 __all__ = [
     "AdapterState",
+    "Answer",
     "Audit",
     "Channel",
     "Claim",
+    "Consultation",
     "Cooperative",
     "Enterprise",
     "EnterpriseSkill",
@@ -34,6 +37,8 @@ __all__ = [
     "MessageRef",
     "Outbox",
     "Person",
+    "Request",
+    "RequestSkill",
     "Resource",
     "Skill",
     "SkillSynonym",
