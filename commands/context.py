@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.events import Action, Command, Inbound, ThreadReply
 from commands.i18n import Translator, translator
-from commands.messages import Block, Mention, Message, Outbound, Reaction, Target
+from commands.messages import Block, Mention, Message, Outbound, Reaction, Target, para
 from commands.registry import CommandSpec, Registry
 from storage.models import Cooperative, Person
 from storage.repo import directory as dir_repo
@@ -108,13 +108,18 @@ class Context:
         )
 
     def acknowledge(self, emoji: str = "✅", note: str = "") -> None:
-        """React on the person's own message (a short line in the console)."""
-        message_id = self.event.message_id if isinstance(self.event, ThreadReply) else None
-        if message_id is None:
-            message_id = self.event.event_id
-        self.out.append(
-            Reaction(emoji=emoji, message_id=message_id, object_ref=self.object_ref, note=note)
-        )
+        """Tell the person their answer is recorded.
+
+        A text reply gets a reaction on the person's own message (a short line in
+        the console); a button gets a reply only to them; a reaction needs
+        nothing more, the card's edit shows it.
+        """
+        event = self.event
+        if isinstance(event, ThreadReply):
+            self.out.append(Reaction(emoji=emoji, message_id=event.message_id or event.event_id,
+                                     object_ref=self.object_ref, note=note))
+        elif isinstance(event, Action) and not event.reaction:
+            self.reply(para(f"{emoji} {note}".strip()))
 
     def discard(self) -> None:
         self.out.clear()

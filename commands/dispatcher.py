@@ -197,7 +197,7 @@ class Dispatcher:
         for prefix in families:
             for known, action in self.registry.choice_emojis.get(prefix, {}).items():
                 if known.replace("\ufe0f", "") == emoji:
-                    return replace(event, action=action, reaction=False)
+                    return replace(event, action=action)
         return None
 
     def _refuse(self, ctx: Context, exc: CommandError) -> None:
