@@ -1,0 +1,218 @@
+"""The Matrix adapter: outbox rows → Matrix events, and the sync loop's lifecycle.
+
+By ``Delivery.role``: a card is a message whose event id is the card's
+message id (``outbound`` says when it is a notice), and the bot reacts on it
+with each choice's emoji so members can answer with a click; a post with a
+thread root goes in that ``m.thread``; an edit is an ``m.replace``; a DM goes
+to a direct room created once and remembered; Matrix has no ephemeral
+messages, so those go to the person's direct room too; a reaction is an
+``m.annotation``. Every send carries the
+row's stable transaction id, so a retry never posts twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from bot.adapters.base import Delivery, DeliveryError, Sent
+from bot.matrix import outbound
+from bot.matrix.client import PLATFORM, Session, state_key
+from bot.matrix.order import ThreadOrder
+from bot.matrix.sync import TIMELINE_LIMIT, Receiver
+from commands.i18n import translator
+from commands.messages import Mention, Message, Reaction, Target, para
+from storage.repo import directory as dir_repo
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+READY_WAIT = 30.0
+
+
+class MatrixAdapter:
+    platform = PLATFORM
+
+    def __init__(self, session: Session, *, timeline_limit: int = TIMELINE_LIMIT):
+        self.session = session
+        self.timeline_limit = timeline_limit
+        self.receiver: Receiver | None = None
+        self._ready = asyncio.Event()
+        self._stopped = False
+        self._dm_lock = asyncio.Lock()
+        self._direct: dict[str, str] = {}  # user id → direct room id
+        self._created: set[str] = set()  # direct rooms created since start
+        self._told: set[str] = set()  # encryption notices already sent
+        self.order = ThreadOrder()
+
+    # --- lifecycle -----------------------------------------------------------
+    async def start(self, bot: Bot) -> None:
+        """Log in (or reuse the stored session), sync once, then keep syncing."""
+        self._stopped = False
+        self._ready.clear()
+        await self.session.connect()
+        self.receiver = Receiver(self, bot, timeline_limit=self.timeline_limit)
+        await self.receiver.first_sync()
+        self.receiver.start()
+        self._ready.set()
+
+    async def stop(self) -> None:
+        self._stopped = True
+        self._ready.set()  # wakes the sends waiting for the connection: they give up
+        if self.receiver is not None:
+            await self.receiver.stop()
+        await self.session.close()
+
+    async def _wait_ready(self) -> None:
+        try:
+            await asyncio.wait_for(self._ready.wait(), READY_WAIT)
+        except TimeoutError:
+            raise DeliveryError("the Matrix adapter is not connected yet") from None
+        if self._stopped:
+            raise DeliveryError("the Matrix adapter is stopped")
+
+    # --- outbox ----------------------------------------------------------------
+    async def send(self, delivery: Delivery) -> Sent:
+        await self._wait_ready()
+        item, txn = delivery.item, delivery.transaction_id
+        if isinstance(item, Reaction):
+            if not delivery.channel:
+                raise DeliveryError("a reaction needs a room", permanent=True)
+            content = outbound.reaction(item.message_id, item.emoji)
+            return Sent(delivery.channel,
+                        await self.session.send(delivery.channel, "m.reaction", content, txn))
+        rendered = outbound.render(item)
+        room_id = await self._room_for(delivery)
+        if delivery.role == "edit" and delivery.edit_target:
+            content = outbound.edit(outbound.content_of(rendered), delivery.edit_target)
+            return Sent(room_id, await self.session.send(room_id, "m.room.message", content, txn))
+        root = delivery.thread_root if delivery.role == "post" else None
+        thread = f"{room_id}|{root}" if root else None
+        if thread:
+            self.order.check(thread, delivery.row_id)
+        try:
+            event_id = await self._post(room_id, rendered, txn, root)
+        except DeliveryError as exc:
+            if thread:
+                self.order.failed(thread, delivery.row_id, exc.permanent)
+            raise
+        if thread:
+            self.order.sent(thread, delivery.row_id)
+        if delivery.role == "card":
+            for index, choice in enumerate(rendered.choices):
+                content = outbound.reaction(event_id, choice.emoji)
+                await self.session.send(room_id, "m.reaction", content, f"{txn}-r{index}")
+        return Sent(room_id, event_id)
+
+    async def _room_for(self, delivery: Delivery) -> str:
+        if delivery.role == "dm":
+            if not delivery.recipient:
+                raise DeliveryError("a direct message needs a recipient", permanent=True)
+            return await self.direct_room(delivery.recipient)
+        if delivery.role == "ephemeral":
+            return await self._actor_room(delivery.channel, delivery.recipient)
+        if not delivery.channel:
+            raise DeliveryError(f"a {delivery.role} needs a room", permanent=True)
+        return delivery.channel
+
+    async def _post(self, room_id: str, rendered: outbound.Rendered, txn: str,
+                    root: str | None) -> str:
+        """The text, then each file; returns the first event's id."""
+        contents: list[tuple[str, dict[str, Any]]] = []
+        if rendered.body or not rendered.files:
+            contents.append((txn, outbound.content_of(rendered)))
+        for index, attachment in enumerate(rendered.files):
+            uri, size = await self.session.upload(attachment.path, attachment.mime,
+                                                  attachment.title)
+            contents.append((f"{txn}-f{index}", outbound.file(attachment, uri, size)))
+        first = ""
+        for event_txn, content in contents:
+            if root is not None:
+                content = outbound.in_thread(content, root)
+            event_id = await self.session.send(room_id, "m.room.message", content, event_txn)
+            first = first or event_id
+        return first
+
+    async def send_direct(self, item: Message | Reaction, channel: str | None,
+                          recipient: str) -> None:
+        """A reply that could not go through the outbox (an unknown person): in the same room."""
+        if not isinstance(item, Message):
+            return
+        room_id = channel or await self.direct_room(recipient)
+        rendered = outbound.render(item)
+        rendered.user_ids.append(recipient)  # in a shared room, make sure they notice it
+        content = outbound.content_of(rendered)
+        await self.session.send(room_id, "m.room.message", content, uuid.uuid4().hex)
+
+    # --- direct rooms ------------------------------------------------------------
+    async def direct_room(self, user_id: str) -> str:
+        """The person's direct room with the bot, created (and remembered) when needed."""
+        key = state_key("dm", user_id)
+        async with self._dm_lock:
+            room_id = self._direct.get(user_id) or await self.session.get(key)
+            if room_id is not None and self._reachable(room_id, user_id):
+                self._direct[user_id] = room_id
+                return room_id
+            room_id = await self.session.create_direct_room(user_id)
+            self._created.add(room_id)
+            self._direct[user_id] = room_id
+            await self.session.put(key, room_id)
+            return room_id
+
+    def _reachable(self, room_id: str, user_id: str) -> bool:
+        """The bot is in the room and the person is in it or invited."""
+        room = self.session.client.rooms.get(room_id)
+        if room is None:
+            return room_id in self._created  # created since the last sync
+        return user_id in room.users or user_id in room.invited_users
+
+    async def remember_direct(self, user_id: str, room_id: str) -> None:
+        """A person wrote to the bot in a one-to-one room: answer there from now on."""
+        if self._direct.get(user_id) == room_id:
+            return
+        key = state_key("dm", user_id)
+        async with self._dm_lock:
+            stored = await self.session.get(key)
+            if stored is None or not self._reachable(stored, user_id):
+                await self.session.put(key, room_id)
+                stored = room_id
+            self._direct[user_id] = stored
+
+    async def _actor_room(self, channel: str | None, user_id: str | None) -> str:
+        """Where to answer only the person who acted: their direct room."""
+        if not user_id:
+            raise DeliveryError("an ephemeral message needs a recipient", permanent=True)
+        if channel and self.receiver is not None and self.receiver.is_direct(channel) \
+                and self._reachable(channel, user_id):
+            return channel
+        return await self.direct_room(user_id)
+
+    # --- encrypted rooms ---------------------------------------------------------
+    async def encrypted_notice(self, room_id: str, sender: str) -> None:
+        """Say once (per room, and per person who writes there) that encryption hides them."""
+        key = state_key("e2e", f"{room_id}|{sender}")
+        if key in self._told or await self.session.get(key) is not None:
+            self._told.add(key)
+            return
+        async with self.session.db.session(read_only=True) as s:
+            locale = (await dir_repo.cooperative(s)).locale
+        text = translator(locale).t(
+            "I cannot read encrypted messages, so I cannot answer in this room. "
+            "Please write to me in a room without encryption, or in a direct "
+            "conversation without encryption.")
+        spans: list[Any] = [text]
+        if sender:
+            spans = [Mention(handle=sender, name=sender, ids={PLATFORM: sender}), " ", text]
+        message = Message(target=Target(kind="actor"), blocks=[para(*spans)], locale=locale)
+        content = outbound.content_of(outbound.render(message))
+        try:
+            await self.session.send(room_id, "m.room.message", content, uuid.uuid4().hex)
+        except DeliveryError as exc:
+            log.warning("could not warn %s about encryption: %s", room_id, exc)
+            return
+        await self.session.put(key, "told")
+        self._told.add(key)

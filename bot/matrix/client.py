@@ -1,0 +1,197 @@
+"""The nio ``AsyncClient`` of the bot: log in once, keep the session, turn errors into one.
+
+The access token and device id are kept in the ``adapter_state`` table, so a
+restart reuses the same device (and Synapse's transaction-id cache, which
+makes a retried send idempotent). Every nio error value, timeout and aiohttp
+error becomes a ``DeliveryError`` here, at the edge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import logging
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiohttp
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    LoginResponse,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomSendResponse,
+    UploadResponse,
+    WhoamiResponse,
+)
+
+from bot.adapters.base import DeliveryError
+from storage.db import Database
+from storage.repo import machinery as repo
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "matrix"
+DEVICE_NAME = "grappe"
+REQUEST_TIMEOUT = 30.0
+PERMANENT = frozenset({
+    "M_FORBIDDEN", "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_NOT_FOUND", "M_BAD_JSON",
+    "M_NOT_JSON", "M_TOO_LARGE", "M_INVALID_PARAM", "M_UNRECOGNIZED", "M_GUEST_ACCESS_FORBIDDEN",
+})
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+
+R = TypeVar("R")
+
+
+def state_key(prefix: str, value: str) -> str:
+    """An ``adapter_state`` key for a value of any length (the column holds 80)."""
+    key = f"{prefix}:{value}"
+    return key if len(key) <= 80 else f"{prefix}#" + hashlib.sha256(value.encode()).hexdigest()
+
+
+class MatrixError(DeliveryError):
+    """A ``DeliveryError`` that remembers the homeserver's error code."""
+
+    def __init__(self, reason: str, code: str | None, *, retry_after: float | None = None,
+                 permanent: bool = False):
+        super().__init__(reason, retry_after=retry_after, permanent=permanent)
+        self.code = code
+
+
+def error_of(resp: ErrorResponse, what: str) -> MatrixError:
+    """The ``DeliveryError`` for a nio error value."""
+    code = resp.status_code
+    if code in ("M_LIMIT_EXCEEDED", 429):
+        return MatrixError(f"{what}: rate limited", "M_LIMIT_EXCEEDED",
+                           retry_after=(resp.retry_after_ms or 1000) / 1000)
+    return MatrixError(f"{what}: {code} {resp.message}", code, permanent=code in PERMANENT)
+
+
+async def call(request: Awaitable[R | ErrorResponse], what: str) -> R:
+    """Await a nio request; its error value or network error raises ``DeliveryError``."""
+    try:
+        resp = await request
+    except NETWORK_ERRORS as exc:
+        raise DeliveryError(f"{what}: {exc!r}") from exc
+    if isinstance(resp, ErrorResponse):
+        raise error_of(resp, what)
+    return resp
+
+
+class Session:
+    """One logged-in nio client and the adapter's durable state."""
+
+    def __init__(self, db: Database, homeserver: str, user_id: str, *,
+                 access_token: str | None = None, password: str | None = None):
+        if not (access_token or password):
+            raise ValueError("Matrix needs MATRIX_ACCESS_TOKEN or MATRIX_PASSWORD")
+        self.db = db
+        self.homeserver = homeserver.rstrip("/")
+        self.user_id = user_id
+        self.password = password
+        self.configured_token = access_token
+        # nio retries nothing itself: the outbox and the sync loop decide when to try again
+        config = AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0,
+                                   request_timeout=REQUEST_TIMEOUT, store_sync_tokens=False)
+        self.client = AsyncClient(self.homeserver, user_id, config=config)
+        self._login_lock = asyncio.Lock()
+
+    # --- durable state ---------------------------------------------------
+    async def get(self, key: str) -> str | None:
+        async with self.db.session(read_only=True) as s:
+            return await repo.get_state(s, PLATFORM, key)
+
+    async def put(self, key: str, value: str) -> None:
+        async with self.db.session() as s:
+            await repo.set_state(s, PLATFORM, key, value)
+
+    # --- login -------------------------------------------------------------
+    async def connect(self) -> None:
+        """Use the configured or the stored token; log in with the password when neither works."""
+        token = self.configured_token
+        device = None
+        if token is None and await self.get("user_id") == self.user_id:
+            token, device = await self.get("access_token"), await self.get("device_id")
+        if token is not None:
+            self.client.restore_login(self.user_id, device or "", token)
+            who = await self.client.whoami()
+            if isinstance(who, WhoamiResponse):
+                self.client.device_id = who.device_id or device or ""
+                return
+            if self.password is None:
+                raise error_of(who, "whoami")
+            log.warning("the stored Matrix session was refused (%s); logging in again", who)
+        await self.login()
+
+    async def login(self) -> None:
+        assert self.password is not None
+        self.client.access_token = ""
+        resp = await call(self.client.login(self.password, device_name=DEVICE_NAME), "login")
+        assert isinstance(resp, LoginResponse)
+        for key, value in (("user_id", resp.user_id), ("device_id", resp.device_id),
+                           ("access_token", resp.access_token)):
+            await self.put(key, value)
+        log.info("logged in to Matrix as %s (device %s)", resp.user_id, resp.device_id)
+
+    async def renew(self, refused: str | None) -> bool:
+        """Log in again after the homeserver refused the token ``refused`` (once for all)."""
+        if not self.password:
+            return False
+        async with self._login_lock:
+            if self.client.access_token == refused:
+                log.warning("the Matrix access token was refused; logging in again")
+                await self.login()
+        return True
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    # --- requests ----------------------------------------------------------
+    async def call(self, request: Awaitable[R | ErrorResponse], what: str) -> R:
+        """``call``, and a new login when the token was refused.
+
+        The refused request is not repeated here: the outbox or the sync loop
+        tries it again, shortly.
+        """
+        token = self.client.access_token
+        try:
+            return await call(request, what)
+        except MatrixError as exc:
+            if exc.code == "M_UNKNOWN_TOKEN" and await self.renew(token):
+                raise MatrixError(f"{what}: session renewed", exc.code, retry_after=0.5) from exc
+            raise
+
+    async def send(self, room_id: str, event_type: str, content: dict[str, Any],
+                   txn_id: str) -> str:
+        """Send one event with a stable transaction id; returns its event id."""
+        resp = await self.call(self.client.room_send(room_id, event_type, content, tx_id=txn_id),
+                               f"send {event_type} to {room_id}")
+        assert isinstance(resp, RoomSendResponse)
+        return str(resp.event_id)
+
+    async def upload(self, path: str, mime: str, title: str) -> tuple[str, int]:
+        """Upload a local file to the media repository; returns (mxc uri, size)."""
+        try:
+            data = await asyncio.to_thread(Path(path).read_bytes)
+        except OSError as exc:
+            raise DeliveryError(f"cannot read {path}: {exc}", permanent=True) from exc
+        resp = await self.call(self._upload(data, mime, title), f"upload {title}")
+        assert isinstance(resp, UploadResponse)
+        return str(resp.content_uri), len(data)
+
+    async def _upload(self, data: bytes, mime: str, title: str) -> UploadResponse | ErrorResponse:
+        resp, _keys = await self.client.upload(
+            io.BytesIO(data), content_type=mime, filename=title, filesize=len(data))
+        return resp
+
+    async def create_direct_room(self, user_id: str) -> str:
+        resp = await self.call(self.client.room_create(
+            is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat),
+            f"create a direct room with {user_id}")
+        assert isinstance(resp, RoomCreateResponse)
+        return str(resp.room_id)
+

@@ -1,0 +1,175 @@
+"""Neutral messages → Matrix event contents (pure: no I/O).
+
+A message is an ``m.notice`` (bots answer with notices, so that other bots
+do not answer back) with a plain ``body`` and an HTML ``formatted_body``;
+one that mentions people is an ``m.text``, because the default push rules
+silence every notice (``.m.rule.suppress_notices`` comes before the mention
+rules) and a mention must reach the person. People's text is HTML-escaped,
+mentions become matrix.to pills, and ``m.mentions`` is always set explicitly:
+only the people the message really mentions are pinged, never ``@room``
+typed by someone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from commands.i18n import translator
+from commands.messages import (
+    Attachment,
+    Block,
+    Bold,
+    Bullets,
+    Choice,
+    Choices,
+    Heading,
+    Link,
+    Mention,
+    Message,
+    Paragraph,
+    Span,
+    Text,
+)
+
+Content = dict[str, Any]
+SAFE_SCHEMES = ("https://", "http://", "mailto:")
+
+
+@dataclass
+class Rendered:
+    """One message, ready to send: its text, the people it pings, its files and choices."""
+
+    body: str = ""
+    html: str = ""
+    user_ids: list[str] = field(default_factory=list)
+    files: list[Attachment] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+
+
+def matrix_id(mention: Mention) -> str | None:
+    """The mention's Matrix id when it looks like one (``@local:server``)."""
+    user_id = mention.ids.get("matrix", "")
+    return user_id if user_id.startswith("@") and ":" in user_id else None
+
+
+def pill(user_id: str, name: str) -> str:
+    return f'<a href="https://matrix.to/#/{escape(user_id)}">{escape(name)}</a>'
+
+
+def _span(span: Span, out: Rendered) -> tuple[str, str]:
+    """(plain, html) of one span; mentions are collected in ``out``."""
+    match span:
+        case Text(text=text):
+            return text, escape(text).replace("\n", "<br>")
+        case Bold(text=text):
+            return text, f"<strong>{escape(text)}</strong>"
+        case Mention(name=name) as mention:
+            user_id = matrix_id(mention)
+            if user_id is None:
+                return name, escape(name)
+            if user_id not in out.user_ids:
+                out.user_ids.append(user_id)
+            return name, pill(user_id, name)
+        case Link(url=url, label=label):
+            if not url.lower().startswith(SAFE_SCHEMES):
+                return label, escape(label)
+            plain = label if label == url else f"{label} ({url})"
+            return plain, f'<a href="{escape(url)}">{escape(label)}</a>'
+    raise TypeError(span)  # pragma: no cover
+
+
+def _spans(items: list[Span], out: Rendered) -> tuple[str, str]:
+    parts = [_span(s, out) for s in items]
+    return "".join(p for p, _ in parts), "".join(h for _, h in parts)
+
+
+def _choices(block: Choices, locale: str) -> tuple[str, str]:
+    hint = translator(locale).t("React to this message or answer in its thread:")
+    options = [f"{o.emoji} {o.label}".strip() for o in block.options]
+    plain = f"{hint} " + " · ".join(options)
+    return plain, f"<p><em>{escape(hint)}</em> {escape(' · '.join(options))}</p>"
+
+
+def _block(block: Block, out: Rendered, locale: str) -> tuple[str, str] | None:
+    match block:
+        case Heading(text=text):
+            return text, f"<h4>{escape(text)}</h4>"
+        case Paragraph(spans=items):
+            plain, html = _spans(items, out)
+            return plain, f"<p>{html}</p>"
+        case Bullets(items=items):
+            rendered = [_spans(item, out) for item in items]
+            plain = "\n".join(f"• {p}" for p, _ in rendered)
+            return plain, "<ul>" + "".join(f"<li>{h}</li>" for _, h in rendered) + "</ul>"
+        case Choices() as choices:
+            out.choices.extend(o for o in choices.options if o.emoji)
+            return _choices(choices, locale)
+        case Attachment() as attachment:
+            out.files.append(attachment)
+            return None
+    raise TypeError(block)  # pragma: no cover
+
+
+def render(message: Message) -> Rendered:
+    out = Rendered()
+    plains, htmls = [], []
+    for block in message.blocks:
+        parts = _block(block, out, message.locale)
+        if parts is not None:
+            plains.append(parts[0])
+            htmls.append(parts[1])
+    out.body = "\n".join(plains)
+    out.html = "".join(htmls)
+    return out
+
+
+def content_of(rendered: Rendered) -> Content:
+    """The content of a rendered message, with its explicit ``m.mentions``."""
+    return {
+        "msgtype": "m.text" if rendered.user_ids else "m.notice",
+        "body": rendered.body,
+        "format": "org.matrix.custom.html",
+        "formatted_body": rendered.html,
+        "m.mentions": {"user_ids": list(rendered.user_ids)},
+    }
+
+
+def in_thread(content: Content, root: str) -> Content:
+    """Put a message in the thread rooted at ``root`` (with the reply fallback)."""
+    return {**content, "m.relates_to": {
+        "rel_type": "m.thread", "event_id": root, "is_falling_back": True,
+        "m.in_reply_to": {"event_id": root},
+    }}
+
+
+def edit(content: Content, target: str) -> Content:
+    """Replace ``target`` by ``content``; an edit pings nobody again."""
+    new = {k: v for k, v in content.items() if k != "m.relates_to"}
+    return {
+        "msgtype": new["msgtype"],
+        "body": "* " + new["body"],
+        "format": new.get("format", "org.matrix.custom.html"),
+        "formatted_body": "* " + new.get("formatted_body", escape(new["body"])),
+        "m.new_content": new,
+        "m.relates_to": {"rel_type": "m.replace", "event_id": target},
+        "m.mentions": {},
+    }
+
+
+def reaction(event_id: str, key: str) -> Content:
+    return {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
+
+
+def file(attachment: Attachment, uri: str, size: int) -> Content:
+    """An uploaded file: ``m.image`` for pictures (the digest chart), ``m.file`` otherwise."""
+    msgtype = "m.image" if attachment.mime.startswith("image/") else "m.file"
+    return {
+        "msgtype": msgtype,
+        "body": attachment.title,
+        "url": uri,
+        "info": {"mimetype": attachment.mime, "size": size},
+        "m.mentions": {"user_ids": []},
+    }
+

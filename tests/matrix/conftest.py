@@ -1,0 +1,81 @@
+"""The Matrix end-to-end harness: one real Synapse per test session, the bot, members.
+
+The example directory's Matrix ids live on ``grappe.example``, which is the
+test server's name, so the example people are the test users. Each test gets
+a fresh database, fresh rooms and fresh logins; the server and its users are
+shared by the whole session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+
+from storage.db import Database
+from tests.matrix.harness import BotHarness, password, user
+from tests.matrix.members import Member
+from tests.matrix.synapse import PYTHON, Synapse
+
+SKIP_ENV = "GRAPPE_SKIP_SYNAPSE"
+PEOPLE = ("grappe", "camille", "karim", "nadia", "marion", "helene", "olivia", "stranger")
+
+_running: list[Synapse] = []
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
+    """A real Synapse, started once; stopped by its PID whatever happens."""
+    if not PYTHON.exists():
+        if os.environ.get(SKIP_ENV):
+            pytest.skip(f"{PYTHON} is missing and {SKIP_ENV} is set")
+        pytest.fail(f"{PYTHON} is missing: run `make synapse` (`make test` does), "
+                    f"or set {SKIP_ENV}=1 to skip the Matrix end-to-end tests")
+    server = Synapse(tmp_path_factory.mktemp("synapse"))
+    _running.append(server)
+    try:
+        server.start()
+        print(f"\nSynapse answered in {server.started_in:.2f}s; log: {server.log}")
+        for name in PEOPLE:
+            server.register(name, password(name))
+        yield server
+    finally:
+        server.stop()
+        _running.remove(server)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failing Matrix test shows the end of Synapse's log."""
+    report = yield
+    if report.failed and _running:
+        report.sections.append(("Synapse log (tail)", _running[0].log_tail(40)))
+    return report
+
+
+@pytest.fixture
+async def harness(coop_db: Database, synapse: Synapse) -> AsyncIterator[BotHarness]:
+    bots = BotHarness(coop_db, synapse)
+    try:
+        yield bots
+    finally:
+        await bots.stop()
+
+
+@pytest.fixture
+async def members(synapse: Synapse) -> AsyncIterator[Callable[[str], Awaitable[Member]]]:
+    """``await members("nadia")``: the example person, logged in and syncing."""
+    started: list[Member] = []
+
+    async def make(name: str) -> Member:
+        member = Member(synapse.url, user(name), password(name))
+        started.append(member)
+        await member.start()
+        return member
+
+    try:
+        yield make
+    finally:
+        await asyncio.gather(*(m.stop() for m in started))

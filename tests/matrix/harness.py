@@ -1,0 +1,127 @@
+"""Helpers of the Matrix end-to-end tests: the bot on the test server, rooms, waits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import text
+from sqlmodel import select
+
+from bot.app import Bot
+from bot.config import Settings
+from bot.matrix import MatrixAdapter, create_adapter
+from commands.registry import Registry
+from storage.db import Database
+from storage.models import Channel
+from tests.matrix.members import Member, Seen
+from tests.matrix.synapse import SERVER_NAME, Synapse
+
+BOT = f"@grappe:{SERVER_NAME}"
+
+
+def user(name: str) -> str:
+    return f"@{name}:{SERVER_NAME}"
+
+
+def password(name: str) -> str:
+    return f"pw-{name}-secret"
+
+
+class BotHarness:
+    """The bot as ``grappe run`` starts it on Matrix, on the test's database."""
+
+    def __init__(self, db: Database, synapse: Synapse):
+        self.db = db
+        self.synapse = synapse
+        self.settings = Settings(DATABASE_URL=db.url, MATRIX_HOMESERVER=synapse.url,
+                                 MATRIX_USER_ID=BOT, MATRIX_PASSWORD=password("grappe"))
+        self.bot: Bot | None = None
+        self.adapter: MatrixAdapter | None = None
+
+    async def start(self, *, registry: Registry | None = None,
+                    timeline_limit: int | None = None) -> MatrixAdapter:
+        adapter = create_adapter(self.settings, self.db)
+        if timeline_limit is not None:
+            adapter.timeline_limit = timeline_limit
+        bot = Bot(self.settings, self.db, [adapter], registry=registry)
+        await bot.start()
+        self.bot, self.adapter = bot, adapter
+        await adapter.start(bot)
+        return adapter
+
+    async def stop(self) -> None:
+        if self.adapter is not None:
+            await self.adapter.stop()
+        if self.bot is not None:
+            await self.bot.stop()
+        self.adapter = self.bot = None
+
+
+async def use_as_cooperation_room(db: Database, room_id: str) -> None:
+    """Make ``room_id`` the directory's Matrix cooperation channel."""
+    async with db.session() as s:
+        channel = (await s.exec(select(Channel).where(
+            Channel.platform == "matrix", Channel.purpose == "cooperation"))).one()
+        channel.platform_channel_id = room_id
+        s.add(channel)
+
+
+def joined(user_id: str) -> Callable[[Seen], bool]:
+    return lambda s: (s.event.source.get("type") == "m.room.member"
+                      and s.event.source.get("state_key") == user_id
+                      and s.content.get("membership") == "join")
+
+
+def from_bot(room_id: str | None = None) -> Callable[[Seen], bool]:
+    """Messages (not reactions) the bot sent, in ``room_id`` or anywhere."""
+    return lambda s: (s.sender == BOT and s.event.source.get("type") == "m.room.message"
+                      and (room_id is None or s.room_id == room_id))
+
+
+async def open_room(creator: Member, others: list[Member], db: Database,
+                    *, cooperation: bool = True, **create: object) -> str:
+    """A room with ``others`` and the bot (a moderator there), joined by everyone.
+
+    A cooperation room is in the channels table before the bot is invited.
+    """
+    room_id = await creator.create_room(
+        invite=[m.user_id for m in others],
+        power_level_override={"users": {BOT: 50}}, **create)
+    await asyncio.gather(*(m.join(room_id) for m in others))
+    if cooperation:
+        await use_as_cooperation_room(db, room_id)
+    await creator.invite(room_id, BOT)
+    await creator.wait_for(lambda s: s.room_id == room_id and joined(BOT)(s))
+    return room_id
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0,
+                     what: str = "condition") -> None:
+    """Wait until ``check()`` holds, looking again every 50 ms, at most ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def outbox(db: Database) -> list[tuple[str, str, int]]:
+    """(role, status, attempts) of every Matrix outbox row, oldest first."""
+    async with db.session(read_only=True) as s:
+        conn = await s.connection()
+        rows = await conn.execute(text(
+            "SELECT role, status, attempts FROM outbox WHERE platform = 'matrix' ORDER BY id"))
+        return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+async def count(db: Database, table: str, where: str = "1 = 1") -> int:
+    async with db.session(read_only=True) as s:
+        conn = await s.connection()
+        rows = await conn.execute(text(f"SELECT count(*) FROM {table} WHERE {where}"))
+        return int(rows.scalar_one())
+
+
+async def handled_events(db: Database) -> int:
+    return await count(db, "inbound_events", "platform = 'matrix'")

@@ -1,0 +1,146 @@
+"""Members of the cooperative as real matrix-nio clients: they write, react and watch.
+
+Each member syncs in the background, keeps every timeline event it sees and
+accepts every invitation (the bot's direct rooms). Tests wait on what a
+member has seen with ``wait_for(predicate)``, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    Event,
+    InviteMemberEvent,
+    LoginResponse,
+    RoomCreateResponse,
+    RoomSendResponse,
+    SyncResponse,
+)
+
+WAIT = 20.0
+
+
+@dataclass(frozen=True)
+class Seen:
+    room_id: str
+    event: Event
+
+    @property
+    def content(self) -> dict[str, Any]:
+        return dict(self.event.source.get("content", {}))
+
+    @property
+    def sender(self) -> str:
+        return str(self.event.sender)
+
+    @property
+    def body(self) -> str:
+        return str(self.content.get("body", ""))
+
+    @property
+    def relates(self) -> dict[str, Any]:
+        return dict(self.content.get("m.relates_to") or {})
+
+
+class Member:
+    def __init__(self, url: str, user_id: str, password: str):
+        self.user_id = user_id
+        self.password = password
+        config = AsyncClientConfig(max_timeout_retry_wait_time=0.5, request_timeout=40)
+        self.client = AsyncClient(url, user_id, config=config)
+        self.seen: list[Seen] = []
+        self._new = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        resp = await self.client.login(self.password, device_name="test")
+        assert isinstance(resp, LoginResponse), resp
+        first = await self.client.sync(timeout=0, full_state=True)
+        assert isinstance(first, SyncResponse), first
+        await self._accept_invites(first)
+        self._task = asyncio.create_task(self._run(), name=f"member-{self.user_id}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.client.close()
+
+    async def _run(self) -> None:
+        while True:
+            resp = await self.client.sync(timeout=30_000)
+            if not isinstance(resp, SyncResponse):
+                continue
+            for room_id, info in resp.rooms.join.items():
+                self.seen.extend(Seen(room_id, e) for e in info.timeline.events)
+            await self._accept_invites(resp)
+            self._new.set()
+
+    async def _accept_invites(self, resp: SyncResponse) -> None:
+        for room_id, info in resp.rooms.invite.items():
+            if any(isinstance(e, InviteMemberEvent) and e.state_key == self.user_id
+                   for e in info.invite_state):
+                await self.client.join(room_id)
+
+    async def wait_for(self, check: Callable[[Seen], bool], within: float = WAIT,
+                       count: int = 1) -> list[Seen]:
+        """The first ``count`` events seen that pass ``check`` (waiting for them if needed)."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            found = [s for s in self.seen if check(s)]
+            if len(found) >= count:
+                return found[:count]
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"{self.user_id} saw {len(found)} of {count} expected events; last seen:\n"
+                    + "\n".join(f"  {s.room_id} {s.sender}: {s.body[:90]!r}"
+                                for s in self.seen[-8:]))
+            self._new.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new.wait(), remaining)
+
+    # --- acting --------------------------------------------------------------
+    async def send(self, room_id: str, content: dict[str, Any],
+                   event_type: str = "m.room.message") -> str:
+        resp = await self.client.room_send(room_id, event_type, content)
+        assert isinstance(resp, RoomSendResponse), resp
+        return str(resp.event_id)
+
+    async def say(self, room_id: str, body: str, **extra: Any) -> str:
+        return await self.send(room_id, {"msgtype": "m.text", "body": body, **extra})
+
+    async def reply_in_thread(self, room_id: str, root: str, body: str) -> str:
+        return await self.say(room_id, body, **{"m.relates_to": {
+            "rel_type": "m.thread", "event_id": root, "is_falling_back": True,
+            "m.in_reply_to": {"event_id": root}}})
+
+    async def react(self, room_id: str, event_id: str, key: str) -> str:
+        return await self.send(room_id, {"m.relates_to": {
+            "rel_type": "m.annotation", "event_id": event_id, "key": key}}, "m.reaction")
+
+    async def create_room(self, invite: list[str], **kwargs: Any) -> str:
+        resp = await self.client.room_create(invite=invite, **kwargs)
+        assert isinstance(resp, RoomCreateResponse), resp
+        return str(resp.room_id)
+
+    async def invite(self, room_id: str, user_id: str) -> None:
+        resp = await self.client.room_invite(room_id, user_id)
+        assert not isinstance(resp, ErrorResponse), resp
+
+    async def join(self, room_id: str) -> None:
+        resp = await self.client.join(room_id)
+        assert not isinstance(resp, ErrorResponse), resp
+
+    def highlights(self, room_id: str) -> int:
+        room = self.client.rooms.get(room_id)
+        return room.unread_highlights if room is not None else 0

@@ -1,0 +1,106 @@
+"""Neutral messages → Matrix contents: escaped text, pills, explicit m.mentions, relations."""
+
+from __future__ import annotations
+
+from bot.matrix import outbound
+from commands.messages import (
+    Attachment,
+    Bullets,
+    Choice,
+    Choices,
+    Heading,
+    Link,
+    Mention,
+    Message,
+    Target,
+    bold,
+    para,
+    spans,
+)
+
+NADIA = Mention(handle="nadia", name="Nadia Benali", ids={"matrix": "@nadia:grappe.example",
+                                                          "slack": "U1"})
+SLACK_ONLY = Mention(handle="leo", name="Léo", ids={"slack": "U2"})
+
+
+def _message(*blocks, locale: str = "fr") -> Message:  # type: ignore[no-untyped-def]
+    return Message(target=Target(kind="channel", purpose="cooperation"), blocks=list(blocks),
+                   locale=locale)
+
+
+def test_peoples_text_is_escaped_and_pings_nobody() -> None:
+    content = outbound.content_of(outbound.render(_message(
+        para("Besoin urgent @room <b>x</b> <a href='javascript:alert(1)'>clic</a> & co"))))
+    assert content["msgtype"] == "m.notice"
+    assert content["m.mentions"] == {"user_ids": []}
+    assert "<b>" not in content["formatted_body"]
+    assert "&lt;b&gt;x&lt;/b&gt;" in content["formatted_body"]
+    assert "&lt;a href=&#x27;javascript" in content["formatted_body"]
+    assert "&amp; co" in content["formatted_body"]
+    assert content["body"] == "Besoin urgent @room <b>x</b> <a href='javascript:alert(1)'>clic</a> & co"
+
+
+def test_mentions_are_pills_and_the_only_people_pinged() -> None:
+    rendered = outbound.render(_message(
+        para("Pour ", NADIA, " et ", SLACK_ONLY, " et encore ", NADIA, "."),
+        Bullets(items=[spans(bold("<Chiffres>"), " : ", NADIA)])))
+    content = outbound.content_of(rendered)
+    assert content["msgtype"] == "m.text"  # notices never notify anyone (push rules)
+    assert content["m.mentions"] == {"user_ids": ["@nadia:grappe.example"]}
+    assert '<a href="https://matrix.to/#/@nadia:grappe.example">Nadia Benali</a>' in (
+        content["formatted_body"])
+    assert "Léo" in content["body"]
+    assert "matrix.to/#/Léo" not in content["formatted_body"]
+    assert "<li><strong>&lt;Chiffres&gt;</strong>" in content["formatted_body"]
+    assert content["body"].splitlines()[-1] == "• <Chiffres> : Nadia Benali"
+
+
+def test_links_keep_only_safe_schemes() -> None:
+    html = outbound.render(_message(para(
+        Link(url="https://grappe.example/r/3", label="la fiche"), " ",
+        Link(url="javascript:alert(1)", label="piège")))).html
+    assert '<a href="https://grappe.example/r/3">la fiche</a>' in html
+    assert "javascript" not in html
+    assert "piège" in html
+
+
+def test_choices_become_reactions_and_a_hint_in_the_message_locale() -> None:
+    choices = Choices(object_ref="R-3", options=[
+        Choice(action="interested", label="Intéressé", emoji="👍"),
+        Choice(action="lead", label="Je peux piloter", emoji="🙋"),
+        Choice(action="available", label="Disponibilités", asks_text=True)])
+    rendered = outbound.render(_message(Heading(text="R-3 · Bilan"), choices))
+    assert [c.emoji for c in rendered.choices] == ["👍", "🙋"]
+    assert "Réagissez" in rendered.body
+    assert "👍 Intéressé" in rendered.body
+    assert rendered.html.startswith("<h4>R-3 · Bilan</h4>")
+    english = outbound.render(_message(choices, locale="en"))
+    assert english.body.startswith("React to this message or answer in its thread:")
+
+
+def test_thread_edit_and_reaction_relations() -> None:
+    content = outbound.content_of(outbound.render(_message(para("Merci ", NADIA))))
+    threaded = outbound.in_thread(content, "$card")
+    assert threaded["m.relates_to"] == {"rel_type": "m.thread", "event_id": "$card",
+                                        "is_falling_back": True,
+                                        "m.in_reply_to": {"event_id": "$card"}}
+    edit = outbound.edit(threaded, "$card")
+    assert edit["m.relates_to"] == {"rel_type": "m.replace", "event_id": "$card"}
+    assert edit["m.mentions"] == {}  # an edit pings nobody again
+    assert edit["m.new_content"]["m.mentions"] == {"user_ids": ["@nadia:grappe.example"]}
+    assert "m.relates_to" not in edit["m.new_content"]
+    assert edit["body"].startswith("* ")
+    assert outbound.reaction("$card", "👍") == {"m.relates_to": {
+        "rel_type": "m.annotation", "event_id": "$card", "key": "👍"}}
+
+
+def test_files_are_collected_and_sent_as_images() -> None:
+    chart = Attachment(path="/tmp/chart.png", title="Synthèse", mime="image/png")
+    rendered = outbound.render(_message(para("La synthèse"), chart))
+    assert rendered.files == [chart]
+    assert rendered.body == "La synthèse"
+    image = outbound.file(chart, "mxc://grappe.example/abc", 1234)
+    assert image["msgtype"] == "m.image"
+    assert image["info"] == {"mimetype": "image/png", "size": 1234}
+    assert outbound.file(Attachment(path="x.csv", title="x", mime="text/csv"), "mxc://a/b",
+                         1)["msgtype"] == "m.file"
