@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.adapters.base import Adapter
 from bot.config import Settings
 from bot.outbox import DeliveryLoop
+from commands import digest
 from commands.dispatcher import Dispatcher, Outcome
 from commands.events import Inbound
 from commands.registry import Registry, load_all
@@ -16,11 +20,18 @@ from storage import migrate
 from storage.db import Database
 from storage.models import utcnow
 
+if TYPE_CHECKING:
+    from bot.scheduler import Scheduler
+
 log = logging.getLogger(__name__)
 
 
 class Bot:
-    """``Bot(settings, db, adapters)``; ``await bot.start()`` … ``await bot.stop()``."""
+    """``Bot(settings, db, adapters)``; ``await bot.start()`` … ``await bot.stop()``.
+
+    With ``scheduler=True`` (``grappe run``), ``start()`` also starts the digest and
+    reminder scheduler (with background delivery only: never in a console script).
+    """
 
     def __init__(
         self,
@@ -29,8 +40,14 @@ class Bot:
         adapters: Sequence[Adapter],
         registry: Registry | None = None,
         clock: Callable[[], datetime] = utcnow,
+        scheduler: bool = False,
     ):
         self.settings = settings
+        self.clock = clock
+        self.files_dir = Path(settings.files_dir or Path(tempfile.gettempdir()) / "grappe-files")
+        digest.configure(files_dir=self.files_dir)
+        self._with_scheduler = scheduler
+        self.scheduler: Scheduler | None = None
         self.db = db
         self.adapters = list(adapters)
         self.loops = {a.platform: DeliveryLoop(db, a) for a in self.adapters}
@@ -59,9 +76,19 @@ class Bot:
         if background_delivery:
             for loop in self.loops.values():
                 loop.start()
+            if self._with_scheduler:
+                from bot.scheduler import Scheduler  # APScheduler only when scheduling
+
+                self.scheduler = Scheduler(
+                    self.db, platforms=list(self.loops), clock=self.clock, on_commit=self._wake,
+                    files_dir=self.files_dir, nudge_hours=self.settings.nudge_hours)
+                await self.scheduler.start()
         self._started = True
 
     async def stop(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+            self.scheduler = None
         for loop in self.loops.values():
             await loop.stop()
         self._started = False

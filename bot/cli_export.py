@@ -12,3 +12,4 @@ T = translator(os.environ.get("GRAPPE_LOCALE"))
 
 export_app = typer.Typer(help=T.t("Export data (requests, bookings…)."), no_args_is_help=True)
 import bot.export_requests  # noqa: E402,F401
+import bot.ical  # noqa: F401,E402

@@ -13,15 +13,29 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default=DEFAULT_URL, alias="DATABASE_URL")
     log_level: str = Field(default="WARNING", alias="GRAPPE_LOG_LEVEL")
+    ical_token: str | None = Field(default=None, alias="GRAPPE_ICAL_TOKEN")  # iCal feeds' secret
 
     slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    slack_timeout: float = Field(default=10.0, alias="SLACK_TIMEOUT")  # seconds per API call
+
+    # `grappe serve`: the HTTP endpoints (Slack events, health) listen here
+    serve_http: bool = Field(default=False, alias="GRAPPE_SERVE_HTTP")
+    host: str = Field(default="0.0.0.0", alias="GRAPPE_HOST")
+    port: int = Field(default=3000, alias="PORT")
 
     matrix_homeserver: str | None = Field(default=None, alias="MATRIX_HOMESERVER")
     matrix_user_id: str | None = Field(default=None, alias="MATRIX_USER_ID")
     matrix_access_token: str | None = Field(default=None, alias="MATRIX_ACCESS_TOKEN")
     matrix_password: str | None = Field(default=None, alias="MATRIX_PASSWORD")
+
+    # the weekly digest and reminders: where charts are written ("" = the system's temporary
+    # directory; shared storage when replicas run on several hosts), and how many business
+    # hours before a request's deadline the enterprises that have not answered are reminded
+    files_dir: str = Field(default="", alias="GRAPPE_FILES_DIR")
+    nudge_hours: float = Field(default=24.0, alias="GRAPPE_NUDGE_HOURS")
 
     @property
     def slack_enabled(self) -> bool:

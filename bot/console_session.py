@@ -24,9 +24,10 @@ async def run_console(
     stdin = stdin or sys.stdin
     adapter = ConsoleAdapter(stdout)
     db = Database(settings.database_url)
-    bot = Bot(settings, db, [adapter])
+    interactive = lines is None and stdin.isatty()
+    bot = Bot(settings, db, [adapter], scheduler=interactive)  # digests in a live console
     try:
-        if lines is not None or not stdin.isatty():
+        if not interactive:
             await bot.start(background_delivery=False)
             await run_lines(stdin if lines is None else lines, adapter, bot.dispatch, bot.drain,
                             default_handle=default_handle)

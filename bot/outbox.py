@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.adapters.base import Adapter, Delivery, DeliveryError
-from commands.messages import Envelope
+from commands.messages import Envelope, Message
 from storage.db import Database
 from storage.models import Outbox, utcnow
 from storage.repo import machinery as repo
@@ -95,29 +95,38 @@ class DeliveryLoop:
     async def _deliver(self, row: Outbox) -> str:
         now = self.clock()
         assert row.id is not None
+        item = Envelope.model_validate_json(row.payload).item
+        # a card may live in another object's thread (a poll in its request's thread)
+        thread_of = (item.target.object_ref if row.role == "card" and isinstance(item, Message)
+                     and item.target.kind == "thread" else row.object_ref)
         async with self.db.session() as s:
-            if not await repo.lease(s, row.id, now, now + LEASE):
+            if not await repo.lease(s, row.id, now, now + LEASE, created_at=row.created_at):
                 return "waiting"
             thread_root = edit_target = None
-            if row.object_ref and row.role in ("post", "edit"):
-                card = await repo.card_ref(s, self.platform, row.object_ref)
+            if thread_of and row.role in ("post", "edit", "card"):
+                card = await repo.card_ref(s, self.platform, thread_of)
                 if card is None:
-                    pending = await repo.pending_card(s, self.platform, row.object_ref)
-                    if pending is not None:
-                        await repo.mark_retry(s, row.id, "waiting for the card",
-                                              _later(pending.next_try_at, now))
+                    pending = await repo.pending_card(s, self.platform, thread_of)
+                    if pending is not None and pending.id != row.id:
+                        await repo.defer(s, row.id, _later(pending.next_try_at, now))
                         return "waiting"
                     if row.role == "edit":
                         await repo.mark_failed(s, row.id, "no card to edit")
                         return "failed"
-                else:
+                elif row.role == "edit":
+                    edit_target = card.message_id
+                elif thread_of != row.object_ref or row.role == "post":
                     thread_root = card.message_id
-                    edit_target = card.message_id if row.role == "edit" else None
+            earlier = await repo.earlier_pending(s, row)
+            if earlier is not None:  # a thread's messages go in the order they were queued
+                await repo.defer(s, row.id, _later(earlier.next_try_at, now))
+                return "waiting"
         delivery = Delivery(
-            row_id=row.id, role=row.role, item=Envelope.model_validate_json(row.payload).item,
+            row_id=row.id, role=row.role, item=item,
             channel=row.channel, recipient=row.recipient, object_ref=row.object_ref,
             thread_root=thread_root, edit_target=edit_target,
-            transaction_id=f"grappe-{row.id}-{int(row.created_at.timestamp())}",
+            # stable across retries, unique even when SQLite reuses a deleted row's id
+            transaction_id=f"grappe-{row.id}-{int(row.created_at.timestamp() * 1_000_000)}",
         )
         try:
             sent = await self.adapter.send(delivery)

@@ -25,6 +25,8 @@ PLATFORM_PACKAGES = {"slack": "bot.slack", "matrix": "bot.matrix"}
 def create_adapters(settings: Settings, db: Database) -> list[PlatformAdapter]:
     adapters = []
     for platform in settings.platforms:
+        if platform not in PLATFORM_PACKAGES:
+            continue  # the console runs on its own (grappe console)
         module = importlib.import_module(PLATFORM_PACKAGES[platform])
         adapters.append(module.create_adapter(settings, db))
     return adapters
@@ -34,7 +36,7 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
     """Start every configured platform; return once ``stop`` is set or a signal arrives."""
     db = Database(settings.database_url)
     adapters = create_adapters(settings, db)
-    bot = Bot(settings, db, adapters)
+    bot = Bot(settings, db, adapters, scheduler=True)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -43,12 +45,22 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
         except (NotImplementedError, RuntimeError):  # pragma: no cover - not the main thread
             pass
     await bot.start()
+    server = None
     try:
         for adapter in adapters:
             await adapter.start(bot)
-        log.warning("grappe is running on %s", ", ".join(a.platform for a in adapters))
+        if settings.serve_http and not any(getattr(a, "http", None) for a in adapters):
+            from bot.http import HttpServer  # no Slack events here: health and iCal feeds
+            from bot.ical import ical_routes
+
+            server = HttpServer(settings.host, settings.port, [ical_routes(settings, db)])
+            await server.start()
+        log.warning("grappe is running on %s",
+                    ", ".join(a.platform for a in adapters) or "HTTP only")
         await stop.wait()
     finally:
+        if server is not None:
+            await server.stop()
         for adapter in reversed(adapters):
             await adapter.stop()
         await bot.stop()

@@ -78,11 +78,15 @@ class Context:
             )
         )
 
-    def in_thread(self, object_ref: str, *blocks: Block, purpose: str = COOPERATION) -> None:
+    def in_thread(self, object_ref: str, *blocks: Block, purpose: str = COOPERATION,
+                  card_of: str | None = None) -> None:
+        """In the thread of ``object_ref``'s card; with ``card_of``, as that object's card
+        (a poll tied to a request lives in the request's thread)."""
         self.out.append(
             Message(
                 target=Target(kind="thread", purpose=purpose, object_ref=object_ref),
                 blocks=list(blocks),
+                card_of=card_of,
                 locale=self.coop.locale,
             )
         )

@@ -9,6 +9,7 @@ once; handlers only do their own work.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,7 @@ from storage.repo import machinery as mach_repo
 log = logging.getLogger(__name__)
 
 PREFIXES = ("/grappe", "!grappe", "grappe")
+_LEADING_REF = re.compile(r"^\s*([A-Za-z]-\d{1,9})\s*[:,—-]?\s*(.*)$", re.S)
 
 
 @dataclass
@@ -176,6 +178,10 @@ class Dispatcher:
                 ctx.session, event.actor.platform, event.thread.channel, event.thread.message_id)
         if ref is None:
             raise CommandError("This thread is not one of mine; nothing was recorded.")
+        if isinstance(event, ThreadReply) and (named := _LEADING_REF.match(text)):
+            # "P-5 : 1 et 3" in R-3's thread answers P-5 (threads are flat on Slack and Matrix)
+            if named.group(1).upper().split("-")[0] in self.registry.replies:
+                ref, text = named.group(1).upper(), named.group(2)
         ctx.object_ref = ref
         prefix = ref.split("-", 1)[0]
         table = self.registry.replies if isinstance(event, ThreadReply) else self.registry.actions

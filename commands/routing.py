@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands.events import Inbound, ThreadReply
+from commands.events import Command, Inbound, ThreadReply
 from commands.messages import Envelope, Message, Outbound, Reaction
 from storage.models import Outbox
 from storage.repo import directory as dir_repo
@@ -47,9 +47,9 @@ async def _rows_for(
                      object_ref=item.object_ref)]
     assert isinstance(item, Message)
     target = item.target
-    if target.kind == "actor":
-        return [_row(item, actor.platform, "ephemeral",
-                     channel=getattr(event, "place", None), recipient=actor.user_id)]
+    if target.kind == "actor":  # where they acted: a command's place, a reply's or click's thread
+        where = event.place if isinstance(event, Command) else event.thread.channel
+        return [_row(item, actor.platform, "ephemeral", channel=where, recipient=actor.user_id)]
     if target.kind == "dm":
         return await _dm_rows(s, item, actor.platform, platforms)
     chans = await dir_repo.channels(s, purpose=target.purpose, platforms=platforms)
@@ -58,7 +58,7 @@ async def _rows_for(
         if item.edit_of:
             rows.append(_row(item, chan.platform, "edit", channel=chan.platform_channel_id,
                              object_ref=item.edit_of, coalesce_key=f"edit:{item.edit_of}"))
-        elif item.card_of:
+        elif item.card_of:  # in a channel, or in another object's thread (target.object_ref)
             rows.append(_row(item, chan.platform, "card", channel=chan.platform_channel_id,
                              object_ref=item.card_of))
         else:

@@ -1,5 +1,7 @@
 """All tables. Alembic's metadata is ``SQLModel.metadata`` once this package is imported."""
 
+from storage.models.bookings import Booking, BookingSeries, BookingStatus
+from storage.models.digest import DigestSetting
 from storage.models.directory import (
     Channel,
     Cooperative,
@@ -20,16 +22,21 @@ from storage.models.machinery import (
     Outbox,
     utcnow,
 )
+from storage.models.polls import Poll, PollInvitee, PollOption, PollVote
 from storage.models.requests import Answer, Consultation, Request, RequestSkill
 
 __all__ = [
     "AdapterState",
     "Answer",
     "Audit",
+    "Booking",
+    "BookingSeries",
+    "BookingStatus",
     "Channel",
     "Claim",
     "Consultation",
     "Cooperative",
+    "DigestSetting",
     "Enterprise",
     "EnterpriseSkill",
     "Identity",
@@ -37,6 +44,10 @@ __all__ = [
     "MessageRef",
     "Outbox",
     "Person",
+    "Poll",
+    "PollInvitee",
+    "PollOption",
+    "PollVote",
     "Request",
     "RequestSkill",
     "Resource",

@@ -91,14 +91,22 @@ async def pending_count(s: AsyncSession, platform: str | None = None) -> int:
     return len((await s.exec(stmt)).all())
 
 
-async def lease(s: AsyncSession, row_id: int, now: datetime, until: datetime) -> bool:
-    """Take a row for delivery; False when another worker holds it."""
+async def lease(s: AsyncSession, row_id: int, now: datetime, until: datetime,
+                created_at: datetime | None = None) -> bool:
+    """Take a row for delivery; False when another worker holds it.
+
+    With ``created_at``, only that version of the row: SQLite reuses the id of a
+    deleted last row, so a pending edit replaced by a newer one (``enqueue``) can
+    come back under the same id with another payload.
+    """
     stmt = (
         update(Outbox)
         .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
         .where(or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now))
         .values(lease_until=until)
     )
+    if created_at is not None:
+        stmt = stmt.where(col(Outbox.created_at) == created_at)
     result = await s.exec(stmt)  # type: ignore[call-overload]
     return bool(result.rowcount)
 
@@ -137,6 +145,15 @@ async def mark_retry(s: AsyncSession, row_id: int, error: str, next_try: datetim
     )
 
 
+async def defer(s: AsyncSession, row_id: int, until: datetime) -> None:
+    """Hold a row back (its card or an earlier message is not out yet); not an attempt."""
+    await s.exec(
+        update(Outbox)
+        .where(col(Outbox.id) == row_id)
+        .values(next_try_at=until, lease_until=None)
+    )
+
+
 async def mark_failed(s: AsyncSession, row_id: int, error: str) -> None:
     await s.exec(
         update(Outbox)
@@ -164,6 +181,25 @@ async def pending_card(s: AsyncSession, platform: str, object_ref: str) -> Outbo
         .order_by(col(Outbox.id))
     )
     return (await s.exec(stmt)).first()
+
+
+async def earlier_pending(s: AsyncSession, row: Outbox) -> Outbox | None:
+    """A pending row queued before ``row`` in the same thread (or the same person's DMs).
+
+    The messages of one thread are delivered in the order they were queued,
+    whatever retries happen in between.
+    """
+    stmt = select(Outbox).where(
+        Outbox.platform == row.platform, Outbox.status == "pending", col(Outbox.id) < row.id
+    )
+    if row.role in ("card", "post") and row.object_ref:
+        stmt = stmt.where(col(Outbox.role).in_(("card", "post")),
+                          Outbox.object_ref == row.object_ref, Outbox.channel == row.channel)
+    elif row.role == "dm" and row.recipient:
+        stmt = stmt.where(Outbox.role == "dm", Outbox.recipient == row.recipient)
+    else:
+        return None
+    return (await s.exec(stmt.order_by(col(Outbox.id)).limit(1))).first()
 
 
 async def object_of_message(

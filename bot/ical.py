@@ -1,0 +1,157 @@
+"""iCal feeds of the bookings: ``grappe export ical [--resource SLUG]`` and the HTTP feeds
+``/ical/<resource>.ics?token=…`` and ``/ical/all.ics?token=…`` (mounted by ``grappe serve``).
+
+Each booking is one event with a stable UID, its status (pending ones are
+tentative, cancelled and declined ones stay in the feed marked cancelled so
+that calendars remove them) and a SEQUENCE bumped at each change; times carry
+the cooperative's zone with its VTIMEZONE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from bot.cli_export import T, export_app
+from bot.config import Settings
+from commands.booking_view import Names
+from commands.i18n import translator
+from commands.text import slugify
+from storage.db import Database
+from storage.models import Booking, Cooperative, Resource, utcnow
+from storage.repo import bookings as repo
+from storage.repo import directory as dir_repo
+
+if TYPE_CHECKING:  # aiohttp and icalendar are imported when used: the CLI starts faster
+    from aiohttp import web
+    from icalendar import Calendar
+
+HISTORY = timedelta(days=92)  # past bookings kept in the feeds
+STATUS = {"confirmed": "CONFIRMED", "pending": "TENTATIVE", "cancelled": "CANCELLED",
+          "rejected": "CANCELLED"}
+ALL = "all"
+
+
+def uid(booking: Booking, coop: Cooperative) -> str:
+    return f"booking-{booking.id}@{slugify(coop.name) or 'grappe'}.grappe"
+
+
+def build_calendar(bookings: Sequence[Booking], names: Names, coop: Cooperative,
+                   resource: Resource | None = None) -> Calendar:
+    from icalendar import Calendar, Event
+
+    tz, t = ZoneInfo(coop.timezone), translator(coop.locale)
+    cal = Calendar()
+    cal.add("prodid", "-//grappe//bookings//FR")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    title = resource.name if resource else t.t("Shared resources")
+    cal.add("x-wr-calname", f"{coop.name} — {title}")
+    cal.add("x-wr-timezone", coop.timezone)
+    for b in bookings:
+        booked = names.resource(b)
+        event = Event()
+        event.add("uid", uid(b, coop))
+        event.add("dtstamp", b.updated_at)
+        event.add("created", b.created_at)
+        event.add("last-modified", b.updated_at)
+        event.add("sequence", b.sequence)
+        event.add("dtstart", b.starts_at.astimezone(tz))
+        event.add("dtend", b.ends_at.astimezone(tz))
+        summary = f"{booked.name} — {names.who(b)}"
+        event.add("summary", summary if resource is None else names.who(b))
+        lines = [b.purpose] if b.purpose else []
+        lines.append(f"{b.ref} · {summary}")
+        if b.reason:
+            lines.append(b.reason)
+        event.add("description", "\n".join(lines))
+        event.add("location", f"{booked.name}, {coop.name}")
+        event.add("status", STATUS.get(b.status, "CONFIRMED"))
+        event.add("transp", "OPAQUE" if b.active else "TRANSPARENT")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal
+
+
+async def feed(db: Database, slug: str | None, *, since: datetime | None = None
+               ) -> bytes | None:
+    """The iCal text of one resource (``slug``) or of all, bookings ending after ``since``
+    (all of them without it); ``None`` for an unknown resource."""
+    async with db.session(read_only=True) as s:
+        coop = await dir_repo.cooperative(s)
+        resource = None
+        if slug is not None:
+            resource = await dir_repo.resource_by_slug(s, slug)
+            if resource is None:
+                return None
+        rows = await repo.for_feed(s, since, resource.id if resource else None)
+        names = await Names.load(s, rows)
+    return build_calendar(rows, names, coop, resource).to_ical()
+
+
+def add_ical_routes(app: web.Application, db: Database, token: str, *,
+                    clock: Callable[[], datetime] = utcnow) -> None:
+    """``GET /ical/<resource>.ics?token=…`` and ``/ical/all.ics``: 403 and no data without
+    the right token (and always 403 when no token is configured). The feeds keep the
+    bookings of the last three months and all coming ones."""
+    from aiohttp import web
+
+    async def serve(request: web.Request) -> web.Response:
+        given = request.query.get("token", "")
+        if not token or not hmac.compare_digest(given.encode(), token.encode()):
+            raise web.HTTPForbidden(text="403: Forbidden")
+        name = request.match_info["name"]
+        data = await feed(db, None if name == ALL else name, since=clock() - HISTORY)
+        if data is None:
+            raise web.HTTPNotFound(text="404: Not Found")
+        return web.Response(body=data, content_type="text/calendar", charset="utf-8", headers={
+            "Cache-Control": "private, max-age=300",
+            "Content-Disposition": f'inline; filename="{name}.ics"'})
+
+    app.router.add_get(r"/ical/{name:[a-z0-9-]+}.ics", serve)
+
+
+async def _export(database_url: str, slug: str | None) -> bytes | None:
+    db = Database(database_url)
+    try:
+        return await feed(db, slug)
+    finally:
+        await db.dispose()
+
+
+@export_app.command("ical")
+def export_ical(
+    resource: Annotated[str | None, typer.Option(
+        "--resource", help=T.t("Only this resource (its slug)."))] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Export the bookings as an iCal calendar (on stdout, or a file)."""
+    data = asyncio.run(_export(Settings().database_url, resource))
+    if data is None:
+        typer.echo(T.t("No resource “{slug}”. Type grappe directory show for the list.",
+                       slug=resource), err=True)
+        raise typer.Exit(2)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    output.write_bytes(data)
+    typer.echo(T.t("Calendar written to {path}.", path=output))
+
+
+def ical_routes(settings: Settings, db: Database) -> Callable[[web.Application], None]:
+    """The installer of the feeds for ``grappe serve`` (``GRAPPE_ICAL_TOKEN``)."""
+
+    def install(app: web.Application) -> None:
+        add_ical_routes(app, db, settings.ical_token or "")
+
+    return install

@@ -1,0 +1,72 @@
+"""What scheduled jobs share: their environment, and "claim, then write the outbox rows".
+
+A job (the weekly digest, a reminder) runs on every replica at the same
+moment; the database decides which one speaks. In ONE transaction the job
+first claims ``(kind, key, period)`` (a unique row in ``claims``) and, only
+if its insert won, writes its messages to the outbox. A loser writes nothing;
+a crash before the commit leaves no claim, so the job can run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from commands.events import Actor, Command
+from commands.messages import Message
+from commands.routing import plan
+from storage.db import Database
+from storage.repo import machinery as mach_repo
+
+JOB_USER = "grappe-scheduler"
+
+
+@dataclass(frozen=True)
+class JobEnv:
+    """Everything a job needs besides the ids it is given and the clock.
+
+    ``platforms`` are the running platforms (the outbox rows are written for
+    them); ``owner`` names this replica in the claims it takes; ``files_dir``
+    is where charts are written (None: no chart); ``nudge_hours`` is how many
+    business hours before a deadline the silent enterprises are reminded.
+    """
+
+    db: Database
+    platforms: tuple[str, ...]
+    owner: str = ""
+    files_dir: Path | None = None
+    nudge_hours: float = 24.0
+    on_commit: Callable[[], None] | None = field(default=None, compare=False)
+
+    def wake(self) -> None:
+        if self.on_commit is not None:
+            self.on_commit()
+
+
+def job_event(platforms: Sequence[str], what: str) -> Command:
+    """The inbound event routing expects: the bot itself, on the first running platform."""
+    return Command(actor=Actor(platforms[0] if platforms else "console", JOB_USER),
+                   text="", event_id=f"job:{what}")
+
+
+async def claim_and_enqueue(
+    s: AsyncSession, env: JobEnv, claim: tuple[str, str, str], messages: Sequence[Message],
+    *, only_channels: Iterable[tuple[str, str]] | None = None,
+) -> bool:
+    """Claim ``(kind, key, period)``; if this call won, queue ``messages``. True when it won.
+
+    ``only_channels`` keeps the channel rows to those ``(platform, channel id)``:
+    a digest goes to one channel even when several share its purpose.
+    """
+    kind, key, period = claim
+    if not await mach_repo.claim(s, kind, key, period, env.owner):
+        return False
+    rows = await plan(s, list(messages), job_event(env.platforms, ":".join(claim)), env.platforms)
+    if only_channels is not None:
+        allowed = set(only_channels)
+        rows = [r for r in rows if r.role == "dm" or (r.platform, r.channel) in allowed]
+    await mach_repo.enqueue(s, rows)
+    return True

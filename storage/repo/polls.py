@@ -1,0 +1,73 @@
+"""Queries on availability polls."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Person, Poll, PollInvitee, PollOption, PollVote
+
+
+async def get(s: AsyncSession, poll_id: int) -> Poll | None:
+    return await s.get(Poll, poll_id)
+
+
+async def add(s: AsyncSession, poll: Poll, options: Sequence[PollOption],
+              invitee_ids: Sequence[int]) -> Poll:
+    s.add(poll)
+    await s.flush()
+    for option in options:
+        option.poll_id = poll.id or 0
+        s.add(option)
+    for person_id in dict.fromkeys(invitee_ids):
+        s.add(PollInvitee(poll_id=poll.id or 0, person_id=person_id))
+    await s.flush()
+    return poll
+
+
+async def options(s: AsyncSession, poll_id: int) -> Sequence[PollOption]:
+    stmt = select(PollOption).where(PollOption.poll_id == poll_id).order_by(
+        col(PollOption.position))
+    return (await s.exec(stmt)).all()
+
+
+async def invitees(s: AsyncSession, poll_id: int) -> Sequence[Person]:
+    stmt = (
+        select(Person)
+        .join(PollInvitee, col(PollInvitee.person_id) == col(Person.id))
+        .where(PollInvitee.poll_id == poll_id)
+        .order_by(col(Person.display_name))
+    )
+    return (await s.exec(stmt)).all()
+
+
+async def votes(s: AsyncSession, poll_id: int) -> Sequence[PollVote]:
+    stmt = select(PollVote).where(PollVote.poll_id == poll_id).order_by(
+        col(PollVote.voter), col(PollVote.position))
+    return (await s.exec(stmt)).all()
+
+
+async def replace_ballot(s: AsyncSession, poll_id: int, voter: str, person_id: int | None,
+                         values: dict[int, str], now: datetime, *, full: bool) -> None:
+    """Record a voter's values; a full ballot replaces every earlier value of that voter."""
+    stmt = delete(PollVote).where(col(PollVote.poll_id) == poll_id, col(PollVote.voter) == voter)
+    if not full:
+        stmt = stmt.where(col(PollVote.position).in_(list(values)))
+    await s.exec(stmt)
+    await s.flush()
+    for position, value in sorted(values.items()):
+        s.add(PollVote(poll_id=poll_id, voter=voter, person_id=person_id, position=position,
+                       value=value, updated_at=now))
+
+
+async def open_polls(s: AsyncSession) -> Sequence[Poll]:
+    stmt = select(Poll).where(Poll.status == "open").order_by(col(Poll.id))
+    return (await s.exec(stmt)).all()
+
+
+async def listing(s: AsyncSession, *, limit: int = 30) -> Sequence[Poll]:
+    return (await s.exec(select(Poll).order_by(col(Poll.id).desc()).limit(limit))).all()

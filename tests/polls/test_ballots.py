@@ -1,0 +1,39 @@
+"""Poll answers as people type them: a table kept as data (tests/data/ballots.tsv)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commands.ballots import parse_ballot
+from commands.errors import CommandError
+
+TABLE = Path(__file__).resolve().parent.parent / "data" / "ballots.tsv"
+LETTERS = {"y": "yes", "m": "maybe", "n": "no"}
+
+
+def _cases() -> list[tuple[str, int, str]]:
+    rows = []
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, count, expected = line.split("\t")
+            rows.append((text, int(count), expected))
+    return rows
+
+
+CASES = _cases()
+
+
+def test_the_table_is_big_enough() -> None:
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize(("text", "count", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_ballot(text: str, count: int, expected: str) -> None:
+    if expected == "ERROR":
+        with pytest.raises(CommandError):
+            parse_ballot(text, count)
+        return
+    want = {n: LETTERS[c] for n, c in enumerate(expected, start=1)}
+    assert parse_ballot(text, count) == want
