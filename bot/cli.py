@@ -58,6 +58,29 @@ def run(
 
 
 @app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(
+        help=T.t("Address to listen on (default: GRAPPE_HOST, else 0.0.0.0)."))] = None,
+    port: Annotated[int | None, typer.Option(
+        help=T.t("Port to listen on (default: PORT, else 3000)."))] = None,
+) -> None:
+    """Run the bot with its HTTP endpoints: Slack's events, the iCal feeds, /healthz."""
+    settings = _settings()
+    if settings.slack_enabled and not (settings.slack_signing_secret
+                                       or settings.slack_app_token):
+        _fail(T.t("grappe serve receives Slack's events: set SLACK_BOT_TOKEN and "
+                  "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)."))
+    updates: dict[str, object] = {"serve_http": True}
+    if host:
+        updates["host"] = host
+    if port is not None:
+        updates["port"] = port
+    from bot.runner import run_platforms
+
+    asyncio.run(run_platforms(settings.model_copy(update=updates)))
+
+
+@app.command()
 def console(
     script: ScriptOpt = None,
     as_handle: AsOpt = None,

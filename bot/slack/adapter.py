@@ -1,0 +1,254 @@
+"""The Slack adapter: its lifecycle, its one HTTP session, and what listeners need.
+
+``start(bot)`` opens one aiohttp session shared by every Web API call, checks
+the token once (``auth.test``, so that no request waits for it later), builds
+the Bolt app and starts receiving: Socket Mode when ``SLACK_APP_TOKEN`` is
+set, else the HTTP endpoint of ``grappe serve``. ``send`` is called by the
+outbox's delivery loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.adapters.base import Delivery, Sent
+from bot.config import Settings
+from bot.http import HttpServer, Installer
+from bot.slack import modals
+from bot.slack.app import build_app
+from bot.slack.http import events_route
+from bot.slack.inbound import PLATFORM
+from bot.slack.outbound import PERMANENT, Sender
+from bot.slack.render import render
+from bot.slack.socket import SocketRunner
+from commands.dispatcher import Outcome
+from commands.events import Action, Command, Inbound, ThreadReply
+from commands.i18n import Translator, translator
+from commands.messages import Message, Reaction
+from storage.db import Database
+from storage.repo import directory as dir_repo
+from storage.repo import machinery as mach_repo
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+
+class SlackSetupError(RuntimeError):
+    """The Slack settings cannot work (a refused token, a missing secret)."""
+
+
+def default_retry_handlers() -> list[AsyncRetryHandler]:
+    """One in-call retry on a 429 (after Retry-After) or a dropped connection."""
+    return [AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            AsyncConnectionErrorRetryHandler(max_retry_count=1)]
+
+
+class SlackAdapter:
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings, db: Database, *,
+                 retry_handlers: list[AsyncRetryHandler] | None = None,
+                 routes: list[Installer] | None = None):
+        if not settings.slack_bot_token:
+            raise SlackSetupError("SLACK_BOT_TOKEN is not set")
+        self.settings = settings
+        self.db = db
+        self.mode = "socket" if settings.slack_app_token else "http"
+        self.retry_handlers = retry_handlers
+        self.bot: Bot | None = None
+        self.auth: AuthorizeResult | None = None
+        self.bolt: AsyncApp | None = None
+        self.http: HttpServer | None = None
+        self.routes = list(routes or [])  # other features' HTTP routes (iCal feeds)
+        self.socket: SocketRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._client: AsyncWebClient | None = None
+        self._sender: Sender | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # --- connections -------------------------------------------------------------
+    def _web_client(self, token: str | None) -> AsyncWebClient:
+        assert self._session is not None
+        handlers = self.retry_handlers
+        return AsyncWebClient(
+            token=token, base_url=self.settings.slack_api_url, session=self._session,
+            timeout=int(max(self.settings.slack_timeout, 1)), logger=log,
+            retry_handlers=list(handlers) if handlers is not None else default_retry_handlers())
+
+    @property
+    def sender(self) -> Sender:
+        """The sender, on one aiohttp session opened at first use (inside the loop)."""
+        if self._sender is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.settings.slack_timeout))
+            self._client = self._web_client(self.settings.slack_bot_token)
+            self._sender = Sender(self._client)
+        return self._sender
+
+    @property
+    def client(self) -> AsyncWebClient:
+        return self.sender.client
+
+    @property
+    def bot_user_id(self) -> str | None:
+        return self.auth.bot_user_id if self.auth is not None else None
+
+    async def authorize(self) -> AuthorizeResult:
+        """Bolt's authorization: the ``auth.test`` of start-up, made once."""
+        if self.auth is None:
+            response = await self.client.auth_test()
+            self.auth = AuthorizeResult.from_auth_test_response(
+                auth_test_response=response, bot_token=self.settings.slack_bot_token)
+        return self.auth
+
+    # --- lifecycle ---------------------------------------------------------------
+    async def prepare(self, bot: Bot) -> AsyncApp:
+        """Check the token and build the Bolt app; receiving starts in ``start``."""
+        self.bot = bot
+        try:
+            await self.authorize()
+        except SlackApiError as exc:
+            code = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            if code in PERMANENT:
+                raise SlackSetupError(f"Slack refused the bot token ({code})") from exc
+            log.warning("auth.test failed (%s); trying again at the first event", code)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("Slack unreachable at start-up (%r); trying again later", exc)
+        self.bolt = build_app(self, client=self._web_client(None),
+                              signing_secret=self.settings.slack_signing_secret or "",
+                              authorize=self.authorize)
+        return self.bolt
+
+    async def start(self, bot: Bot) -> None:
+        bolt = await self.prepare(bot)
+        if self.mode == "socket":
+            assert self.settings.slack_app_token is not None
+            self.socket = SocketRunner(bolt, self.settings.slack_app_token, self.client)
+            await self.socket.start()
+        if self.settings.serve_http:
+            if self.mode == "http" and not self.settings.slack_signing_secret:
+                raise SlackSetupError("SLACK_SIGNING_SECRET is needed to receive Slack's events")
+            installers = [events_route(bolt)] if self.mode == "http" else []
+            self.http = HttpServer(self.settings.host, self.settings.port,
+                                   [*installers, *self.routes])
+            await self.http.start()
+        elif self.mode == "http":
+            log.warning("Slack events arrive over HTTP: they are received by `grappe serve`; "
+                        "this process only delivers messages")
+
+    async def stop(self) -> None:
+        if self.http is not None:
+            await self.http.stop()
+            self.http = None
+        if self.socket is not None:
+            await self.socket.stop()
+            self.socket = None
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=self.settings.slack_timeout)
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+        self._session = self._client = self._sender = None
+
+    # --- what the listeners need -------------------------------------------------
+    async def dispatch(self, event: Inbound) -> Outcome:
+        if self.bot is None:
+            raise RuntimeError("the Slack adapter is not started")
+        return await self.bot.dispatch(event)
+
+    async def on_card(self, event: ThreadReply | Action) -> ThreadReply | Action | None:
+        """The event with its card's object ref, or None when the message is not a card."""
+        thread = event.thread
+        if thread.object_ref is not None or thread.message_id is None:
+            return event
+        try:
+            async with self.db.session(read_only=True) as s:
+                ref = await mach_repo.object_of_message(s, PLATFORM, thread.channel,
+                                                        thread.message_id)
+        except (SQLAlchemyError, OSError):
+            return event  # the dispatcher tells the person the database is unavailable
+        if ref is None:
+            return None
+        return dataclasses.replace(event, thread=dataclasses.replace(thread, object_ref=ref))
+
+    async def _translator_of(self, user_id: str) -> Translator | None:
+        """The person's language, or None when they are unknown (the dispatcher answers)."""
+        try:
+            async with self.db.session(read_only=True) as s:
+                person = await dir_repo.person_by_identity(s, PLATFORM, user_id)
+        except (SQLAlchemyError, OSError):
+            return None
+        return translator(person.locale) if person is not None else None
+
+    async def request_form(self, event: Command, keyword: str) -> dict[str, Any] | None:
+        """The request form for this person, or None to let the dispatcher answer."""
+        try:
+            async with self.db.session(read_only=True) as s:
+                person = await dir_repo.person_by_identity(s, PLATFORM, event.actor.user_id)
+                skills = await dir_repo.skills(s) if person is not None else []
+        except (SQLAlchemyError, OSError):
+            return None
+        if person is None:
+            return None
+        t = translator(person.locale)
+        pairs = [(k.slug, k.label_en if t.locale == "en" and k.label_en else k.label)
+                 for k in skills]
+        return modals.request_form(pairs, t, channel=event.place, keyword=keyword)
+
+    async def answer_form(self, prompt: modals.AnswerPrompt) -> dict[str, Any] | None:
+        t = await self._translator_of(prompt.actor.user_id)
+        return modals.answer_form(prompt, t) if t is not None else None
+
+    def spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
+        """Run network work after the ack; failures are logged, never raised to Slack."""
+
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("Slack: %s failed", what)
+
+        task = asyncio.create_task(guarded(), name=f"slack-{what}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self.spawn(self._open_view(trigger_id, view), "views.open")
+
+    async def _open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        await self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def post_direct(self, message: Message, channel: str | None, user: str,
+                    thread: str | None = None) -> None:
+        self.spawn(self.sender.post_direct(render(message), channel, user, thread),
+                   "direct reply")
+
+    # --- what the outbox needs ---------------------------------------------------
+    async def send(self, delivery: Delivery) -> Sent:
+        return await self.sender.send(delivery)
+
+    async def send_direct(self, item: Message | Reaction, channel: str | None,
+                          recipient: str) -> None:
+        if isinstance(item, Message):
+            await self.sender.post_direct(render(item), channel, recipient)

@@ -1,0 +1,212 @@
+"""The Slack adapter end to end: the real Bolt app over real HTTP on 127.0.0.1, a real
+grappe Bot on the example cooperative, and a local fake of Slack's Web API.
+
+A small test family ``X`` (a card with buttons, replies, reactions) exercises the
+adapter's generic rendering without depending on any real command family.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import text
+
+from bot.app import Bot
+from bot.config import Settings
+from bot.slack import SlackAdapter
+from commands.context import Context
+from commands.events import Action, Actor, Command
+from commands.messages import Choice, Choices, Heading, Message, Target, para
+from commands.registry import Registry, command, load_all, on_action, on_reply
+from commands.routing import plan
+from storage.db import Database
+from storage.models import utcnow
+from storage.repo import machinery as repo
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.payloads import SECRET, body_of, payload, signed
+
+COOP = "C01COOPERA"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_backends: also run this Slack test on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slack tests run on SQLite; those about storage (marked) also on PostgreSQL.
+
+    The adapter's HTTP, signature and rendering paths do not depend on the
+    database; a PostgreSQL schema per test costs about 1.5 s.
+    """
+    dropped = [item for item in items if item.path.is_relative_to(HERE)
+               and "[postgresql" in item.nodeid and not item.get_closest_marker("both_backends")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+CAMILLE, NADIA = "U01CAMILLE", "U07GRPE031"
+
+
+def sample_registry() -> Registry:
+    """Every real family, plus ``X``: ``/grappe xcard`` posts card X-1 with three choices."""
+    base = load_all()
+    registry = Registry(replies=dict(base.replies), actions=dict(base.actions),
+                        choice_emojis={k: dict(v) for k, v in base.choice_emojis.items()})
+    for spec in base.commands:
+        registry.add(spec)
+
+    @command(("xcard",), usage="/grappe xcard", summary="A test card.", registry=registry)
+    async def xcard(ctx: Context, args: str) -> None:
+        ctx.post(Heading(text="X-1 · essai"), para(args or "carte"), Choices(
+            object_ref="X-1", options=[
+                Choice(action="up", label="Pour", emoji="👍"),
+                Choice(action="down", label="Contre", emoji="👎"),
+                Choice(action="when", label="Quand…", emoji="📅", asks_text=True)]),
+            card_of="X-1")
+
+    @on_reply("X", registry=registry)
+    async def reply(ctx: Context, text: str) -> None:
+        ctx.acknowledge("✅", "noted")
+        ctx.edit_card("X-1", Heading(text="X-1 · essai"), para(f"{ctx.person.handle}: {text}"))
+
+    @on_action("X", emojis={"👍": "up", "👎": "down"}, registry=registry)
+    async def act(ctx: Context, action: str) -> None:
+        value = ctx.event.value if isinstance(ctx.event, Action) else ""
+        ctx.edit_card("X-1", Heading(text="X-1 · essai"),
+                      para(f"{ctx.person.handle}: {action} {value}".strip()))
+
+    return registry
+
+
+class Clock:
+    """The delivery loop's clock, moved by hand when a test drains by itself."""
+
+    def __init__(self) -> None:
+        self.now = utcnow() + timedelta(minutes=1)  # rows queued by the test are due
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float = 3600) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class SlackHarness:
+    adapter: SlackAdapter
+    bot: Bot
+    fake: FakeSlack
+    http: aiohttp.ClientSession
+    db: Database
+    clock: Clock = field(default_factory=Clock)
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def url(self) -> str:
+        assert self.adapter.http is not None
+        return f"{self.adapter.http.url}/slack/events"
+
+    async def send(self, kind: str, data: dict[str, Any], *, secret: str = SECRET,
+                   timestamp: int | None = None,
+                   headers: dict[str, str] | None = None) -> tuple[int, str]:
+        """POST a payload signed as Slack signs it; returns the status and the body."""
+        body, content_type = body_of(kind, data)
+        sent = {"Content-Type": content_type, **signed(body, secret=secret, timestamp=timestamp),
+                **(headers or {})}
+        async with self.http.post(self.url, data=body.encode(), headers=sent) as response:
+            return response.status, await response.text()
+
+    async def command(self, text: str, user: str = CAMILLE, channel: str = COOP,
+                      **kwargs: Any) -> tuple[int, str]:
+        data = payload("slash_command", text=text, user_id=user, channel_id=channel,
+                       trigger_id=f"7{next(self._ids):03d}.1.trigger")
+        return await self.send("command", data, **kwargs)
+
+    async def card(self, text: str = "") -> str:
+        """Post card X-1 through the bot; returns its Slack ts."""
+        before = len(self.fake.delivered("chat.postMessage"))
+        status, _ = await self.command(f"xcard {text}".strip())
+        assert status == 200
+        calls = await self.fake.wait_calls("chat.postMessage", before + 1)
+        await self.settle()  # the card's message reference is recorded: replies map to it
+        return str(calls[-1].response["ts"])
+
+    async def settle(self) -> None:
+        """Every message queued so far has been handled (delivered, or set for a retry).
+
+        One delivery loop sends rows in order, so once the answer to a later
+        ``/grappe moi`` arrives, every earlier row has been dealt with.
+        """
+        before = len(self.fake.delivered("chat.postEphemeral"))
+        status, _ = await self.command("moi")
+        assert status == 200
+        await self.fake.wait_calls("chat.postEphemeral", before + 1)
+
+
+StartSlack = Callable[..., Awaitable[SlackHarness]]
+
+CHANNEL = Target(kind="channel", purpose="cooperation")
+
+
+async def enqueue(db: Database, *messages: Message) -> None:
+    """Queue messages as a command of Camille's on Slack would (routing, then the outbox)."""
+    event = Command(actor=Actor("slack", CAMILLE), text="", event_id="test", place=COOP)
+    async with db.session() as s:
+        await repo.enqueue(s, await plan(s, messages, event, ["slack"]))
+
+
+async def statuses(db: Database) -> list[tuple[str, str, str | None]]:
+    async with db.session(read_only=True) as s:
+        rows = await (await s.connection()).execute(
+            text("SELECT role, status, last_error FROM outbox ORDER BY id"))
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def start_slack(coop_db: Database, fake_slack: FakeSlack) -> AsyncIterator[StartSlack]:
+    """Start the adapter (HTTP mode, any free port); ``background=False`` to drain by hand."""
+    started: list[SlackHarness] = []
+    http = aiohttp.ClientSession()
+
+    async def start(*, background: bool = True, **overrides: Any) -> SlackHarness:
+        settings = Settings(**{
+            "DATABASE_URL": coop_db.url, "SLACK_BOT_TOKEN": "xoxb-test-token",
+            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake_slack.api_url,
+            "GRAPPE_SERVE_HTTP": True, "GRAPPE_HOST": "127.0.0.1", "PORT": 0,
+            "SLACK_TIMEOUT": 5, **overrides})
+        adapter = SlackAdapter(settings, coop_db)
+        bot = Bot(settings, coop_db, [adapter], registry=sample_registry())
+        harness = SlackHarness(adapter, bot, fake_slack, http, coop_db)
+        bot.loops["slack"].clock = harness.clock if not background else utcnow
+        await bot.start(background_delivery=background)
+        await adapter.start(bot)
+        started.append(harness)
+        return harness
+
+    yield start
+    for harness in started:
+        await harness.adapter.stop()
+        await harness.bot.stop()
+    await http.close()
+
+
+@pytest.fixture
+async def slack(start_slack: StartSlack) -> SlackHarness:
+    return await start_slack()

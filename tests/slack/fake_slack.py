@@ -1,0 +1,183 @@
+"""A local fake of Slack's Web API (aiohttp on 127.0.0.1): records calls, answers like Slack.
+
+It answers the methods the adapter uses, with increasing ``ts`` for posted
+messages, and can inject failures: a 429 with ``Retry-After``, a 500, an
+error code, or a call that never answers (a timeout on the client's side).
+Tests wait on the recorded calls with ``wait_for`` (a condition, no sleep).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = "U0GRAPPEBOT"
+TEAM = "T01GRAPPE"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    status: int = 200
+    ok: bool = True
+    response: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def delivered(self) -> bool:
+        return self.status == 200 and self.ok
+
+    def text(self) -> str:
+        """Everything a person would read: the fallback text and every block's text."""
+        return self.args.get("text", "") + "\n" + json.dumps(self.args.get("blocks", []),
+                                                             ensure_ascii=False)
+
+
+@dataclass
+class Fault:
+    kind: str  # "429" | "500" | "timeout" | an error code such as "channel_not_found"
+    methods: tuple[str, ...] = ()  # () = any method
+    times: int = 1
+    retry_after: int = 1
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._release = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # --- lifecycle ---------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        self._release.set()  # let hanging calls end
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    # --- what tests use ----------------------------------------------------------
+    def inject(self, kind: str, *methods: str, times: int = 1, retry_after: int = 1) -> None:
+        self.faults.append(Fault(kind, tuple(methods), times, retry_after))
+
+    def delivered(self, *methods: str) -> list[Call]:
+        return [c for c in self.calls if c.delivered and (not methods or c.method in methods)]
+
+    async def wait_for(self, predicate: Callable[[FakeSlack], Any], within: float = 10) -> Any:
+        """Wait until ``predicate(self)`` is truthy (re-checked at every call); return it."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), within)
+        return predicate(self)
+
+    async def wait_calls(self, method: str, count: int = 1, within: float = 10) -> list[Call]:
+        return await self.wait_for(
+            lambda f: f.delivered(method) if len(f.delivered(method)) >= count else None,
+            within)
+
+    # --- the server --------------------------------------------------------------
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    def _fault(self, method: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.times > 0 and (not fault.methods or method in fault.methods):
+                fault.times -= 1
+                return fault
+        return None
+
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        else:
+            args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+        for key in ("blocks", "view", "files"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        fault = self._fault(method)
+        if fault is not None:
+            return await self._failure(method, args, fault)
+        body = self._answer(method, args)
+        await self._record(Call(method, args, 200, body.get("ok", False), body))
+        return web.json_response(body)
+
+    async def _failure(self, method: str, args: dict[str, Any], fault: Fault) -> web.Response:
+        if fault.kind == "timeout":
+            await self._record(Call(method, args, 0, False))
+            await self._release.wait()
+            return web.json_response({"ok": False, "error": "too_late"})
+        if fault.kind == "429":
+            await self._record(Call(method, args, 429, False))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(fault.retry_after)})
+        if fault.kind == "500":
+            await self._record(Call(method, args, 500, False))
+            return web.Response(status=500, text="<html>Internal error</html>",
+                                content_type="text/html")
+        await self._record(Call(method, args, 200, False))
+        return web.json_response({"ok": False, "error": fault.kind})
+
+    def _next_ts(self) -> str:
+        n = next(self._ts)
+        return f"{1700000000 + n}.{n:06d}"
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        channel = args.get("channel") or args.get("channel_id")
+        if method == "auth.test":
+            return {"ok": True, "url": "https://lagrappe.slack.com/", "team": "La Grappe",
+                    "user": "grappe", "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0GRAPPE"}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": channel, "ts": self._next_ts()}
+        if method == "chat.update":
+            return {"ok": True, "channel": channel, "ts": args.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self._next_ts()}
+        if method == "reactions.add":
+            return {"ok": True}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
+        if method == "views.open":
+            return {"ok": True, "view": {"id": f"V{next(self._ids):05d}"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):05d}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = args.get("files") or []
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        data = await request.read()
+        self.uploads[request.match_info["file_id"]] = data
+        await self._record(Call("upload", {"file_id": request.match_info["file_id"],
+                                           "size": len(data)}))
+        return web.Response(text=f"OK - {len(data)}", content_type="text/plain")

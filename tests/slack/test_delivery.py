@@ -1,0 +1,108 @@
+"""Delivery through the outbox to the fake Slack: errors at the edge, retries, fallbacks, files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commands.messages import Attachment, Message, Target, para
+from tests.slack.conftest import (
+    CAMILLE,
+    CHANNEL,
+    COOP,
+    NADIA,
+    SlackHarness,
+    StartSlack,
+    enqueue,
+    statuses,
+)
+
+pytestmark = pytest.mark.both_backends
+
+
+@pytest.fixture
+async def manual(start_slack: StartSlack) -> SlackHarness:
+    """The adapter with a delivery loop that the test drains, on a clock it moves."""
+    return await start_slack(background=False, SLACK_TIMEOUT=1)
+
+
+@pytest.mark.parametrize("fault", ["500", "timeout", "internal_error"])
+async def test_transient_failures_are_retried_until_delivered(manual: SlackHarness,
+                                                              fault: str) -> None:
+    manual.fake.inject(fault, "chat.postEphemeral")
+    assert (await manual.command("membres"))[0] == 200
+    assert await manual.bot.drain() == 0
+    [(role, status, error)] = await statuses(manual.db)
+    assert (role, status) == ("ephemeral", "pending")
+    assert error is not None
+    assert error.startswith("slack")
+    manual.clock.advance()
+    assert await manual.bot.drain() == 1
+    assert len(manual.fake.delivered("chat.postEphemeral")) == 1
+    assert await statuses(manual.db) == [("ephemeral", "sent", error)]
+
+
+async def test_a_refused_channel_is_a_permanent_failure(manual: SlackHarness) -> None:
+    manual.fake.inject("channel_not_found", "chat.postMessage")
+    await enqueue(manual.db, Message(target=CHANNEL, blocks=[para("hello")]))
+    await manual.bot.drain()
+    manual.clock.advance()
+    await manual.bot.drain()
+    assert await statuses(manual.db) == [("post", "failed", "slack: channel_not_found")]
+    assert len([c for c in manual.fake.calls if c.method == "chat.postMessage"]) == 1
+
+
+async def test_an_ephemeral_reply_where_the_bot_is_absent_goes_to_dms(
+        manual: SlackHarness) -> None:
+    manual.fake.inject("not_in_channel", "chat.postEphemeral")
+    await manual.command("membres")
+    await manual.bot.drain()
+    [opened] = manual.fake.delivered("conversations.open")
+    [dm] = manual.fake.delivered("chat.postMessage")
+    assert opened.args["users"] == CAMILLE
+    assert dm.args["channel"] == "D01CAMILLE"
+    assert "entreprises membres" in dm.text()
+
+
+async def test_a_dm_opens_the_conversation_once(manual: SlackHarness) -> None:
+    dm = Message(target=Target(kind="dm", handle="nadia"), blocks=[para("Bonjour")])
+    await enqueue(manual.db, dm, dm)
+    await manual.bot.drain()
+    assert [c.args["users"] for c in manual.fake.delivered("conversations.open")] == [NADIA]
+    assert [c.args["channel"] for c in manual.fake.delivered("chat.postMessage")] == [
+        "D07GRPE031", "D07GRPE031"]
+
+
+async def test_files_are_uploaded_in_the_thread_of_their_message(manual: SlackHarness,
+                                                                 tmp_path: Path) -> None:
+    chart = tmp_path / "semaine-48.png"
+    chart.write_bytes(b"\x89PNG fake chart")
+    await enqueue(manual.db, Message(target=CHANNEL, blocks=[
+        para("Synthèse de la semaine"),
+        Attachment(path=str(chart), title="Semaine 48", mime="image/png")]))
+    await manual.bot.drain()
+    [post] = manual.fake.delivered("chat.postMessage")
+    [url] = manual.fake.delivered("files.getUploadURLExternal")
+    [upload] = manual.fake.delivered("upload")
+    [done] = manual.fake.delivered("files.completeUploadExternal")
+    assert url.args["filename"] == "semaine-48.png"
+    assert manual.fake.uploads[upload.args["file_id"]] == chart.read_bytes()
+    assert done.args["channel_id"] == COOP
+    assert done.args["thread_ts"] == post.response["ts"]
+    assert done.args["files"][0]["title"] == "Semaine 48"
+
+
+async def test_a_failed_upload_does_not_post_the_message_twice(manual: SlackHarness,
+                                                               tmp_path: Path) -> None:
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(b"png")
+    manual.fake.inject("500", "files.getUploadURLExternal")
+    await enqueue(manual.db, Message(target=CHANNEL, blocks=[
+        para("Synthèse"), Attachment(path=str(chart), title="Graphique")]))
+    await manual.bot.drain()
+    manual.clock.advance()
+    await manual.bot.drain()
+    assert len(manual.fake.delivered("chat.postMessage")) == 1
+    assert len(manual.fake.delivered("files.completeUploadExternal")) == 1
+    assert [s for _, s, _ in await statuses(manual.db)] == ["sent"]

@@ -1,0 +1,88 @@
+"""Neutral messages → Block Kit: generic, and people's text can never ping anyone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.slack.render import cut, escape, render
+from commands import messages as m
+from commands.messages import bold, bullets, para, spans
+
+CHANNEL = m.Target(kind="channel", purpose="cooperation")
+NADIA = m.Mention(handle="nadia", name="Nadia Benali", ids={"slack": "U07GRPE031"})
+
+
+def _message(*blocks) -> m.Message:  # type: ignore[no-untyped-def]
+    return m.Message(target=CHANNEL, blocks=list(blocks))
+
+
+@pytest.mark.parametrize("typed", [
+    "<!channel>", "<!here>", "<!everyone>", "<@U123>", "<@U123|boss>", "<#C1|x>",
+    "<https://evil.example|ma banque>", "&lt;!channel&gt;",
+])  # plain_text (headers, buttons) is never parsed by Slack: only mrkdwn can ping
+def test_people_text_cannot_produce_markup(typed: str) -> None:
+    rendered = render(_message(m.Heading(text=typed), para(f"avant {typed} après"),
+                               bullets([spans(bold(typed))])))
+    mrkdwn = [b["text"]["text"] for b in rendered.blocks if b["text"]["type"] == "mrkdwn"]
+    out = json.dumps([*mrkdwn, rendered.text])
+    assert "<!" not in out
+    assert "<@" not in out
+    assert "<#" not in out
+    assert "<http" not in out
+
+
+def test_escape_keeps_every_character_readable() -> None:
+    assert escape("Tom & Jerry <3 >_<") == "Tom &amp; Jerry &lt;3 &gt;_&lt;"
+
+
+def test_spans_become_mrkdwn() -> None:
+    rendered = render(_message(para("Pour ", NADIA, " et ", m.Mention(handle="x", name="X <Y>"),
+                                    " : ", bold(" urgent "), " ",
+                                    m.Link(url="https://grappe.example/r?a=1&b=2", label="fiche"))))
+    assert rendered.blocks == [{"type": "section", "text": {"type": "mrkdwn", "text": (
+        "Pour <@U07GRPE031> et X &lt;Y&gt; :  *urgent*  "
+        "<https://grappe.example/r?a=1&amp;b=2|fiche>")}}]
+
+
+def test_a_forged_slack_id_or_link_stays_text() -> None:
+    rendered = render(_message(para(m.Mention(handle="x", name="x", ids={"slack": "U1>|<!channel"}),
+                                    m.Link(url="javascript:alert(1)|<!here>", label="clic"))))
+    text = rendered.blocks[0]["text"]["text"]
+    assert "<" not in text.replace("&lt;", "")
+
+
+def test_choices_become_buttons_carrying_the_card_reference() -> None:
+    rendered = render(_message(m.Heading(text="R-1 · Mairie"), m.Choices(object_ref="R-1", options=[
+        m.Choice(action="interested", label="Intéressé", emoji="👍"),
+        m.Choice(action="available", label="Disponible…", emoji="📅", asks_text=True)])))
+    header, actions = rendered.blocks
+    assert header == {"type": "header", "text": {"type": "plain_text", "text": "R-1 · Mairie",
+                                                  "emoji": True}}
+    assert actions["type"] == "actions"
+    assert [(b["action_id"], b["value"], b["text"]["text"]) for b in actions["elements"]] == [
+        ("grappe:choice:interested", "R-1", "👍 Intéressé"),
+        ("grappe:ask:available", "R-1", "📅 Disponible…")]
+    assert rendered.text == "*R-1 · Mairie*"
+
+
+def test_long_texts_are_split_within_slack_limits() -> None:
+    rendered = render(_message(m.Heading(text="T" * 400), para("\n".join(["ligne " * 100] * 30)),
+                               bullets([spans(f"élément {i} " * 20) for i in range(200)])))
+    assert len(rendered.blocks) <= 50
+    assert len(rendered.blocks[0]["text"]["text"]) <= 150
+    assert all(len(b["text"]["text"]) <= 3000 for b in rendered.blocks if b["type"] == "section")
+    assert len(rendered.text) <= 3000
+
+
+def test_cut_never_leaves_half_a_mention() -> None:
+    assert cut("abc <@U07GRPE031>", 10) == "abc …"
+    assert cut("abc &amp;&amp;", 11) == "abc &amp;…"
+
+
+def test_files_are_kept_apart_for_upload() -> None:
+    chart = m.Attachment(path="/tmp/chart.png", title="Semaine 48", mime="image/png")
+    rendered = render(_message(para("Synthèse"), chart))
+    assert rendered.files == [chart]
+    assert len(rendered.blocks) == 1
