@@ -32,9 +32,14 @@ def create_adapters(settings: Settings, db: Database) -> list[PlatformAdapter]:
     return adapters
 
 
-async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Start every configured platform; return once ``stop`` is set or a signal arrives."""
-    db = Database(settings.database_url)
+async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
+                        db: Database | None = None) -> None:
+    """Start every configured platform; return once ``stop`` is set or a signal arrives.
+
+    ``db`` defaults to ``DATABASE_URL``; a given one stays open for its owner.
+    """
+    owned = db is None
+    db = db or Database(settings.database_url)
     adapters = create_adapters(settings, db)
     bot = Bot(settings, db, adapters, scheduler=True)
     stop = stop or asyncio.Event()
@@ -64,4 +69,5 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None) -
         for adapter in reversed(adapters):
             await adapter.stop()
         await bot.stop()
-        await db.dispose()
+        if owned:
+            await db.dispose()

@@ -21,6 +21,13 @@ def alembic_config() -> Config:
     return cfg
 
 
+def own_schema(conn: Any) -> str | None:
+    """PostgreSQL: the connection's own schema, where its version table lives."""
+    if conn.dialect.name != "postgresql":
+        return None
+    return str(conn.exec_driver_sql("SELECT current_schema()").scalar())
+
+
 async def _run(db: Database, fn: Any) -> Any:
     async with db.engine.begin() as conn:
         return await conn.run_sync(fn)
@@ -52,7 +59,8 @@ async def current_heads(db: Database) -> tuple[str, ...]:
     """The revisions the database is at (features may branch from the same parent)."""
 
     def _current(conn: Any) -> tuple[str, ...]:
-        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+        opts = {"version_table_schema": own_schema(conn)}
+        return tuple(sorted(MigrationContext.configure(conn, opts=opts).get_current_heads()))
 
     return await _run(db, _current)
 

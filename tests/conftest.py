@@ -8,7 +8,7 @@ import io
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -170,3 +170,26 @@ async def console(coop_db: Database, clock: Clock) -> AsyncIterator[Console]:
     await bot.start(background_delivery=False)
     yield Console(bot, adapter, out)
     await bot.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_public_schema_stays_clean() -> Iterator[None]:
+    """Every PostgreSQL test works in its own schema: none may write grappe's tables into
+    ``public`` (a later run would then find them through the search path)."""
+    yield
+    if not PG_URL:
+        return
+
+    async def grappe_tables_in_public() -> list[str]:
+        admin = Database(PG_URL)
+        try:
+            async with admin.engine.connect() as conn:
+                rows = await conn.execute(text(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = 'public' AND table_name IN "
+                    "('alembic_version', 'outbox', 'people', 'bookings')"))
+                return [r[0] for r in rows]
+        finally:
+            await admin.dispose()
+
+    assert asyncio.run(grappe_tables_in_public()) == [], "a test wrote into public"

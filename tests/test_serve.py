@@ -24,7 +24,7 @@ async def test_serve_carries_the_ical_feeds_without_any_platform(coop_db: Databa
     settings = Settings(DATABASE_URL=coop_db.url, GRAPPE_SERVE_HTTP=True, GRAPPE_HOST="127.0.0.1",
                         PORT=port, GRAPPE_ICAL_TOKEN="s3cret")
     stop = asyncio.Event()
-    task = asyncio.create_task(run_platforms(settings, stop))
+    task = asyncio.create_task(run_platforms(settings, stop, db=coop_db))
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
