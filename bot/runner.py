@@ -66,8 +66,10 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
     finally:
         if server is not None:
             await server.stop()
+        # delivery loops and the scheduler first: a send in flight finishes on an open
+        # connection; what is still pending stays in the outbox for the next start
+        await bot.stop()
         for adapter in reversed(adapters):
             await adapter.stop()
-        await bot.stop()
         if owned:
             await db.dispose()

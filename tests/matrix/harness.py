@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlmodel import select
@@ -18,6 +19,7 @@ from tests.matrix.members import Member, Seen
 from tests.matrix.synapse import SERVER_NAME, Synapse
 
 BOT = f"@grappe:{SERVER_NAME}"
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # Thursday 26 November 2026, 10:00 in Paris
 
 
 def user(name: str) -> str:
@@ -58,6 +60,14 @@ class BotHarness:
         self.adapter = self.bot = None
 
 
+async def start_at(harness: BotHarness, now: datetime = NOW) -> MatrixAdapter:
+    """Start the bot with its clock stopped at ``now`` (dates typed in tests stay meaningful)."""
+    adapter = await harness.start()
+    assert harness.bot is not None
+    harness.bot.dispatcher.clock = lambda: now
+    return adapter
+
+
 async def use_as_cooperation_room(db: Database, room_id: str) -> None:
     """Make ``room_id`` the directory's Matrix cooperation channel."""
     async with db.session() as s:
@@ -77,6 +87,24 @@ def from_bot(room_id: str | None = None) -> Callable[[Seen], bool]:
     """Messages (not reactions) the bot sent, in ``room_id`` or anywhere."""
     return lambda s: (s.sender == BOT and s.event.source.get("type") == "m.room.message"
                       and (room_id is None or s.room_id == room_id))
+
+
+def dm_from_bot(room_id: str, text: str) -> Callable[[Seen], bool]:
+    """A bot message outside ``room_id`` (a member's direct room) containing ``text``."""
+    return lambda s: from_bot()(s) and s.room_id != room_id and text in s.body
+
+
+def bot_reactions_on(event_id: str) -> Callable[[Seen], bool]:
+    """The reactions the bot put on ``event_id`` (the choices a card offers)."""
+    return lambda s: (s.sender == BOT and s.relates.get("rel_type") == "m.annotation"
+                      and s.relates.get("event_id") == event_id)
+
+
+def bot_edit_of(card_id: str, text: str) -> Callable[[Seen], bool]:
+    """The bot's edit (m.replace) of ``card_id`` whose new text contains ``text``."""
+    return lambda s: (s.sender == BOT and s.relates.get("rel_type") == "m.replace"
+                      and s.relates.get("event_id") == card_id
+                      and text in s.content["m.new_content"]["body"])
 
 
 async def open_room(creator: Member, others: list[Member], db: Database,

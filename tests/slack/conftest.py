@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,11 @@ from commands.routing import plan
 from storage.db import Database
 from storage.models import utcnow
 from storage.repo import machinery as repo
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import TEAM, Call, FakeSlack
 from tests.slack.payloads import SECRET, body_of, payload, signed
 
 COOP = "C01COOPERA"
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # Thursday 26 November 2026, 10:00 in Paris
 HERE = Path(__file__).resolve().parent
 
 
@@ -138,16 +139,41 @@ class SlackHarness:
         await self.settle()  # the card's message reference is recorded: replies map to it
         return str(calls[-1].response["ts"])
 
+    async def click(self, card: Call, index: int, user: str) -> tuple[int, str]:
+        """``user`` clicks the ``index``-th button of a posted card (a block_actions payload)."""
+        button = next(b for b in card.args["blocks"] if b["type"] == "actions")["elements"][index]
+        ts, trigger = card.response["ts"], f"8{next(self._ids):03d}.1.click"
+        data = payload("block_actions", trigger_id=trigger, user={
+            "id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM}, **{
+            "message.ts": ts, "container.message_ts": ts,
+            "actions": [{**button, "type": "button", "block_id": f"grappe:{button['value']}",
+                         "action_ts": f"{trigger}.0"}]})
+        return await self.send("block_actions", data)
+
+    async def reply(self, thread_ts: str, text: str, user: str) -> dict[str, Any]:
+        """``user`` writes ``text`` in the thread of ``thread_ts``; returns the event sent."""
+        n = next(self._ids)
+        data = payload("message_in_thread", event_id=f"Ev08REPLY{n:03d}", **{
+            "event.thread_ts": thread_ts, "event.user": user, "event.text": text,
+            "event.ts": f"1700009{n:03d}.000100", "event.event_ts": f"1700009{n:03d}.000100"})
+        status, _ = await self.send("event", data)
+        assert status == 200
+        return data
+
     async def settle(self) -> None:
         """Every message queued so far has been handled (delivered, or set for a retry).
 
         One delivery loop sends rows in order, so once the answer to a later
         ``/grappe moi`` arrives, every earlier row has been dealt with.
         """
-        before = len(self.fake.delivered("chat.postEphemeral"))
+        def answers(fake: FakeSlack) -> int:  # only this answer: others may still arrive
+            return sum(1 for c in fake.delivered("chat.postEphemeral")
+                       if c.args["user"] == CAMILLE and f"slack {CAMILLE}" in c.text())
+
+        before = answers(self.fake)
         status, _ = await self.command("moi")
         assert status == 200
-        await self.fake.wait_calls("chat.postEphemeral", before + 1)
+        await self.fake.wait_for(lambda f: answers(f) > before)
 
 
 StartSlack = Callable[..., Awaitable[SlackHarness]]
@@ -210,3 +236,20 @@ async def start_slack(coop_db: Database, fake_slack: FakeSlack) -> AsyncIterator
 @pytest.fixture
 async def slack(start_slack: StartSlack) -> SlackHarness:
     return await start_slack()
+
+
+@pytest.fixture
+async def slack_now(start_slack: StartSlack, tmp_path: Path) -> SlackHarness:
+    """The harness with the commands' clock stopped at ``NOW``, charts written in tmp_path."""
+    harness = await start_slack(GRAPPE_FILES_DIR=str(tmp_path / "files"))
+    harness.bot.dispatcher.clock = lambda: NOW
+    return harness
+
+
+async def booking_rows(db: Database) -> list[tuple[int, str, str]]:
+    """Every booking as ``(id, resource slug, status)``, in order."""
+    async with db.session(read_only=True) as s:
+        rows = await (await s.connection()).execute(text(
+            "SELECT b.id, r.slug, b.status FROM bookings b JOIN resources r "
+            "ON r.id = b.resource_id ORDER BY b.id"))
+        return [tuple(r) for r in rows]  # type: ignore[misc]
