@@ -78,6 +78,9 @@ class Bot:
                 loop.start()
             if self._with_scheduler:
                 from bot.scheduler import Scheduler  # APScheduler only when scheduling
+                from commands.privacy import configure_retention
+
+                configure_retention(self.settings.retention_months)
 
                 self.scheduler = Scheduler(
                     self.db, platforms=list(self.loops), clock=self.clock, on_commit=self._wake,

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.cli_export import export_app
+from bot.cli_privacy import member_app
 from commands.i18n import translator
 
 T = translator(os.environ.get("GRAPPE_LOCALE"))
@@ -26,6 +27,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q")]
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 app.add_typer(directory_app, name="directory")
+app.add_typer(member_app, name="member")
 
 
 def _settings():  # type: ignore[no-untyped-def]

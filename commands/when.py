@@ -85,9 +85,21 @@ def parse_day(text: str, *, now: datetime, tz: ZoneInfo) -> date:
         raise CommandError("I do not understand the date “{text}”. Write for example "
                            "“15 janvier”, “vendredi” or “3/12”.", text=text.strip()[:40])
     day = parsed.date()
+    if day != local_now.date() and _same_day_next_year(day, local_now.date(), folded):
+        day = local_now.date()  # "10 déc." said on 10 December means today
     if day < local_now.date():
         raise CommandError("{day} is already past.", day=day)
     return day
+
+
+def _same_day_next_year(day: date, today: date, folded: str) -> bool:
+    """dateparser's "future" pushes today's date, written without a year, to next year."""
+    if re.search(r"\b\d{4}\b", folded):
+        return False
+    try:
+        return day.replace(year=day.year - 1) == today
+    except ValueError:  # 29 February
+        return False
 
 
 def end_of_day(day: date, tz: ZoneInfo) -> datetime:

@@ -9,7 +9,8 @@ from commands.messages import Block, Heading, Span, bold, bullets, para, spans
 from commands.registry import CommandSpec, Role, command
 from commands.text import shorten
 
-FAMILY_ORDER = ("help", "directory", "requests", "bookings", "polls", "digest", "admin")
+FAMILY_ORDER = ("help", "directory", "requests", "request_decisions", "bookings", "polls", "digest",
+                "journal", "admin")
 
 
 def _ordered(specs: list[CommandSpec]) -> list[CommandSpec]:

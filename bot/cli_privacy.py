@@ -1,0 +1,58 @@
+"""``grappe member forget HANDLE`` and ``grappe export person HANDLE`` (GDPR)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import typer
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.cli_export import T, export_app
+from bot.config import Settings
+from commands import privacy
+from commands.errors import CommandError
+from storage.db import Database
+
+R = TypeVar("R")
+
+member_app = typer.Typer(help=T.t("A person's personal data (GDPR)."), no_args_is_help=True)
+
+
+def _run(work: Callable[[AsyncSession], Awaitable[R]], *, read_only: bool) -> R:
+    async def go() -> R:
+        db = Database(Settings().database_url)
+        try:
+            async with db.session(read_only=read_only) as s:
+                return await work(s)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(go())
+    except CommandError as exc:
+        typer.echo(T.t(exc.message, **exc.params), err=True)
+        raise typer.Exit(1) from None
+
+
+@member_app.command("forget")
+def member_forget(
+    handle: str,
+    yes: bool = typer.Option(False, "--yes", "-y", help=T.t("Do not ask for confirmation.")),
+) -> None:
+    """Erase a person's identities and personal data; their history shows “former member”."""
+    if not yes:
+        typer.confirm(T.t("Forget {handle} for good?", handle=handle), abort=True)
+    pseudonym, removed = _run(lambda s: privacy.forget(s, handle), read_only=False)
+    typer.echo(T.tn("{handle} is forgotten ({n} account unlinked); now shown as {pseudonym}.",
+                    "{handle} is forgotten ({n} accounts unlinked); now shown as {pseudonym}.",
+                    removed, handle=handle, pseudonym=pseudonym))
+
+
+@export_app.command("person")
+def export_person(handle: str) -> None:
+    """Print as JSON everything the bot holds about a person."""
+    held: dict[str, Any] = _run(lambda s: privacy.export(s, handle), read_only=True)
+    typer.echo(json.dumps(held, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,64 @@
+"""Any text given to a parser yields a value or a CommandError, never another exception."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.console import parse_line
+from commands.answers import parse_answer
+from commands.ballots import parse_ballot
+from commands.errors import CommandError
+from commands.poll_parsing import parse_poll
+from commands.request_parsing import parse_new_request
+from commands.slots import DayParts, parse_when
+from commands.when import format_day, parse_day
+from tests.hardening.conftest import HARDENING
+from tests.hardening.strategies import texts
+
+NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)  # a Thursday
+TZ = ZoneInfo("Europe/Paris")
+
+PARSERS: dict[str, Callable[[str], object]] = {
+    "parse_answer": parse_answer,
+    "parse_ballot": lambda text: parse_ballot(text, 4),
+    "parse_when": lambda text: parse_when(text, now=NOW, tz=TZ, parts=DayParts()),
+    "parse_day": lambda text: parse_day(text, now=NOW, tz=TZ),
+    "parse_new_request": lambda text: parse_new_request(text, now=NOW, tz=TZ),
+    "parse_poll": lambda text: parse_poll(text, now=NOW, tz=TZ, parts=DayParts()),
+    "parse_line": parse_line,
+}
+
+
+@pytest.mark.parametrize("name", list(PARSERS))
+def test_a_parser_gives_a_value_or_a_clear_error(name: str) -> None:
+    parser = PARSERS[name]
+
+    @settings(HARDENING, max_examples=200)
+    @given(text=texts)
+    def check(text: str) -> None:
+        with contextlib.suppress(CommandError):  # a refusal shown to the person
+            parser(text)
+
+    check()
+
+
+
+@settings(HARDENING, max_examples=100)
+@given(ahead=st.integers(min_value=1, max_value=700), locale=st.sampled_from(["fr", "en"]))
+def test_a_day_shown_to_a_person_reads_back_as_the_same_day(ahead: int, locale: str) -> None:
+    today = NOW.astimezone(TZ).date()
+    day = today + timedelta(days=ahead)
+    assert parse_day(format_day(day, locale, today=today), now=NOW, tz=TZ) == day
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_today_shown_to_a_person_reads_back_as_today(locale: str) -> None:
+    today = NOW.astimezone(TZ).date()
+    assert parse_day(format_day(today, locale, today=today), now=NOW, tz=TZ) == today
