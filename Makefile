@@ -57,3 +57,11 @@ $(SYNAPSE_STAMP):
 synapse: $(SYNAPSE_STAMP)
 
 test: synapse
+
+# Benchmarks (bench/README.md): the full sizes; `make test` runs only their smoke.
+.PHONY: bench
+bench: $(STAMP)
+	@$(BIN)/python -m pip install -q -e '.[bench]' >$(VENV)/pip-bench.log 2>&1 \
+		|| { cat $(VENV)/pip-bench.log; exit 1; }
+	@$(BIN)/python -m bench.scale
+	@$(BIN)/python -m bench.slack_ack

@@ -86,6 +86,8 @@ class DeliveryLoop:
                 rows = list(await repo.due(s, self.platform, now))
             progressed = False
             for row in rows:
+                if self._stopping:  # shutting down: what is left stays in the outbox
+                    return sent
                 outcome = await self._deliver(row)
                 sent += outcome == "sent"
                 progressed |= outcome != "waiting"

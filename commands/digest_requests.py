@@ -12,7 +12,7 @@ from commands.digest import DigestWeek, digest_section
 from commands.i18n import Translator
 from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.request_history import metrics
-from commands.request_view import status_label, tally
+from commands.request_view import status_label, tallies
 from commands.text import shorten
 from commands.when import format_day
 from storage.models import Cooperative, Request
@@ -54,8 +54,8 @@ async def new_requests(s: AsyncSession, coop: Cooperative, week: DigestWeek,
 async def waiting_requests(s: AsyncSession, coop: Cooperative, week: DigestWeek,
                            t: Translator) -> list[Block] | None:
     items: list[list[Span]] = []
-    for r in await repo.open_requests(s, week.purpose):
-        current = await tally(s, r)
+    for current in await tallies(s, await repo.open_requests(s, week.purpose)):
+        r = current.request
         silent = [st.enterprise.name for st in current.consulted if not st.answered]
         line = spans(bold(r.ref), f" {r.client}", *_due(t, r, week), " — ")
         if silent:

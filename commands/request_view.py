@@ -6,6 +6,7 @@ always shows the whole truth; it is written in the cooperative's language.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from commands.i18n import N_, Translator, translator
 from commands.messages import Block, Choice, Choices, Heading, Mention, Span, bold, para, spans
 from commands.messages import bullets as bullet_list
 from commands.when import format_day
-from storage.models import Answer, Cooperative, Enterprise, Request
+from storage.models import Answer, Consultation, Cooperative, Enterprise, Request
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
@@ -81,20 +82,40 @@ class Tally:
 
 async def tally(s: AsyncSession, request: Request) -> Tally:
     assert request.id is not None
-    consultations = [c for c in await repo.consultations(s, request.id) if c.active]
+    consultations = list(await repo.consultations(s, request.id))
     answers = list(await repo.answers(s, request.id))
-    ids = {c.enterprise_id for c in consultations} | {
+    enterprises = await repo.enterprises_by_id(s, _enterprise_ids(consultations, answers))
+    return _tally(request, consultations, answers, enterprises)
+
+
+async def tallies(s: AsyncSession, requests: Sequence[Request]) -> list[Tally]:
+    """The tallies of several requests in three queries (not three per request)."""
+    ids = [r.id or 0 for r in requests]
+    consultations = await repo.consultations_of(s, ids)
+    answers = await repo.answers_of(s, ids)
+    enterprises = await repo.enterprises_by_id(s, _enterprise_ids(
+        [c for group in consultations.values() for c in group],
+        [a for group in answers.values() for a in group]))
+    return [_tally(r, consultations.get(r.id or 0, []), answers.get(r.id or 0, []), enterprises)
+            for r in requests]
+
+
+def _enterprise_ids(consultations: Sequence[Consultation], answers: Sequence[Answer]) -> set[int]:
+    return {c.enterprise_id for c in consultations} | {
         a.enterprise_id for a in answers if a.enterprise_id}
-    enterprises = await repo.enterprises_by_id(s, ids)
+
+
+def _tally(request: Request, consultations: Sequence[Consultation], answers: Sequence[Answer],
+           enterprises: dict[int, Enterprise]) -> Tally:
     standings = {c.enterprise_id: Standing(enterprises[c.enterprise_id], c.consulted, c.role)
-                 for c in consultations}
+                 for c in consultations if c.active}
     for a in answers:
         if a.enterprise_id is None:
             continue
         if a.enterprise_id not in standings:
             standings[a.enterprise_id] = Standing(enterprises[a.enterprise_id], consulted=False)
         standings[a.enterprise_id].apply(a)
-    return Tally(request, list(standings.values()), answers)
+    return Tally(request, list(standings.values()), list(answers))
 
 
 def status_label(t: Translator, status: str) -> str:

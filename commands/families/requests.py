@@ -12,7 +12,7 @@ from commands.messages import Block, Heading, Span, bold, bullets, para, spans
 from commands.registry import Role, command
 from commands.request_history import history_blocks
 from commands.request_parsing import infer_skills, parse_new_request, parse_ref
-from commands.request_view import card, status_label, tally
+from commands.request_view import card, status_label, tallies, tally
 from commands.text import fold, shorten
 from commands.when import end_of_day, format_day
 from storage.models import Consultation, Request
@@ -101,8 +101,8 @@ async def requests_list(ctx: Context, args: str) -> None:
         return
     today = ctx.now.astimezone(ctx.tz).date()
     items: list[list[Span]] = []
-    for r in rows:
-        current = await tally(ctx.session, r)
+    for current in await tallies(ctx.session, rows):
+        r = current.request
         answered = sum(1 for st in current.consulted if st.answered)
         line = spans(bold(r.ref), f" {r.client} — {shorten(r.need, 70)} — ",
                      status_label(ctx.t, r.status),

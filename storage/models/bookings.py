@@ -48,7 +48,9 @@ class Booking(SQLModel, table=True):
     __tablename__ = "bookings"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="positive_length"),
-        Index("ix_bookings_resource_window", "resource_id", "starts_at", "ends_at"),
+        # Led by ends_at (migration 0006): time windows read what is to come, not the history.
+        Index("ix_bookings_resource_ends", "resource_id", "ends_at", "starts_at"),
+        Index("ix_bookings_ends_at", "ends_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

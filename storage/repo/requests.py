@@ -80,6 +80,32 @@ async def answers(s: AsyncSession, request_id: int) -> Sequence[Answer]:
     return (await s.exec(stmt)).all()
 
 
+async def consultations_of(s: AsyncSession,
+                           request_ids: Iterable[int]) -> dict[int, list[Consultation]]:
+    """The consultations of several requests at once (each list as ``consultations`` orders it)."""
+    wanted = list(set(request_ids))
+    result: dict[int, list[Consultation]] = defaultdict(list)
+    if not wanted:
+        return result
+    stmt = select(Consultation).where(col(Consultation.request_id).in_(wanted)).order_by(
+        col(Consultation.added_at), col(Consultation.enterprise_id))
+    for c in await s.exec(stmt):
+        result[c.request_id].append(c)
+    return result
+
+
+async def answers_of(s: AsyncSession, request_ids: Iterable[int]) -> dict[int, list[Answer]]:
+    """The answers of several requests at once, each list in order of creation."""
+    wanted = list(set(request_ids))
+    result: dict[int, list[Answer]] = defaultdict(list)
+    if not wanted:
+        return result
+    stmt = select(Answer).where(col(Answer.request_id).in_(wanted)).order_by(col(Answer.id))
+    for a in await s.exec(stmt):
+        result[a.request_id].append(a)
+    return result
+
+
 async def enterprises_by_id(s: AsyncSession, ids: Iterable[int]) -> dict[int, Enterprise]:
     wanted = list(set(ids))
     if not wanted:

@@ -1,0 +1,69 @@
+"""A smoke of each benchmark at tiny sizes: it runs and produces its figures.
+
+Speed is never asserted here: `make bench` measures, with the full sizes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bench import scale
+from bench.common import percentile, write_result
+from tests.conftest import PG_URL
+
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 99) == 99.0
+    assert percentile([3.0], 99) == 3.0
+
+
+async def test_scale_fills_the_database_and_measures_every_path(tmp_path: Path) -> None:
+    result = await scale.run([200, 400], bookings=4, repeat=1, backends=BACKENDS)
+    assert [(r["backend"], r["n"]) for r in result["runs"]] == [
+        (b, n) for b in BACKENDS for n in (200, 400)]
+    first = result["runs"][0]
+    assert first["rows"] == {"bookings": 200, "requests": 40, "consultations": 200,
+                             "answers": 400}
+    for run in result["runs"]:
+        for path in ("booking", "booking_repo", "agenda_week", "digest", "requests_list"):
+            assert run[path]["n"] >= 1
+            assert math.isfinite(run[path]["p99"])
+            assert run[path]["p99"] > 0
+    assert set(result["growth"]) == set(BACKENDS)
+    assert result["machine"]["cores"] >= 1
+    if PG_URL:
+        assert result["machine"]["postgresql"]
+    written = write_result("scale", result, tmp_path)
+    assert json.loads(written.read_text())["benchmark"] == "scale"
+    assert "growth sqlite" in scale.report(result)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_booking_lines_are_distinct_working_hours(count: int) -> None:
+    lines = scale.booking_lines(count)
+    assert len(lines) == len(set(lines)) == count
+
+
+async def test_slack_ack_drives_grappe_and_bare_bolt_and_every_card_arrives() -> None:
+    from bench import slack_ack
+
+    result = await slack_ack.run(requests=6, warmup=2, concurrencies=[1, 3])
+    assert [(r["server"], r["concurrency"]) for r in result["runs"]] == [
+        ("grappe", 1), ("grappe", 3), ("bare-bolt", 1), ("bare-bolt", 3)]
+    for run in result["runs"]:
+        assert run["statuses"] == {"200": 6}
+        assert run["ack_ms"]["n"] == 6
+        assert run["rps"] > 0
+        assert run["server_cpu_ms_per_request"] >= 0
+    assert result["cards_complete"]
+    assert result["cards_posted"] == result["commands_sent"] == 14
+    assert set(result["ratios"]) == {"c1", "c3"}
+    assert "grappe/bare c1" in slack_ack.report(result)
