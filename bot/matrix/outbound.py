@@ -12,6 +12,7 @@ typed by someone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -52,6 +53,9 @@ def matrix_id(mention: Mention) -> str | None:
     """The mention's Matrix id when it looks like one (``@local:server``)."""
     user_id = mention.ids.get("matrix", "")
     return user_id if user_id.startswith("@") and ":" in user_id else None
+
+
+_COMMAND = re.compile(r"(?<![\w/])/grappe\b")
 
 
 def pill(user_id: str, name: str) -> str:
@@ -120,8 +124,9 @@ def render(message: Message) -> Rendered:
         if parts is not None:
             plains.append(parts[0])
             htmls.append(parts[1])
-    out.body = "\n".join(plains)
-    out.html = "".join(htmls)
+    # Matrix clients (Element) take "/…" as their own commands: show the form to type here
+    out.body = _COMMAND.sub("!grappe", "\n".join(plains))
+    out.html = _COMMAND.sub("!grappe", "".join(htmls))
     return out
 
 

@@ -104,3 +104,14 @@ def test_files_are_collected_and_sent_as_images() -> None:
     assert image["info"] == {"mimetype": "image/png", "size": 1234}
     assert outbound.file(Attachment(path="x.csv", title="x", mime="text/csv"), "mxc://a/b",
                          1)["msgtype"] == "m.file"
+
+
+def test_command_hints_are_shown_as_typed_on_matrix() -> None:
+    from bot.matrix.outbound import render
+    from commands.messages import Message, Target, para
+
+    rendered = render(Message(target=Target(kind="actor"), blocks=[para(
+        "Annuler : /grappe annuler B-1 · voir https://x.example/grappe")]))
+    assert "!grappe annuler B-1" in rendered.body
+    assert "/grappe annuler" not in rendered.html
+    assert "https://x.example/grappe" in rendered.body
