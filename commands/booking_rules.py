@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from functools import cache
 
-import holidays
 from babel.dates import format_date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.booking_view import Fmt, interval_of
+from commands.business_hours import is_business_day
 from commands.errors import CommandError
 from commands.slots import Interval, day_bounds, hhmm, local_instant
 from storage.models import Enterprise, Person, Resource
@@ -26,13 +25,9 @@ from storage.models.bookings import BookingStatus
 from storage.repo import bookings as repo
 
 
-@cache
-def _french_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("FR", years=year)
-
-
 def is_day_off(day: date) -> bool:
-    return day.weekday() >= 5 or day in _french_holidays(day.year)
+    """Weekends and French public holidays: one rule, in commands.business_hours."""
+    return not is_business_day(day)
 
 
 def check_shape(interval: Interval, fmt: Fmt) -> None:

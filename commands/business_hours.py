@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from commands.slots import format_minutes
+
 
 @cache
 def _french_holidays(year: int) -> frozenset[date]:
@@ -64,9 +66,5 @@ def add_business_hours(start: datetime, amount: timedelta, tz: ZoneInfo,
 
 
 def format_hours(duration: timedelta, locale: str) -> str:
-    """``3 h 15`` / ``3 h 15 min`` style, short: hours and minutes of business time."""
-    minutes = round(duration.total_seconds() / 60)
-    h, m = divmod(minutes, 60)
-    if locale == "fr":
-        return f"{h}\u00a0h\u00a0{m:02d}" if m else f"{h}\u00a0h"
-    return f"{h} h {m:02d} min" if m else f"{h} h"
+    """A business duration as people read it (``3 h 15``); one rule, in commands.slots."""
+    return format_minutes(round(duration.total_seconds() / 60), locale)
