@@ -26,6 +26,16 @@ MAX_BACKOFF = 15 * 60
 IDLE_WAIT = 30.0
 
 
+def order_key(row: Outbox) -> str:
+    """Rows with the same key are delivered in queue order: a card, its thread and its
+    edits; one person's DMs; anything else stands alone."""
+    if row.object_ref:
+        return f"{row.channel}:{row.object_ref}"
+    if row.recipient:
+        return f"to:{row.recipient}"
+    return f"row:{row.id}"
+
+
 def backoff(attempts: int, retry_after: float | None) -> float:
     if retry_after is not None:
         return max(retry_after, 0.05)
@@ -78,21 +88,40 @@ class DeliveryLoop:
         return min(max((when - self.clock()).total_seconds(), 0.01), IDLE_WAIT)
 
     async def drain(self) -> int:
-        """Deliver every row due now; returns how many were sent."""
+        """Deliver every row due now; returns how many were sent.
+
+        Rows of one thread (or one person's DMs) go one after the other, in the
+        order they were queued; different threads go side by side, up to the
+        adapter's ``concurrency`` (1 for the console, whose output is a script).
+        """
         sent = 0
-        while True:
+        limit = asyncio.Semaphore(max(1, getattr(self.adapter, "concurrency", 1)))
+
+        async def deliver_in_order(rows: list[Outbox]) -> tuple[int, bool]:
+            done, progressed = 0, False
+            async with limit:
+                for row in rows:
+                    if self._stopping:  # shutting down: what is left stays in the outbox
+                        break
+                    outcome = await self._deliver(row)
+                    done += outcome == "sent"
+                    progressed |= outcome != "waiting"
+                    if outcome != "sent":
+                        break  # the rest of this thread waits for this row
+            return done, progressed
+
+        while not self._stopping:
             now = self.clock()
             async with self.db.session(read_only=True) as s:
                 rows = list(await repo.due(s, self.platform, now))
-            progressed = False
+            groups: dict[str, list[Outbox]] = {}
             for row in rows:
-                if self._stopping:  # shutting down: what is left stays in the outbox
-                    return sent
-                outcome = await self._deliver(row)
-                sent += outcome == "sent"
-                progressed |= outcome != "waiting"
-            if not rows or not progressed:
-                return sent
+                groups.setdefault(order_key(row), []).append(row)
+            results = await asyncio.gather(*(deliver_in_order(g) for g in groups.values()))
+            sent += sum(done for done, _ in results)
+            if not rows or not any(progressed for _, progressed in results):
+                break
+        return sent
 
     async def _deliver(self, row: Outbox) -> str:
         now = self.clock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -132,3 +133,35 @@ async def test_card_edits_target_the_delivered_card(coop_db: Database) -> None:
     await loop.drain()
     assert adapter.sent[1].role == "edit"
     assert adapter.sent[1].edit_target == "m1"
+
+
+@dataclass
+class GatedAdapter:
+    """Card A's send waits until card B's has started: only concurrent delivery passes."""
+
+    platform: str = "console"
+    concurrency: int = 4
+    b_started: asyncio.Event = field(default_factory=asyncio.Event)
+    sent: list[str] = field(default_factory=list)
+
+    async def send(self, delivery: Delivery) -> Sent:
+        text = delivery.item.blocks[0].spans[0].text  # type: ignore[union-attr]
+        if text == "card R-2":
+            self.b_started.set()
+        if text == "card R-1":
+            await asyncio.wait_for(self.b_started.wait(), 5)
+        self.sent.append(text)
+        return Sent(delivery.channel or "dm", f"m{len(self.sent)}")
+
+    async def send_direct(self, *_: object) -> None:  # pragma: no cover
+        pass
+
+
+async def test_threads_go_side_by_side_each_in_order(coop_db: Database) -> None:
+    adapter = GatedAdapter()
+    loop, _ = _loop(coop_db, adapter)  # type: ignore[arg-type]
+    await _enqueue(coop_db, _card("R-1"), _reply("R-1"), _card("R-2"), _reply("R-2"))
+    await loop.drain()
+    assert sorted(adapter.sent) == ["card R-1", "card R-2", "reply R-1", "reply R-2"]
+    for ref in ("R-1", "R-2"):
+        assert adapter.sent.index(f"card {ref}") < adapter.sent.index(f"reply {ref}")

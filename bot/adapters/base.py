@@ -47,6 +47,9 @@ class Sent:
 
 
 class Adapter(Protocol):
+    """``platform`` names it; an optional ``concurrency`` (default 1) lets the outbox
+    deliver that many threads side by side, each thread still in order."""
+
     platform: str
 
     async def send(self, delivery: Delivery) -> Sent: ...

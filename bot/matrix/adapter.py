@@ -36,6 +36,7 @@ READY_WAIT = 30.0
 
 class MatrixAdapter:
     platform = PLATFORM
+    concurrency = 4  # threads delivered side by side (each one in order)
 
     def __init__(self, session: Session, *, timeline_limit: int = TIMELINE_LIMIT):
         self.session = session

@@ -64,6 +64,7 @@ def default_retry_handlers() -> list[AsyncRetryHandler]:
 
 class SlackAdapter:
     platform = PLATFORM
+    concurrency = 8  # threads delivered side by side (each one in order)
 
     def __init__(self, settings: Settings, db: Database, *,
                  retry_handlers: list[AsyncRetryHandler] | None = None,
