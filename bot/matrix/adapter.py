@@ -36,7 +36,7 @@ READY_WAIT = 30.0
 
 class MatrixAdapter:
     platform = PLATFORM
-    concurrency = 4  # threads delivered side by side (each one in order)
+    concurrency = 1  # nio opens its HTTP session lazily: concurrent first sends would open two
 
     def __init__(self, session: Session, *, timeline_limit: int = TIMELINE_LIMIT):
         self.session = session
