@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -128,7 +128,3 @@ def format_moment(moment: datetime, tz: ZoneInfo, locale: str, *,
     local = moment.astimezone(tz)
     day = format_day(local.date(), locale, today=today)
     return f"{day}, {format_time(local.time(), locale)}"
-
-
-def days_between(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=n) for n in range((end - start).days + 1)]

@@ -84,13 +84,6 @@ async def next_due_at(s: AsyncSession, platform: str) -> datetime | None:
     return (await s.exec(stmt)).first()
 
 
-async def pending_count(s: AsyncSession, platform: str | None = None) -> int:
-    stmt = select(Outbox.id).where(Outbox.status == "pending")
-    if platform is not None:
-        stmt = stmt.where(Outbox.platform == platform)
-    return len((await s.exec(stmt)).all())
-
-
 async def lease(s: AsyncSession, row_id: int, now: datetime, until: datetime,
                 created_at: datetime | None = None) -> bool:
     """Take a row for delivery; False when another worker holds it.
