@@ -23,6 +23,7 @@ from commands.directory_file import apply, load
 from storage import migrate
 from storage.db import Database
 from storage.models import utcnow
+from tests.hardening.figures import pytest_terminal_summary  # noqa: F401 (the hook)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "cooperative.toml"

@@ -8,13 +8,14 @@ from hypothesis import strategies as st
 
 from commands.registry import load_all
 from tests.conftest import Console
+from tests.hardening import figures
 from tests.hardening.conftest import HARDENING, INCIDENT, WORK_TABLES
 from tests.hardening.strategies import texts
 from tests.snapshots import snapshot
 
 SPECS = {spec.name: spec.keywords for spec in load_all().commands}
 @pytest.mark.parametrize("name", sorted(SPECS))
-@settings(HARDENING, max_examples=8)
+@settings(HARDENING, max_examples=figures.size(8, 60))
 @given(who=st.sampled_from(["camille", "nadia", "olivia"]), args=texts, data=st.data())
 async def test_any_command_text_gets_a_reply_and_nothing_partial(
     console: Console, refusals: list[str], name: str, who: str, args: str, data: st.DataObject
@@ -22,6 +23,7 @@ async def test_any_command_text_gets_a_reply_and_nothing_partial(
     """Every registered command, by each of its keywords, from a coordinator, a member and
     an English-speaking member, with arbitrary arguments."""
     keyword = data.draw(st.sampled_from(SPECS[name]), label="keyword")
+    figures.add("fuzz examples run", f"/grappe {name} (through the dispatcher)")
     line = f"{who}: /grappe {keyword} {args}".replace("\n", " ").replace("\r", " ")
     before = await snapshot(console.bot.db, WORK_TABLES)
     count = len(refusals)

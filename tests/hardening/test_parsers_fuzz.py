@@ -19,6 +19,7 @@ from commands.poll_parsing import parse_poll
 from commands.request_parsing import parse_new_request
 from commands.slots import DayParts, parse_when
 from commands.when import format_day, parse_day
+from tests.hardening import figures
 from tests.hardening.conftest import HARDENING
 from tests.hardening.strategies import texts
 
@@ -40,9 +41,10 @@ PARSERS: dict[str, Callable[[str], object]] = {
 def test_a_parser_gives_a_value_or_a_clear_error(name: str) -> None:
     parser = PARSERS[name]
 
-    @settings(HARDENING, max_examples=200)
+    @settings(HARDENING, max_examples=figures.size(200, 2000))
     @given(text=texts)
     def check(text: str) -> None:
+        figures.add("fuzz examples run", name)
         with contextlib.suppress(CommandError):  # a refusal shown to the person
             parser(text)
 
@@ -50,9 +52,10 @@ def test_a_parser_gives_a_value_or_a_clear_error(name: str) -> None:
 
 
 
-@settings(HARDENING, max_examples=100)
+@settings(HARDENING, max_examples=figures.size(100, 1000))
 @given(ahead=st.integers(min_value=1, max_value=700), locale=st.sampled_from(["fr", "en"]))
 def test_a_day_shown_to_a_person_reads_back_as_the_same_day(ahead: int, locale: str) -> None:
+    figures.add("fuzz examples run", "format_day → parse_day round trip")
     today = NOW.astimezone(TZ).date()
     day = today + timedelta(days=ahead)
     assert parse_day(format_day(day, locale, today=today), now=NOW, tz=TZ) == day
