@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -30,12 +29,14 @@ app.add_typer(directory_app, name="directory")
 app.add_typer(member_app, name="member")
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings(service: bool = False):  # type: ignore[no-untyped-def]
+    """The settings, with logging configured (INFO by default for a running service)."""
+    from bot import logs
     from bot.config import Settings
 
     settings = Settings()
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level or ("INFO" if service else "WARNING"),
+                   settings.log_format)
     return settings
 
 
@@ -56,7 +57,7 @@ def run(
         return
     from bot.runner import run_platforms
 
-    asyncio.run(run_platforms(settings))
+    asyncio.run(run_platforms(_settings(service=True)))
 
 
 @app.command()
@@ -67,7 +68,7 @@ def serve(
         help=T.t("Port to listen on (default: PORT, else 3000)."))] = None,
 ) -> None:
     """Run the bot with its HTTP endpoints: Slack's events, the iCal feeds, /healthz."""
-    settings = _settings()
+    settings = _settings(service=True)
     if settings.slack_enabled and not (settings.slack_signing_secret
                                        or settings.slack_app_token):
         _fail(T.t("grappe serve receives Slack's events: set SLACK_BOT_TOKEN and "

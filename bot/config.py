@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -12,7 +14,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(default=DEFAULT_URL, alias="DATABASE_URL")
-    log_level: str = Field(default="WARNING", alias="GRAPPE_LOG_LEVEL")
+    # default: INFO when running on Slack/Matrix or serving HTTP (one line per event and
+    # per delivery), WARNING in the console and the CLI's one-off commands
+    log_level: str | None = Field(default=None, alias="GRAPPE_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", alias="GRAPPE_LOG_FORMAT")
     ical_token: str | None = Field(default=None, alias="GRAPPE_ICAL_TOKEN")  # iCal feeds' secret
 
     slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")

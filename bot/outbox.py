@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -159,23 +160,36 @@ class DeliveryLoop:
             # stable across retries, unique even when SQLite reuses a deleted row's id
             transaction_id=f"grappe-{row.id}-{int(row.created_at.timestamp() * 1_000_000)}",
         )
+        started = time.perf_counter()
         try:
             sent = await self.adapter.send(delivery)
         except Exception as raw:  # every platform error becomes a DeliveryError at the edge
             exc = raw if isinstance(raw, DeliveryError) else DeliveryError(repr(raw))
             async with self.db.session() as s:
                 if exc.permanent:
-                    log.error("outbox row %s failed for good: %s", row.id, exc)
+                    self._log(row, "failed", started, error=str(exc), level=logging.ERROR)
                     await repo.mark_failed(s, row.id, str(exc))
                     return "failed"
                 delay = backoff(row.attempts + 1, exc.retry_after)
-                log.warning("outbox row %s: %s; retry in %.1fs", row.id, exc, delay)
+                self._log(row, "retry", started, error=str(exc), retry_in=round(delay, 2),
+                          level=logging.WARNING)
                 await repo.mark_retry(s, row.id, str(exc), now + timedelta(seconds=delay))
             return "retry"
         role = {"card": "card", "dm": "dm"}.get(row.role)
         async with self.db.session() as s:
             await repo.mark_sent(s, row, sent.channel, sent.message_id, role)
+        self._log(row, "sent", started, message=sent.message_id)
         return "sent"
+
+    def _log(self, row: Outbox, outcome: str, started: float, level: int = logging.INFO,
+             **more: object) -> None:
+        """One line per delivery attempt: ids, latency, time queued and outcome, no text."""
+        log.log(level, "delivery", extra={"fields": {
+            "platform": self.platform, "row": row.id, "role": row.role,
+            "object": row.object_ref, "channel": row.channel, "outcome": outcome,
+            "attempt": row.attempts + 1, "ms": round((time.perf_counter() - started) * 1000, 2),
+            "queued_ms": round((self.clock() - row.created_at).total_seconds() * 1000),
+            **more}})
 
 
 def _later(when: datetime, now: datetime) -> datetime:

@@ -15,6 +15,7 @@ import signal
 from bot.adapters.base import PlatformAdapter
 from bot.app import Bot
 from bot.config import Settings
+from bot.http import Installer
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,15 @@ def create_adapters(settings: Settings, db: Database) -> list[PlatformAdapter]:
         module = importlib.import_module(PLATFORM_PACKAGES[platform])
         adapters.append(module.create_adapter(settings, db))
     return adapters
+
+
+def http_routes(settings: Settings, db: Database,
+                adapters: list[PlatformAdapter]) -> list[Installer]:
+    """What ``grappe serve`` carries besides Slack's events: readiness and the iCal feeds."""
+    from bot.health import ready_route
+    from bot.ical import ical_routes
+
+    return [ready_route(db, adapters), ical_routes(settings, db)]
 
 
 async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
@@ -49,6 +59,10 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # pragma: no cover - not the main thread
             pass
+    routes = http_routes(settings, db, adapters)
+    for adapter in adapters:  # an adapter that serves HTTP (Slack's events) carries them
+        if hasattr(adapter, "routes"):
+            adapter.routes.extend(routes)
     await bot.start()
     server = None
     try:
@@ -56,9 +70,8 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
             await adapter.start(bot)
         if settings.serve_http and not any(getattr(a, "http", None) for a in adapters):
             from bot.http import HttpServer  # no Slack events here: health and iCal feeds
-            from bot.ical import ical_routes
 
-            server = HttpServer(settings.host, settings.port, [ical_routes(settings, db)])
+            server = HttpServer(settings.host, settings.port, routes)
             await server.start()
         log.warning("grappe is running on %s",
                     ", ".join(a.platform for a in adapters) or "HTTP only")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,11 @@ class Outcome:
     handled: bool = True
     duplicate: bool = False
     direct: list[Outbound] = field(default_factory=list)
+    # for the log line: ok, refused, incident, duplicate, unknown-person, ignored,
+    # db-unavailable; the command's name or the answered object's family
+    result: str = "ok"
+    command: str | None = None
+    queued: int = 0
 
 
 def strip_prefix(text: str) -> str:
@@ -75,28 +81,33 @@ class Dispatcher:
         self.on_commit = on_commit
 
     async def dispatch(self, event: Inbound) -> Outcome:
+        started = time.perf_counter()
         try:
             outcome = await self._dispatch(event)
         except (OperationalError, InterfaceError, DBAPIError, OSError) as exc:
             log.warning("database unavailable for %s: %s", event.event_id, exc)
-            return Outcome(handled=False, direct=[self._retry_later(event)])
-        if self.on_commit is not None and not outcome.duplicate:
-            self.on_commit()
+            outcome = Outcome(handled=False, direct=[self._retry_later(event)],
+                              result="db-unavailable")
+        else:
+            if self.on_commit is not None and not outcome.duplicate:
+                self.on_commit()
+        _log_inbound(event, outcome, time.perf_counter() - started)
         return outcome
 
     async def _dispatch(self, event: Inbound) -> Outcome:
         if isinstance(event, Action) and event.reaction:
             mapped = self._reaction_action(event)
-            if mapped is None:
-                return Outcome(handled=False)  # a casual reaction (❤️) on a card: not an answer
+            if mapped is None:  # a casual reaction (❤️) on a card: not an answer
+                return Outcome(handled=False, result="ignored")
             event = mapped
         async with self.db.session() as s:
             actor = event.actor
             person = await dir_repo.person_by_identity(s, actor.platform, actor.user_id)
             if person is None:
-                return Outcome(handled=False, direct=[await self._unknown_person(s, event)])
+                return Outcome(handled=False, direct=[await self._unknown_person(s, event)],
+                               result="unknown-person")
             if not await mach_repo.record_event(s, actor.platform, event.event_id):
-                return Outcome(duplicate=True)
+                return Outcome(duplicate=True, result="duplicate")
             ctx = Context(
                 session=s,
                 person=person,
@@ -105,33 +116,41 @@ class Dispatcher:
                 coop=await dir_repo.cooperative(s),
                 registry=self.registry,
             )
-            await self._run(ctx)
+            result = await self._run(ctx)
             rows = await plan(s, ctx.out, event, self.platforms)
             await mach_repo.enqueue(s, rows)
-        return Outcome()
+        command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
+        return Outcome(result=result, command=command, queued=len(rows))
 
-    async def _run(self, ctx: Context) -> None:
+    async def _run(self, ctx: Context) -> str:
+        """Run the handler; "ok", "refused" (a CommandError) or "incident"."""
         s = ctx.session
         savepoint = await s.begin_nested()
         try:
             await self._handle(ctx)
             await s.flush()
             await savepoint.commit()
+            return "ok"
         except CommandError as exc:
             await savepoint.rollback()
             ctx.discard()
             self._refuse(ctx, exc)
+            return "refused"
         except (OperationalError, InterfaceError):
             raise
         except Exception:
             await savepoint.rollback()
             ctx.discard()
             incident = uuid.uuid4().hex[:8]
-            log.exception("handler failed (incident %s) on %r", incident, ctx.event)
+            event = ctx.event  # ids only: what the person wrote is theirs (DEBUG shows it)
+            log.exception("handler failed (incident %s) on %s event %s from %s", incident,
+                          _kind(event), event.event_id, event.actor.user_id)
+            log.debug("incident %s was on %r", incident, event)
             ctx.reply(para(ctx.tr(
                 "Sorry, something went wrong on our side and nothing was changed. "
                 "Please try again; if it persists, give the coordinators this reference: "
                 "{incident}.", incident=incident)))
+            return "incident"
 
     async def _handle(self, ctx: Context) -> None:
         event = ctx.event
@@ -238,3 +257,17 @@ class Dispatcher:
         return Message(target=Target(kind="actor"), blocks=[para(text)], locale=t.locale)
 
 
+
+
+def _log_inbound(event: Inbound, outcome: Outcome, seconds: float) -> None:
+    """One line per inbound event: ids, latency and outcome, never the text."""
+    log.info("inbound", extra={"fields": {
+        "platform": event.actor.platform, "event": event.event_id, "kind": _kind(event),
+        "actor": event.actor.user_id, "command": outcome.command, "outcome": outcome.result,
+        "queued": outcome.queued, "ms": round(seconds * 1000, 2)}})
+
+
+def _kind(event: Inbound) -> str:
+    if isinstance(event, Action):
+        return "reaction" if event.reaction else "action"
+    return "reply" if isinstance(event, ThreadReply) else "command"

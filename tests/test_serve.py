@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from pathlib import Path
 
 import aiohttp
 from icalendar import Calendar
 
 from bot.config import Settings
+from bot.health import readiness
 from bot.runner import run_platforms
 from storage.db import Database
+from storage.models import Outbox
+from storage.repo import machinery as repo
+from tests.conftest import Console
 
 
 def _free_port() -> int:
@@ -35,6 +40,11 @@ async def test_serve_carries_the_ical_feeds_without_any_platform(coop_db: Databa
                         break
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.05)
+            async with http.get(f"{base}/readyz") as ready:
+                assert ready.status == 200
+                report = await ready.json()
+                assert report["ready"] is True and report["database"] == {"ok": True}
+                assert report["adapters"] == {} and isinstance(report["outbox"], dict)
             async with http.get(f"{base}/ical/all.ics?token=s3cret") as feed:
                 assert feed.status == 200
                 assert feed.content_type == "text/calendar"
@@ -45,3 +55,33 @@ async def test_serve_carries_the_ical_feeds_without_any_platform(coop_db: Databa
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
+
+
+class _Adapter:
+    platform = "matrix"
+    connected = True
+
+
+async def test_ready_reports_the_backlog_and_a_disconnected_adapter(console: Console) -> None:
+    db = console.bot.db
+    await console.run("nadia: /grappe demande CCAS : un devis pour des chaises")  # delivered
+    async with db.session() as s:  # and one row that waits on Matrix
+        await repo.enqueue(s, [Outbox(platform="matrix", payload="{}", channel="!room")])
+    adapter = _Adapter()
+    ok, report = await readiness(db, [adapter])
+    assert ok and report["adapters"] == {"matrix": True}
+    assert report["outbox"]["matrix"]["pending"] == 1
+    assert report["outbox"]["matrix"]["oldest_pending_seconds"] >= 0
+    assert "console" not in report["outbox"]  # everything there was delivered
+    adapter.connected = False
+    ok, report = await readiness(db, [adapter])
+    assert not ok and report["adapters"] == {"matrix": False}
+
+
+async def test_not_ready_when_the_database_does_not_answer(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/missing/dir/grappe.db")
+    try:
+        ok, report = await readiness(db, [])
+    finally:
+        await db.dispose()
+    assert not ok and report["database"]["ok"] is False and report["database"]["error"]

@@ -68,6 +68,12 @@ class MatrixAdapter:
             await self.receiver.stop()
         await self.session.close()
 
+    @property
+    def connected(self) -> bool:
+        """Logged in, and the last sync with the homeserver succeeded."""
+        return (self._ready.is_set() and not self._stopped and self.receiver is not None
+                and self.receiver.in_sync)
+
     async def _wait_ready(self) -> None:
         try:
             await asyncio.wait_for(self._ready.wait(), READY_WAIT)

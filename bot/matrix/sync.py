@@ -90,6 +90,7 @@ class Receiver:
         self.channels: set[str] = set()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.in_sync = True  # False while syncing with the homeserver fails (/readyz)
 
     @property
     def bot_id(self) -> str:
@@ -120,8 +121,9 @@ class Receiver:
                 if resp is None:
                     return
                 await self._handle(resp, history=True)
-                pause = 0.5
+                pause, self.in_sync = 0.5, True
             except Exception as exc:  # the homeserver or the database is away: try again
+                self.in_sync = False
                 log.warning("Matrix sync failed (%r); again in %.1fs", exc, pause)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), pause)

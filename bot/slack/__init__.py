@@ -14,7 +14,6 @@ __all__ = ["SlackAdapter", "SlackSetupError", "create_adapter"]
 
 
 def create_adapter(settings: Settings, db: Database) -> SlackAdapter:
-    """The adapter; under ``grappe serve`` its HTTP server also carries the iCal feeds."""
-    from bot.ical import ical_routes
-
-    return SlackAdapter(settings, db, routes=[ical_routes(settings, db)])
+    """The adapter; under ``grappe serve`` its HTTP server also carries the routes the
+    runner adds to ``routes`` (readiness, the iCal feeds)."""
+    return SlackAdapter(settings, db)

@@ -110,6 +110,11 @@ class SlackAdapter:
         return self.sender.client
 
     @property
+    def connected(self) -> bool:
+        """The token was checked (auth.test) and Socket Mode, if used, is running."""
+        return self.auth is not None and (self.mode == "http" or self.socket is not None)
+
+    @property
     def bot_user_id(self) -> str | None:
         return self.auth.bot_user_id if self.auth is not None else None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -219,3 +219,17 @@ async def set_state(s: AsyncSession, platform: str, key: str, value: str) -> Non
         row.value = value
         row.updated_at = utcnow()
         s.add(row)
+
+
+async def backlog(s: AsyncSession) -> dict[str, dict[str, object]]:
+    """Per platform: rows pending, the oldest pending row's creation, rows failed for good."""
+    stmt = (select(Outbox.platform, Outbox.status, func.count(), func.min(Outbox.created_at))
+            .where(col(Outbox.status).in_(("pending", "failed")))
+            .group_by(col(Outbox.platform), col(Outbox.status)))
+    found: dict[str, dict[str, object]] = {}
+    for platform, status, count, oldest in (await s.exec(stmt)).all():
+        entry = found.setdefault(platform, {"pending": 0, "oldest_pending": None, "failed": 0})
+        entry[status] = count
+        if status == "pending":
+            entry["oldest_pending"] = oldest
+    return found

@@ -46,6 +46,9 @@ async def test_grappe_serve_receives_slack_events_and_stops_cleanly(
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{url}/healthz") as health:
                 assert health.status == 200
+            async with http.get(f"{url}/readyz") as ready:
+                assert ready.status == 200, await ready.text()
+                assert (await ready.json())["adapters"] == {"slack": True}
             async with http.post(f"{url}/slack/events", data=body.encode(), headers={
                     "Content-Type": content_type, **signed(body)}) as response:
                 assert response.status == 200
@@ -55,4 +58,10 @@ async def test_grappe_serve_receives_slack_events_and_stops_cleanly(
     finally:
         process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(process.wait(), 30)
-    assert code == 0, (await rest).decode()
+    log = (await rest).decode()
+    assert code == 0, log
+    # the service logs at INFO: one line for the command, one for its delivery, no text
+    assert re.search(r"inbound platform=slack event=\S+ kind=command actor=U\w+ "
+                     r"command=membres outcome=ok", log), log
+    assert re.search(r"delivery platform=slack row=\d+ role=ephemeral .*outcome=sent", log), log
+    assert "entreprises membres" not in log

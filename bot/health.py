@@ -1,0 +1,61 @@
+"""``/readyz``: can this replica do its work? (``/healthz`` only says the process answers.)
+
+Ready means the database answers within ``DB_TIMEOUT`` and every adapter is connected
+(Slack: the token was checked; Matrix: the last sync succeeded). The outbox backlog is
+reported — rows pending, the age of the oldest, rows failed for good — but does not make
+a replica unready: a platform outage would otherwise take every replica out of the load
+balancer, and the rows wait in the database whichever replica sends them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.adapters.base import Adapter
+from bot.http import Installer
+from storage.db import Database
+from storage.models import utcnow
+from storage.repo import machinery as repo
+
+READY_PATH = "/readyz"
+DB_TIMEOUT = 2.0
+
+
+async def readiness(db: Database, adapters: Sequence[Adapter],
+                    clock: Callable[[], datetime] = utcnow) -> tuple[bool, dict[str, Any]]:
+    """(ready, report) — the report is what ``/readyz`` answers as JSON."""
+    report: dict[str, Any] = {
+        "adapters": {a.platform: bool(getattr(a, "connected", True)) for a in adapters}}
+    try:
+        async with asyncio.timeout(DB_TIMEOUT):
+            async with db.session(read_only=True) as s:
+                backlog = await repo.backlog(s)
+    except Exception as exc:  # unreachable, locked, timed out: not ready, and why
+        report["database"] = {"ok": False, "error": type(exc).__name__}
+        return False, report
+    report["database"] = {"ok": True}
+    now = clock()
+    report["outbox"] = {
+        platform: {"pending": entry["pending"], "failed": entry["failed"],
+                   "oldest_pending_seconds": round((now - oldest).total_seconds(), 1)
+                   if isinstance(oldest := entry["oldest_pending"], datetime) else None}
+        for platform, entry in sorted(backlog.items())}
+    return all(report["adapters"].values()), report
+
+
+def ready_route(db: Database, adapters: Sequence[Adapter]) -> Installer:
+    """The ``/readyz`` route: 200 when ready, 503 otherwise, with the report."""
+
+    async def ready(_: web.Request) -> web.Response:
+        ok, report = await readiness(db, adapters)
+        return web.json_response({"ready": ok, **report}, status=200 if ok else 503)
+
+    def install(application: web.Application) -> None:
+        application.router.add_get(READY_PATH, ready)
+
+    return install
