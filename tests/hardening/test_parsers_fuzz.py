@@ -17,7 +17,7 @@ from commands.ballots import parse_ballot
 from commands.errors import CommandError
 from commands.poll_parsing import parse_poll
 from commands.request_parsing import parse_new_request
-from commands.slots import DayParts, parse_when
+from commands.slots import DayParts, Interval, format_range, local_instant, parse_when
 from commands.when import format_day, parse_day
 from tests.hardening import figures
 from tests.hardening.conftest import HARDENING
@@ -65,3 +65,22 @@ def test_a_day_shown_to_a_person_reads_back_as_the_same_day(ahead: int, locale: 
 def test_today_shown_to_a_person_reads_back_as_today(locale: str) -> None:
     today = NOW.astimezone(TZ).date()
     assert parse_day(format_day(today, locale, today=today), now=NOW, tz=TZ) == today
+
+
+@settings(HARDENING, max_examples=figures.size(100, 1000))
+@given(ahead=st.integers(min_value=1, max_value=400),
+       start=st.integers(min_value=6 * 4, max_value=20 * 4),  # quarter hours, 6 h–20 h
+       length=st.integers(min_value=1, max_value=12),
+       locale=st.sampled_from(["fr", "en"]))
+def test_a_slot_shown_to_a_person_reads_back_as_the_same_slot(
+        ahead: int, start: int, length: int, locale: str) -> None:
+    """What a booking card or a conflict shows ("jeu. 3 déc., 14 h–16 h 30") can be typed
+    back into /grappe reserver and means the same slot."""
+    figures.add("fuzz examples run", "format_range → parse_when round trip")
+    today = NOW.astimezone(TZ).date()
+    day = today + timedelta(days=ahead)
+    begin, end = start * 15, min(start * 15 + length * 15, 23 * 60 + 45)
+    slot = Interval(local_instant(day, begin, TZ), local_instant(day, end, TZ))
+    shown = format_range(slot, TZ, locale, today=today)
+    when = parse_when(shown, now=NOW, tz=TZ, parts=DayParts())
+    assert (when.day, when.start, when.end) == (day, begin, end), shown
