@@ -1,4 +1,5 @@
-"""Bookings on a real Synapse: confirmation, conflict, and an approval through the card."""
+"""Bookings on a real Synapse: confirmation, conflict, and approvals by command and by
+the card's reactions."""
 
 from __future__ import annotations
 
@@ -49,3 +50,17 @@ async def test_booking_flow(harness, members, coop_db) -> None:
     told, = await nadia.wait_for(dm_from_bot(room, "est validée"))
     assert "B-2" in told.body
     assert await count(coop_db, "bookings", "status = 'confirmed'") == 2
+
+    # the card's reactions are the buttons: a member's ✅ is refused, a coordinator's approves
+    await nadia.say(room, "!grappe reserver salle-treille mer 2 déc 9h-12h : atelier")
+    card, = await karim.wait_for(lambda s: from_bot(room)(s) and "B-3" in s.body)
+    card_id = card.event.event_id
+    await karim.wait_for(bot_reactions_on(card_id), count=2)
+    await olivia.react(room, card_id, "✅")
+    refused, = await olivia.wait_for(dm_from_bot(room, "Only a coordinator"))
+    assert await count(coop_db, "bookings", "status = 'confirmed'") == 2
+    await camille.react(room, card_id, "✅")
+    await karim.wait_for(bot_edit_of(card_id, "validée"))
+    told = await nadia.wait_for(dm_from_bot(room, "est validée"), count=2)
+    assert "B-3" in told[-1].body
+    assert await count(coop_db, "bookings", "status = 'confirmed'") == 3
