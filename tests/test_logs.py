@@ -32,7 +32,8 @@ async def test_one_line_per_event_and_per_delivery_without_text(
     inbound = [r.fields for r in _records(caplog, "inbound")]  # type: ignore[attr-defined]
     assert [(f["actor"], f["outcome"]) for f in inbound] == [
         ("nadia", "ok"), ("camille", "refused"), ("inconnu", "unknown-person")]
-    assert inbound[0]["command"] == "demande" and inbound[0]["queued"] >= 1
+    assert inbound[0]["command"] == "demande"
+    assert inbound[0]["queued"] >= 1
     assert all(f["platform"] == "console" and f["event"] and f["ms"] >= 0 for f in inbound)
     deliveries = [r.fields for r in _records(caplog, "delivery")]  # type: ignore[attr-defined]
     assert len(deliveries) >= inbound[0]["queued"] + 1  # the request's rows and the refusal
@@ -52,8 +53,11 @@ def test_the_text_format_appends_fields_and_json_flattens_them() -> None:
     line = TextFormatter("%(message)s").format(record)
     assert line == 'inbound platform=slack event=Ev1 outcome=ok ms=3.5 error="a \\"b\\" c"'
     data = json.loads(FlatJsonFormatter("%(levelname)s %(name)s %(message)s").format(record))
-    assert data["message"] == "inbound" and data["platform"] == "slack" and data["ms"] == 3.5
-    assert "fields" not in data and "command" not in data
+    assert data["message"] == "inbound"
+    assert data["platform"] == "slack"
+    assert data["ms"] == 3.5
+    assert "fields" not in data
+    assert "command" not in data
 
 
 def test_configure_installs_one_handler_in_the_chosen_format(
@@ -68,6 +72,8 @@ def test_configure_installs_one_handler_in_the_chosen_format(
         assert len(root.handlers) == 1
         logging.getLogger("grappe.test").info("delivery", extra={"fields": {"row": 7}})
         data = json.loads(stream.getvalue().splitlines()[-1])
-        assert data["level"] == "INFO" and data["logger"] == "grappe.test" and data["row"] == 7
+        assert data["level"] == "INFO"
+        assert data["logger"] == "grappe.test"
+        assert data["row"] == 7
     finally:
         root.handlers[:], _ = saved[0], root.setLevel(saved[1])
