@@ -76,6 +76,8 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
         log.warning("grappe is running on %s",
                     ", ".join(a.platform for a in adapters) or "HTTP only")
         await stop.wait()
+        log.warning("grappe is stopping: commands in flight finish, what is not delivered "
+                    "stays in the outbox")
     finally:
         if server is not None:
             await server.stop()

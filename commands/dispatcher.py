@@ -27,7 +27,7 @@ from commands.registry import Registry, Role
 from commands.routing import plan
 from commands.text import MAX_INPUT, clean, shorten
 from commands.when import format_day
-from storage.db import Database
+from storage.db import Database, unavailable
 from storage.models import utcnow
 from storage.repo import directory as dir_repo
 from storage.repo import machinery as mach_repo
@@ -79,6 +79,10 @@ class Dispatcher:
         self.platforms = tuple(platforms)
         self.clock = clock
         self.on_commit = on_commit
+        # each person's language, kept from their last event: the database may be away when
+        # they must be asked to try again (bounded by the directory's size)
+        self._locales: dict[tuple[str, str], str | None] = {}
+        self._coop_locale: str | None = None
 
     async def dispatch(self, event: Inbound) -> Outcome:
         started = time.perf_counter()
@@ -87,7 +91,7 @@ class Dispatcher:
         except (OperationalError, InterfaceError, DBAPIError, OSError) as exc:
             log.warning("database unavailable for %s: %s", event.event_id, exc)
             outcome = Outcome(handled=False, direct=[self._retry_later(event)],
-                              result="db-unavailable")
+                              result="db-unavailable" if unavailable(exc) else "db-error")
         else:
             if self.on_commit is not None and not outcome.duplicate:
                 self.on_commit()
@@ -106,6 +110,7 @@ class Dispatcher:
             if person is None:
                 return Outcome(handled=False, direct=[await self._unknown_person(s, event)],
                                result="unknown-person")
+            self._locales[(actor.platform, actor.user_id)] = person.locale
             if not await mach_repo.record_event(s, actor.platform, event.event_id):
                 return Outcome(duplicate=True, result="duplicate")
             ctx = Context(
@@ -116,6 +121,7 @@ class Dispatcher:
                 coop=await dir_repo.cooperative(s),
                 registry=self.registry,
             )
+            self._coop_locale = ctx.coop.locale
             result = await self._run(ctx)
             rows = await plan(s, ctx.out, event, self.platforms)
             await mach_repo.enqueue(s, rows)
@@ -136,9 +142,9 @@ class Dispatcher:
             ctx.discard()
             self._refuse(ctx, exc)
             return "refused"
-        except (OperationalError, InterfaceError):
-            raise
-        except Exception:
+        except Exception as exc:
+            if isinstance(exc, DBAPIError) and unavailable(exc):
+                raise  # away or busy (a lock timeout): the whole transaction goes, nothing stays
             await savepoint.rollback()
             ctx.discard()
             incident = uuid.uuid4().hex[:8]
@@ -251,7 +257,8 @@ class Dispatcher:
         return Message(target=Target(kind="actor"), blocks=[para(text)], locale=t.locale)
 
     def _retry_later(self, event: Inbound) -> Message:
-        t = translator(None)
+        key = (event.actor.platform, event.actor.user_id)
+        t = translator(self._locales[key] if key in self._locales else self._coop_locale)
         text = t.t("I cannot reach my database right now, so nothing was recorded. "
                    "Please try again in a moment.")
         return Message(target=Target(kind="actor"), blocks=[para(text)], locale=t.locale)

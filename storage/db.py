@@ -9,6 +9,7 @@ plain deferred ``BEGIN`` so they never queue behind writers (WAL).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,13 +17,31 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = logging.getLogger(__name__)
 
 READ_ONLY = "grappe_read_only"
+WRITE_TURN_WAIT = 5.0  # seconds, as PRAGMA busy_timeout
 DEFAULT_URL = "sqlite+aiosqlite:///grappe.db"
+# PostgreSQL states that pass: a lock or statement timeout, a deadlock or serialization
+# victim, the server shutting down or out of connections (class 08: the connection).
+TRANSIENT_STATES = frozenset({"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03",
+                              "53300"})
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database is away or busy for a moment (the person is
+    asked to try again) rather than a mistake in a statement."""
+    if isinstance(exc, OSError | InterfaceError | OperationalError):
+        return True  # unreachable, a dropped connection, SQLite's "database is locked"
+    if not isinstance(exc, DBAPIError):
+        return False
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return exc.connection_invalidated or (isinstance(state, str) and (
+        state in TRANSIENT_STATES or state.startswith("08")))
 
 
 def _install_sqlite_listeners(engine: AsyncEngine) -> None:
@@ -63,6 +82,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, echo=echo, **engine_args)
         if self.dialect == "sqlite":
             _install_sqlite_listeners(self.engine)
+        self._turns: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     def replica(self) -> Database:
         """Another engine on the same database, as a second bot replica would have."""
@@ -72,22 +92,50 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
+    async def _write_turn(self) -> asyncio.Lock | None:
+        """SQLite: this process's write transactions take turns on an asyncio lock.
+
+        Without it, a ``BEGIN IMMEDIATE`` that finds the write lock taken waits in
+        SQLite's busy handler, which sleeps 1 to 100 ms between tries instead of waking
+        when the lock is released: under concurrent writes (the outbox's leases, the
+        commands' commits) each wait costs milliseconds to a tenth of a second. Other
+        processes still meet SQLite's busy timeout; after ``WRITE_TURN_WAIT`` seconds a
+        writer stops waiting here and lets SQLite decide (a nested write cannot hang).
+        """
+        if not self.is_sqlite:
+            return None
+        loop = asyncio.get_running_loop()
+        if self._turns is None or self._turns[0] is not loop:
+            self._turns = (loop, asyncio.Lock())
+        turn = self._turns[1]
+        try:
+            async with asyncio.timeout(WRITE_TURN_WAIT):
+                await turn.acquire()
+        except TimeoutError:
+            return None
+        return turn
+
     @asynccontextmanager
     async def session(self, *, read_only: bool = False) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits on success and rolls back on error."""
-        async with AsyncSession(self.engine, expire_on_commit=False) as session:
-            if read_only:
-                await session.connection(execution_options={READ_ONLY: True})
-            try:
-                yield session
+        turn = None if read_only else await self._write_turn()
+        try:
+            async with AsyncSession(self.engine, expire_on_commit=False) as session:
                 if read_only:
-                    session.expunge_all()  # keep what was read usable after the rollback
+                    await session.connection(execution_options={READ_ONLY: True})
+                try:
+                    yield session
+                    if read_only:
+                        session.expunge_all()  # keep what was read usable after the rollback
+                        await session.rollback()
+                    else:
+                        await session.commit()
+                except BaseException:
                     await session.rollback()
-                else:
-                    await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+                    raise
+        finally:
+            if turn is not None:
+                turn.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -3,8 +3,11 @@
 The ``next_batch`` token is stored in ``adapter_state`` after each batch is
 handled, so a restart neither replays old events nor misses the ones sent
 while the bot was down (a gap longer than one sync's timeline is fetched with
-``/messages``). The very first sync, and a room's events from before the bot
-joined it, are history: skipped. A crash between a dispatch and the token
+``/messages``). When the database is away, the batch stops at the event it could not
+record and is handled again, from that event, until the database takes it (its sender
+is told once that it waits); the token only moves past a batch wholly handled.
+The very first sync, and a room's events from before the bot joined it, are
+history: skipped. A crash between a dispatch and the token
 write replays a few events, which the dispatcher recognises by their ids.
 """
 
@@ -25,11 +28,14 @@ from nio import (
     RoomMessagesResponse,
     SyncResponse,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.base import DeliveryError
 from bot.matrix import inbound
 from bot.matrix.client import PLATFORM
 from commands.events import Action, Command, Inbound, Thread, ThreadReply
+from commands.i18n import translator
+from commands.messages import Message, Target, para
 from storage.repo import directory as dir_repo
 from storage.repo import machinery as repo
 
@@ -43,6 +49,10 @@ SYNC_TIMEOUT_MS = 30_000
 TIMELINE_LIMIT = 50
 BACKFILL_MAX = 1000
 MAX_PAUSE = 30.0
+# The token is written at most this often, off the reply's path (a crash replays the
+# events of the last second, which the dispatcher recognises by their ids).
+TOKEN_WRITE_DELAY = 1.0
+CHANNELS_TTL = 30.0  # the directory's rooms are read again after this, or for a new room
 
 
 def sync_filter(timeline_limit: int) -> dict[str, Any]:
@@ -77,6 +87,10 @@ def inviter_of(info: InviteInfo, bot_id: str) -> tuple[str | None, bool]:
     return None, False
 
 
+class DatabaseAway(Exception):
+    """An event could not be recorded: the batch stops there, its token is not kept."""
+
+
 class Receiver:
     def __init__(self, adapter: MatrixAdapter, bot: Bot, *,
                  timeline_limit: int = TIMELINE_LIMIT):
@@ -85,11 +99,16 @@ class Receiver:
         self.client = adapter.session.client
         self.bot = bot
         self.db = adapter.session.db
-        self.filter = sync_filter(timeline_limit)
+        self.filter: dict[str, Any] | str = sync_filter(timeline_limit)
         self.token: str | None = None
         self.channels: set[str] = set()
+        self._channels_read = -CHANNELS_TTL  # loop time of the last read
+        self._rooms_known: set[str] = set()
+        self._unsaved: str | None = None  # a handled batch's token, not written yet
+        self._writer: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._told: set[str] = set()  # events whose sender was told they wait for the database
         self.in_sync = True  # False while syncing with the homeserver fails (/readyz)
 
     @property
@@ -100,10 +119,26 @@ class Receiver:
     async def first_sync(self) -> None:
         """One full-state sync: from the stored token, or skipping history on a first start."""
         self.token = await self.session.get("next_batch")
+        await self._upload_filter()
         resp = await self.session.call(self.client.sync(
             timeout=0, since=self.token, full_state=True, sync_filter=self.filter), "sync")
         assert isinstance(resp, SyncResponse)
         await self._handle(resp, history=self.token is not None)
+        await self._write_token()  # at once: a restart must not take new events for history
+
+    async def _upload_filter(self) -> None:
+        """Store the filter on the homeserver once: every sync then names it by its id."""
+        if not isinstance(self.filter, dict):
+            return
+        wanted = self.filter
+        try:
+            resp = await self.session.call(self.client.upload_filter(
+                presence=wanted["presence"], account_data=wanted["account_data"],
+                room=wanted["room"]), "upload the sync filter")
+        except DeliveryError as exc:
+            log.warning("sync filter not stored (%s); sent with every sync instead", exc)
+            return
+        self.filter = str(resp.filter_id)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="matrix-sync")
@@ -112,16 +147,23 @@ class Receiver:
         self._stop.set()
         if self._task is not None:
             await self._task
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+        await self._write_token()
 
     async def _run(self) -> None:
         pause = 0.5
-        while not self._stop.is_set():
+        resp: SyncResponse | None = None  # a batch that failed is handled again, not synced
+        while not self._stop.is_set():  # again (the homeserver may answer from its cache)
             try:
-                resp = await self._next()
                 if resp is None:
-                    return
+                    resp = await self._next()
+                    if resp is None:
+                        return
                 await self._handle(resp, history=True)
-                pause, self.in_sync = 0.5, True
+                resp, pause, self.in_sync = None, 0.5, True
             except Exception as exc:  # the homeserver or the database is away: try again
                 self.in_sync = False
                 log.warning("Matrix sync failed (%r); again in %.1fs", exc, pause)
@@ -148,8 +190,12 @@ class Receiver:
     # --- one batch -------------------------------------------------------------
     async def _handle(self, resp: SyncResponse, *, history: bool) -> None:
         rooms = resp.rooms
-        if rooms.invite or rooms.join:
+        now = asyncio.get_running_loop().time()
+        if rooms.invite or not self._rooms_known.issuperset(rooms.join) \
+                or (rooms.join and now - self._channels_read > CHANNELS_TTL):
             await self._load_channels()
+            self._channels_read = now
+            self._rooms_known.update(rooms.join)
         for room_id, invite in rooms.invite.items():
             await self._invited(room_id, invite)
         for room_id, info in rooms.join.items():
@@ -165,8 +211,24 @@ class Receiver:
             view = inbound.RoomView(room_id, self.bot_id, direct=self.is_direct(room_id))
             for event in after_own_join(events, self.bot_id):
                 await self._event(event, view)
-        self.token = resp.next_batch
-        await self.session.put("next_batch", resp.next_batch)
+        self.token = resp.next_batch  # every event of the batch is recorded: move on
+        self._unsaved = resp.next_batch  # written shortly, off the replies' path
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_later(), name="matrix-sync-token")
+
+    async def _write_later(self) -> None:
+        await asyncio.sleep(TOKEN_WRITE_DELAY)
+        await self._write_token()
+
+    async def _write_token(self) -> None:
+        token, self._unsaved = self._unsaved, None
+        if token is None:
+            return
+        try:
+            await self.session.put("next_batch", token)
+        except (SQLAlchemyError, OSError) as exc:  # kept at the next batch; a restart before
+            log.warning("sync token not stored (%r)", exc)  # replays a few events, known
+            self._unsaved = self._unsaved or token
 
     async def _gap(self, room_id: str, start: str, since: str) -> list[Event]:
         """The events between the last handled sync and a limited timeline, oldest first."""
@@ -206,11 +268,31 @@ class Receiver:
 
     async def _dispatch(self, event: Inbound, room_id: str) -> None:
         outcome = await self.bot.dispatch(event)
+        if outcome.result == "db-unavailable":  # nothing recorded: replayed by the next sync
+            await self._tell_waiting(event, room_id, outcome.direct)
+            raise DatabaseAway(event.event_id)
+        self._told.discard(event.event_id)
         for item in outcome.direct:
             try:
                 await self.adapter.send_direct(item, room_id, event.actor.user_id)
             except DeliveryError as exc:
                 log.warning("could not answer %s directly: %s", event.actor.user_id, exc)
+
+    async def _tell_waiting(self, event: Inbound, room_id: str, direct: Sequence[object]) -> None:
+        """Tell the sender, once per event, that it waits for the database (no retry needed:
+        asking them to send it again would have it handled twice)."""
+        if event.event_id in self._told:
+            return
+        self._told.add(event.event_id)
+        locale = next((m.locale for m in direct if isinstance(m, Message)), None)
+        t = translator(locale)
+        notice = Message(target=Target(kind="actor"), locale=t.locale, blocks=[para(t.t(
+            "I cannot reach my database right now; your message will be handled "
+            "as soon as it is back."))])
+        try:
+            await self.adapter.send_direct(notice, room_id, event.actor.user_id)
+        except DeliveryError as exc:
+            log.warning("could not tell %s to wait: %s", event.actor.user_id, exc)
 
     # --- rooms -------------------------------------------------------------------
     async def _load_channels(self) -> None:
