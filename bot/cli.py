@@ -95,7 +95,8 @@ def console(
     if script is not None and not script.is_file():
         _fail(T.t("No such file: {path}", path=script))
     lines = script.read_text(encoding="utf-8").splitlines() if script else None
-    code = asyncio.run(run_console(settings, lines=lines, default_handle=as_handle))
+    code = asyncio.run(run_console(settings, lines=lines, default_handle=as_handle,
+                                   resumable=script is not None))
     raise typer.Exit(code)
 
 

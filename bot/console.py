@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.base import Delivery, Sent
 from commands.dispatcher import Outcome
@@ -27,6 +27,9 @@ from commands.events import Action, Actor, Command, Inbound, Thread, ThreadReply
 from commands.i18n import translator
 from commands.messages import Message, Reaction
 from commands.render import plain
+
+if TYPE_CHECKING:
+    from bot.console_durable import Journal
 
 PLATFORM = "console"
 DEFAULT_CHANNEL = "#cooperation"
@@ -42,12 +45,17 @@ class BadLine:
     line: str
 
 
-def parse_line(line: str, default_handle: str | None = None) -> Inbound | BadLine | None:
-    """One console line → a neutral event, ``None`` for blanks and comments."""
+def parse_line(line: str, default_handle: str | None = None,
+               event_id: str | None = None) -> Inbound | BadLine | None:
+    """One console line → a neutral event, ``None`` for blanks and comments.
+
+    ``event_id`` is the line's stable id in a script file (``bot.console_durable``);
+    a line typed or piped gets a random one.
+    """
     line = line.rstrip("\n")
     if not line.strip() or line.lstrip().startswith("#"):
         return None
-    event_id = uuid.uuid4().hex
+    event_id = event_id or uuid.uuid4().hex
     if m := _REPLY.match(line):
         return ThreadReply(actor=Actor(PLATFORM, m["handle"].lower()),
                            thread=Thread(object_ref=m["ref"].upper(), channel=DEFAULT_CHANNEL),
@@ -65,37 +73,56 @@ def parse_line(line: str, default_handle: str | None = None) -> Inbound | BadLin
 
 
 class ConsoleAdapter:
-    """Prints what the bot says; every send succeeds at once."""
+    """Prints what the bot says; every send succeeds at once.
+
+    With a ``journal`` (the output is a regular file), each outbox row is written
+    exactly once even across crashes (``bot.console_durable``).
+    """
 
     platform = PLATFORM
 
-    def __init__(self, out: TextIO | None = None):
+    def __init__(self, out: TextIO | None = None, journal: Journal | None = None):
         self.out = out or sys.stdout
+        self.journal = journal
         self._ids = itertools.count(1)
         self._run = f"{int(time.time() * 1000):x}"
 
     def _next_id(self) -> str:
         return f"c{self._run}-{next(self._ids)}"
 
-    def _print(self, where: str, ref: str | None, text: str) -> None:
+    @staticmethod
+    def block(where: str, ref: str | None, text: str) -> str:
+        """What is printed for one message: its head line, then indented lines."""
         lines = text.split("\n") if text else [""]
         head = f"[{where}] {ref or '-'} {lines[0]}".rstrip()
         body = "".join(f"\n  {line}" if line else "\n" for line in lines[1:])
-        self.out.write(head + body + "\n")
+        return head + body + "\n"
+
+    def _print(self, where: str, ref: str | None, text: str) -> None:
+        if self.journal is not None:  # one way to the file, so that offsets stay true
+            self.out.flush()
+            self.journal.write_raw(self._encode(self.block(where, ref, text)))
+            return
+        self.out.write(self.block(where, ref, text))
         self.out.flush()
+
+    def _encode(self, text: str) -> bytes:
+        return text.encode(getattr(self.out, "encoding", None) or "utf-8", "replace")
 
     async def send(self, delivery: Delivery) -> Sent:
         item = delivery.item
         where = (f"DM:{delivery.recipient}" if delivery.role in ("dm", "ephemeral")
                  else delivery.channel or DEFAULT_CHANNEL)
         if isinstance(item, Reaction):
-            self._print(where, item.object_ref, f"{item.emoji} {item.note}".strip())
-            return Sent(where, self._next_id())
-        assert isinstance(item, Message)
-        ref = item.card_of or item.edit_of or delivery.object_ref
-        text = plain(item.blocks)
-        if delivery.role == "edit":
-            text = "✎ " + text
+            ref, text = item.object_ref, f"{item.emoji} {item.note}".strip()
+        else:
+            assert isinstance(item, Message)
+            ref = item.card_of or item.edit_of or delivery.object_ref
+            text = ("✎ " if delivery.role == "edit" else "") + plain(item.blocks)
+        if self.journal is not None:
+            self.out.flush()
+            return await self.journal.write(delivery.transaction_id, where, self._next_id(),
+                                            self._encode(self.block(where, ref, text)))
         self._print(where, ref, text)
         return Sent(where, self._next_id())
 
@@ -121,11 +148,15 @@ async def run_lines(
     drain: Callable[[], Awaitable[int]],
     *,
     default_handle: str | None = None,
+    event_ids: Callable[[int], str] | None = None,
 ) -> int:
-    """Run scripted lines in order, each one delivered before the next; returns a count."""
+    """Run scripted lines in order, each one delivered before the next; returns a count.
+
+    ``event_ids`` gives the stable event id of line n (1-based) of a script file.
+    """
     handled = 0
-    for line in lines:
-        event = parse_line(line, default_handle)
+    for number, line in enumerate(lines, 1):
+        event = parse_line(line, default_handle, event_ids(number) if event_ids else None)
         if event is None:
             continue
         if isinstance(event, BadLine):

@@ -10,7 +10,9 @@ from typing import TextIO
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import DEFAULT_CHANNEL, ConsoleAdapter, parse_line, run_lines
+from bot.console_durable import Journal, ScriptRun, output_fd, release_leases
 from commands.i18n import translator
+from storage import migrate
 from storage.db import Database
 from storage.repo import directory as dir_repo
 
@@ -19,25 +21,44 @@ HISTORY = Path.home() / ".grappe_history"
 
 async def run_console(
     settings: Settings, *, lines: list[str] | None = None, default_handle: str | None = None,
-    stdin: TextIO | None = None, stdout: TextIO | None = None,
+    stdin: TextIO | None = None, stdout: TextIO | None = None, resumable: bool = False,
 ) -> int:
+    """``resumable``: ``lines`` are a script file's, resumed after a crash (console_durable)."""
     stdin = stdin or sys.stdin
-    adapter = ConsoleAdapter(stdout)
     db = Database(settings.database_url)
+    fd = output_fd(stdout or sys.stdout)
+    adapter = ConsoleAdapter(stdout, journal=Journal(db, fd) if fd is not None else None)
     interactive = lines is None and stdin.isatty()
     bot = Bot(settings, db, [adapter], scheduler=interactive)  # digests in a live console
     try:
+        await migrate.upgrade(db)
+        await _recover(db, adapter)  # before any delivery
         if not interactive:
             await bot.start(background_delivery=False)
+            run = await ScriptRun.begin(db, lines, default_handle) if resumable and lines else None
+            await bot.drain()  # what a crashed run left undelivered comes first
             await run_lines(stdin if lines is None else lines, adapter, bot.dispatch, bot.drain,
-                            default_handle=default_handle)
+                            default_handle=default_handle,
+                            event_ids=run.event_id if run else None)
+            if run is not None:
+                await run.finish()
         else:
             await bot.start()
             await _interactive(bot, adapter, default_handle)
+        await bot.stop()
+        if adapter.journal is not None:
+            await adapter.journal.close()
     finally:
         await bot.stop()
         await db.dispose()
     return 0
+
+
+async def _recover(db: Database, adapter: ConsoleAdapter) -> None:
+    """After a crash: the journal checked against the output, the dead console's leases freed."""
+    if adapter.journal is not None:
+        await adapter.journal.recover()
+    await release_leases(db)
 
 
 async def _interactive(bot: Bot, adapter: ConsoleAdapter, default_handle: str | None) -> None:

@@ -4,11 +4,17 @@ A row is leased before it is sent (so two replicas never send the same row),
 marked sent with the platform's message id afterwards, and retried with
 backoff on a ``DeliveryError``. Thread replies and card edits wait for their
 card. No row is ever deleted by delivery.
+
+A crash between a send and its record sends that row again at the next start.
+Matrix recognises it (same transaction id); a platform that cannot (Slack has no
+idempotency key) is marked ``duplicates_on_retry`` by its adapter: its new messages
+then go one at a time from the send to the record, so a crash can double at most one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -25,6 +31,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 15 * 60
 IDLE_WAIT = 30.0
+NEW_MESSAGES = frozenset({"card", "post", "dm", "ephemeral"})  # an edit or a reaction repeats
 
 
 def order_key(row: Outbox) -> str:
@@ -52,6 +59,12 @@ class DeliveryLoop:
         self.wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._one_unrecorded = asyncio.Lock()  # see the module's docstring
+
+    def _guard(self, row: Outbox) -> contextlib.AbstractAsyncContextManager[object]:
+        if getattr(self.adapter, "duplicates_on_retry", False) and row.role in NEW_MESSAGES:
+            return self._one_unrecorded
+        return contextlib.nullcontext()
 
     def notify(self) -> None:
         self.wake.set()
@@ -104,7 +117,8 @@ class DeliveryLoop:
                 for row in rows:
                     if self._stopping:  # shutting down: what is left stays in the outbox
                         break
-                    outcome = await self._deliver(row)
+                    async with self._guard(row):
+                        outcome = await self._deliver(row)
                     done += outcome == "sent"
                     progressed |= outcome != "waiting"
                     if outcome != "sent":

@@ -65,6 +65,7 @@ def default_retry_handlers() -> list[AsyncRetryHandler]:
 class SlackAdapter:
     platform = PLATFORM
     concurrency = 8  # threads delivered side by side (each one in order)
+    duplicates_on_retry = True  # no idempotency key: new messages one at a time (bot.outbox)
 
     def __init__(self, settings: Settings, db: Database, *,
                  retry_handlers: list[AsyncRetryHandler] | None = None,
