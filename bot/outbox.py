@@ -6,9 +6,11 @@ backoff on a ``DeliveryError``. Thread replies and card edits wait for their
 card. No row is ever deleted by delivery.
 
 A crash between a send and its record sends that row again at the next start.
-Matrix recognises it (same transaction id); a platform that cannot (Slack has no
-idempotency key) is marked ``duplicates_on_retry`` by its adapter: its new messages
-then go one at a time from the send to the record, so a crash can double at most one.
+Matrix recognises it (same transaction id); Slack, which has no idempotency key,
+looks for the message by the metadata each post carries (``Delivery.maybe_sent``).
+The roles an adapter cannot recognise (Slack's ephemeral replies, kept nowhere) are
+its ``duplicates_on_retry``: those go one at a time from the send to the record, so
+a crash can double at most one of them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 15 * 60
 IDLE_WAIT = 30.0
-NEW_MESSAGES = frozenset({"card", "post", "dm", "ephemeral"})  # an edit or a reaction repeats
 
 
 def order_key(row: Outbox) -> str:
@@ -62,7 +63,7 @@ class DeliveryLoop:
         self._one_unrecorded = asyncio.Lock()  # see the module's docstring
 
     def _guard(self, row: Outbox) -> contextlib.AbstractAsyncContextManager[object]:
-        if getattr(self.adapter, "duplicates_on_retry", False) and row.role in NEW_MESSAGES:
+        if row.role in getattr(self.adapter, "duplicates_on_retry", ()):
             return self._one_unrecorded
         return contextlib.nullcontext()
 
@@ -173,6 +174,9 @@ class DeliveryLoop:
             thread_root=thread_root, edit_target=edit_target,
             # stable across retries, unique even when SQLite reuses a deleted row's id
             transaction_id=f"grappe-{row.id}-{int(row.created_at.timestamp() * 1_000_000)}",
+            # a lease still set was taken by an attempt that never finished (a crash)
+            maybe_sent=row.attempts > 0 or row.lease_until is not None,
+            queued_at=row.created_at,
         )
         started = time.perf_counter()
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from commands.messages import Message, Reaction
@@ -38,6 +39,10 @@ class Delivery:
     thread_root: str | None  # the platform message id of the object's card, for a thread
     edit_target: str | None  # the platform message id to replace, for an edit
     transaction_id: str  # stable across retries: Matrix's txnId
+    # an earlier attempt may have reached the platform (it failed, or its process died
+    # between the send and the record): a platform without idempotency looks first
+    maybe_sent: bool = False
+    queued_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,9 @@ def default_retry_handlers() -> list[AsyncRetryHandler]:
 class SlackAdapter:
     platform = PLATFORM
     concurrency = 8  # threads delivered side by side (each one in order)
-    duplicates_on_retry = True  # no idempotency key: new messages one at a time (bot.outbox)
+    # posts are found again by their metadata after a crash; an ephemeral reply cannot be
+    # (Slack keeps it nowhere), so those go one at a time from send to record (bot.outbox)
+    duplicates_on_retry = frozenset({"ephemeral"})
 
     def __init__(self, settings: Settings, db: Database, *,
                  retry_handlers: list[AsyncRetryHandler] | None = None,

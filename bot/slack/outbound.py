@@ -32,6 +32,8 @@ from commands.messages import Attachment, Message, Reaction
 
 log = logging.getLogger(__name__)
 
+METADATA_TYPE = "grappe_message"  # on every post: {"id": the outbox row's transaction id}
+
 # Errors that no retry can fix: the row is kept, marked failed, for a person to look at.
 PERMANENT = frozenset({
     "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
@@ -144,10 +146,14 @@ class Sender:
                     thread: str | None) -> Sent:
         """Post the message once (a retry after a failed upload does not post it again)."""
         posted = self._posted.get(d.transaction_id)
+        if posted is None and d.maybe_sent:
+            posted = await self._already_posted(d, channel, thread)
         if posted is None and (rendered.blocks or not rendered.files):
             response = await self.client.chat_postMessage(
                 channel=channel, blocks=rendered.blocks or None, text=rendered.text or "…",
-                thread_ts=thread, unfurl_links=False, unfurl_media=False)
+                thread_ts=thread, unfurl_links=False, unfurl_media=False,
+                metadata={"event_type": METADATA_TYPE,
+                          "event_payload": {"id": d.transaction_id}})
             posted = (response["channel"], response["ts"])
             self._posted[d.transaction_id] = posted
         if rendered.files:
@@ -155,6 +161,33 @@ class Sender:
             await self.upload(rendered.files, where, thread or (posted[1] if posted else None))
         self._posted.pop(d.transaction_id, None)
         return Sent(*posted) if posted else Sent(channel, d.transaction_id)
+
+    async def _already_posted(self, d: Delivery, channel: str,
+                              thread: str | None) -> tuple[str, str] | None:
+        """The message of an earlier attempt that reached Slack (a timeout, or a crash
+        between the send and its record), found by the metadata every post carries."""
+        # a minute of margin for a clock that differs from Slack's
+        since = f"{d.queued_at.timestamp() - 60:.6f}" if d.queued_at else None
+        try:
+            if thread:
+                response = await self.client.conversations_replies(
+                    channel=channel, ts=thread, oldest=since, limit=200,
+                    include_all_metadata=True)
+            else:
+                response = await self.client.conversations_history(
+                    channel=channel, oldest=since, limit=200, include_all_metadata=True)
+        except Exception as exc:  # cannot tell: post it (at least once rather than never)
+            log.warning("could not look for row %s in %s (%r); posting it", d.row_id,
+                        channel, exc)
+            return None
+        for message in response.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == METADATA_TYPE \
+                    and (meta.get("event_payload") or {}).get("id") == d.transaction_id:
+                log.info("row %s was already posted in %s (%s)", d.row_id, channel,
+                         message.get("ts"))
+                return channel, str(message["ts"])
+        return None
 
     async def _ephemeral(self, d: Delivery, rendered: Rendered) -> Sent:
         user = _required(d.recipient, "recipient")

@@ -112,7 +112,7 @@ async def survive(kind: str, harness: SlackHarness, proxy: TcpProxy) -> None:
         card, _ = await rows_after(db, first)
         assert (card.status, card.attempts, card.last_error) == (
             "failed", 0, "slack: channel_not_found")
-        assert not any(c.text().startswith("card") for c in fake.delivered()[posted:])
+        assert not any(c.text().startswith("card") for c in fake.delivered("chat.postMessage")[posted:])
         return
     assert (card.status, card.attempts) == ("pending", 1), (kind, card)
     assert (post.status, post.attempts) == ("pending", 0), (kind, post)  # waits for its card

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,7 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._ts = itertools.count(1)
+        self._last_ts = 0.0
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._release = asyncio.Event()
@@ -65,6 +66,7 @@ class FakeSlack:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # conversations.history, .replies
         app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -120,7 +122,7 @@ class FakeSlack:
             args.update(await request.json())
         else:
             args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
-        for key in ("blocks", "view", "files"):
+        for key in ("blocks", "view", "files", "metadata"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         fault = self._fault(method)
@@ -147,8 +149,9 @@ class FakeSlack:
         return web.json_response({"ok": False, "error": fault.kind})
 
     def _next_ts(self) -> str:
-        n = next(self._ts)
-        return f"{1700000000 + n}.{n:06d}"
+        """Like Slack's: the posting time, in microseconds, always increasing."""
+        self._last_ts = max(round(time.time(), 6), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         channel = args.get("channel") or args.get("channel_id")
@@ -157,6 +160,8 @@ class FakeSlack:
                     "user": "grappe", "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0GRAPPE"}
         if method == "chat.postMessage":
             return {"ok": True, "channel": channel, "ts": self._next_ts()}
+        if method in ("conversations.history", "conversations.replies"):
+            return {"ok": True, "messages": self._history(method, args), "has_more": False}
         if method == "chat.update":
             return {"ok": True, "channel": channel, "ts": args.get("ts")}
         if method == "chat.postEphemeral":
@@ -174,6 +179,25 @@ class FakeSlack:
             files = args.get("files") or []
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """The bot's posts in a channel (or one thread) since ``oldest``, newest first,
+        with their metadata when asked (``include_all_metadata``)."""
+        channel, oldest = args.get("channel"), float(args.get("oldest") or 0)
+        found = []
+        for call in self.delivered("chat.postMessage"):
+            ts = call.response["ts"]
+            if call.response["channel"] != channel or float(ts) < oldest:
+                continue
+            if method == "conversations.replies" and call.args.get("thread_ts") != args.get("ts"):
+                continue
+            message = {"type": "message", "user": BOT_USER, "ts": ts,
+                       "text": call.args.get("text", "")}
+            if str(args.get("include_all_metadata")).lower() in ("1", "true") \
+                    and call.args.get("metadata"):
+                message["metadata"] = call.args["metadata"]
+            found.append(message)
+        return found[::-1]
 
     async def _upload(self, request: web.Request) -> web.Response:
         data = await request.read()

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from bot.outbox import LEASE
 from commands.messages import Attachment, Message, Target, para
+from storage.repo import machinery as repo
 from tests.slack.conftest import (
     CAMILLE,
     CHANNEL,
@@ -106,3 +109,33 @@ async def test_a_failed_upload_does_not_post_the_message_twice(manual: SlackHarn
     assert len(manual.fake.delivered("chat.postMessage")) == 1
     assert len(manual.fake.delivered("files.completeUploadExternal")) == 1
     assert [s for _, s, _ in await statuses(manual.db)] == ["sent"]
+
+
+
+async def test_a_post_sent_before_a_crash_is_found_again_not_posted_twice(
+        manual: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slack has no idempotency key: a post whose record was lost (the process died
+    between chat.postMessage and the commit) is looked up by its metadata."""
+    await enqueue(manual.db, Message(target=CHANNEL, blocks=[para("une seule fois")]))
+
+    async def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the process died before recording the send")
+
+    monkeypatch.setattr("storage.repo.machinery.mark_sent", crash)
+    async with manual.db.session(read_only=True) as s:
+        [row] = await repo.due(s, "slack", manual.clock())
+    with pytest.raises(RuntimeError):
+        await manual.bot.loops["slack"]._deliver(row)
+    monkeypatch.undo()
+    assert len(manual.fake.delivered("chat.postMessage")) == 1  # it reached Slack
+    assert await manual.bot.drain() == 0  # its lease, left by the dead attempt, holds it
+    manual.clock.advance(LEASE.total_seconds() + 1)
+    assert await manual.bot.drain() == 1
+    [posted] = manual.fake.delivered("chat.postMessage")  # still one
+    assert posted.args["metadata"]["event_type"] == "grappe_message"
+    assert len(manual.fake.delivered("conversations.history")) == 1
+    assert await statuses(manual.db) == [("post", "sent", None)]
+    async with manual.db.session(read_only=True) as s:
+        [ts] = (await (await s.connection()).execute(
+            text("SELECT platform_message_id FROM outbox"))).scalars().all()
+    assert ts == posted.response["ts"]

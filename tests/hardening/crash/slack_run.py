@@ -7,9 +7,11 @@ signs it — a slash command, a message in the card's thread (the card's ``ts`` 
 acknowledged, as Slack retries an event its app did not acknowledge (the retry carries
 ``X-Slack-Retry-Num``; the event id is the same, so the dispatcher handles it once).
 
-Slack's ``chat.postMessage`` has no idempotency key: a kill after Slack took a message
-and before the outbox recorded it posts it again at the next start. The sink check
-counts, for each message the outbox sent, how many times the fake received it:
+Slack's ``chat.postMessage`` has no idempotency key: after a kill between Slack taking a
+message and the outbox recording it, the bot finds the post again by its metadata
+(``conversations.history``/``replies``); an ephemeral reply cannot be found and is sent
+again. The sink check counts, for each message the outbox sent, how many times the fake
+received it:
 ``chat.postMessage`` and ``chat.postEphemeral`` received more often than sent are
 duplicates (counted, and bounded by the kills); received less often, lost.
 ``chat.update`` and ``reactions.add`` repeat harmlessly (same edit, "already reacted").

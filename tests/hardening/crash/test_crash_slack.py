@@ -3,11 +3,13 @@ faked locally) killed with SIGKILL at random points and started again while Slac
 delivering the script's events.
 
 Must hold: every step applied exactly once (0 half-applied commands), every message
-delivered (0 lost). Slack's API has no idempotency key, so a message is posted again
-when the bot dies between Slack's answer and the outbox's record. The Slack adapter says
-so (``duplicates_on_retry``) and the outbox then lets one new message at a time be in
-that window: the duplicates are counted, and there are no more of them than kills. Half
-of the kills land right after Slack received a message, to aim at that window.
+delivered (0 lost). Slack's API has no idempotency key: a bot that dies between Slack's
+answer and the outbox's record does not know the message went. Every post carries its
+row's transaction id as message metadata and is looked up before it is sent again, so
+posts are never doubled (asserted: 0). An ephemeral reply is kept nowhere and cannot be
+looked up: the Slack adapter says so (``duplicates_on_retry``) and the outbox lets one
+at a time be in that window, so those duplicates are counted and no more than the
+kills. Half of the kills land right after Slack received a message, to aim at that window.
 """
 
 from __future__ import annotations
@@ -48,8 +50,12 @@ async def test_slack_survives_sigkills(start_db: tuple[Path, Database], tmp_path
         await driver.close()
         await fake.stop()
     await campaign.judge(db, ref_db, events)
-    slack_run.check_sink(slack_run.posted(fake), await slack_run.expected_posts(db),
-                         campaign.verdict)
+    seen, expected = slack_run.posted(fake), await slack_run.expected_posts(db)
+    slack_run.check_sink(seen, expected, campaign.verdict)
+    doubled_posts = sum(n for (method, *_), n in (seen - expected).items()
+                        if method == "chat.postMessage")
+    campaign.extra["duplicates of posts (chat.postMessage)"] = doubled_posts
     campaign.extra.update({"kills right after a post": killer.after_output,
                            "event deliveries retried": driver.retries})
     campaign.conclude(max_duplicates=campaign.crashes)
+    assert doubled_posts == 0, campaign.explain()
