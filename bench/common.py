@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import math
 import os
 import platform
+import re
+import signal
 import sqlite3
 import statistics
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,3 +87,87 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(lines)
+
+
+# --- processes a benchmark starts (and stops by their PID) ---------------------------------
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory (``VmRSS``, or its peak ``VmHWM``) in MB (MiB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Child:
+    """A subprocess whose stderr is read line by line (kept, and searched for a pattern)."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str] | None = None,
+                 cwd: Path | None = None):
+        self.name, self.args, self.env, self.cwd = name, args, env, cwd
+        self.process: asyncio.subprocess.Process | None = None
+        self.lines: list[str] = []
+        self.keep = 400  # lines kept
+        self.started = 0.0
+        self._seen = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def start(self) -> None:
+        self.started = time.perf_counter()
+        self.process = await asyncio.create_subprocess_exec(
+            *self.args, env=self.env, cwd=self.cwd, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.process is not None
+        assert self.process.stderr is not None
+        stderr = self.process.stderr
+        while line := await stderr.readline():
+            self.lines.append(line.decode(errors="replace").rstrip())
+            del self.lines[:-self.keep]
+            self._seen.set()
+        self._seen.set()
+
+    async def wait_line(self, pattern: str, within: float = 60) -> tuple[re.Match[str], float]:
+        """The first line matching ``pattern`` and the seconds from ``start()`` to reading it."""
+        regex = re.compile(pattern)
+        deadline = time.perf_counter() + within
+        checked = 0
+        while True:
+            for line in self.lines[checked:]:
+                if m := regex.search(line):
+                    return m, time.perf_counter() - self.started
+            checked = len(self.lines)
+            assert self.process is not None
+            if self.process.returncode is not None or (self._reader and self._reader.done()):
+                raise RuntimeError(f"{self.name} ended before {pattern!r}:\n" + self.tail())
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.name}: no {pattern!r} in {within}s:\n" + self.tail())
+            self._seen.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._seen.wait(), remaining)
+
+    def tail(self, count: int = 30) -> str:
+        return "\n".join(self.lines[-count:])
+
+    async def stop(self, within: float = 20, sig: int = signal.SIGTERM) -> None:
+        """``sig``, then SIGKILL after ``within`` seconds; by this process's PID only."""
+        process, self.process = self.process, None
+        if process is not None and process.returncode is None:
+            process.send_signal(sig)
+            try:
+                await asyncio.wait_for(process.wait(), within)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader

@@ -1,21 +1,31 @@
-"""Schema migrations through Alembic, run on the application's own async engine."""
+"""Schema migrations through Alembic, run on the application's own async engine.
+
+Alembic (and Mako, which it loads) is imported only when there is something to
+migrate or inspect: a start-up on an up-to-date database reads the version table and
+the revisions of ``migrations/versions`` itself (alembic costs ~10 MB and ~0.1 s).
+"""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
 from storage.db import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     return cfg
@@ -33,14 +43,55 @@ async def _run(db: Database, fn: Any) -> Any:
         return await conn.run_sync(fn)
 
 
+def file_heads() -> tuple[str, ...]:
+    """The heads of ``migrations/versions``, read from the files (without alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in VERSIONS.glob("*.py"):
+        values: dict[str, Any] = {}
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                name, value = node.targets[0].id, node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                    and node.value is not None:
+                name, value = node.target.id, node.value
+            else:
+                continue
+            if name in ("revision", "down_revision"):
+                values[name] = ast.literal_eval(value)
+        revisions.add(values["revision"])
+        down = values.get("down_revision")
+        parents.update([down] if isinstance(down, str) else down or ())
+    return tuple(sorted(revisions - parents))
+
+
+async def _up_to_date(db: Database) -> bool:
+    """The database is at the files' heads (False when unsure: alembic then decides)."""
+    try:
+        async with db.engine.connect() as conn:
+            table = "alembic_version"
+            if conn.dialect.name == "postgresql":  # its own schema's table, never another's
+                schema = (await conn.execute(text("SELECT current_schema()"))).scalar()
+                table = f'"{schema}".alembic_version'
+            rows = await conn.execute(text(f"SELECT version_num FROM {table}"))
+            current = tuple(sorted(str(r[0]) for r in rows))
+        return current == file_heads()
+    except Exception:  # no version table yet, an unreadable file: the slow path knows
+        return False
+
+
 async def upgrade(db: Database, revision: str = "heads") -> None:
     """Bring the schema to ``revision``; safe to run at every start-up."""
     if db.is_sqlite:
         async with db.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             await _set_wal(raw)
+    if revision == "heads" and await _up_to_date(db):
+        return
 
     def _upgrade(conn: Any) -> None:
+        from alembic import command
+
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
@@ -59,6 +110,8 @@ async def current_heads(db: Database) -> tuple[str, ...]:
     """The revisions the database is at (features may branch from the same parent)."""
 
     def _current(conn: Any) -> tuple[str, ...]:
+        from alembic.migration import MigrationContext
+
         opts = {"version_table_schema": own_schema(conn)}
         return tuple(sorted(MigrationContext.configure(conn, opts=opts).get_current_heads()))
 
@@ -75,6 +128,9 @@ async def pending_differences(db: Database) -> list[Any]:
     """What autogenerate would change: empty when the migrations match the models."""
 
     def _diff(conn: Any) -> list[Any]:
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
         ctx = MigrationContext.configure(
             conn, opts={"compare_type": True, "render_as_batch": db.is_sqlite}
         )

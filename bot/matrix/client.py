@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import io
 import logging
 from collections.abc import Awaitable
@@ -28,6 +29,7 @@ from nio import (
     UploadResponse,
     WhoamiResponse,
 )
+from nio.client.async_client import client_session
 
 from bot.adapters.base import DeliveryError
 from storage.db import Database
@@ -82,6 +84,12 @@ async def call(request: Awaitable[R | ErrorResponse], what: str) -> R:
     return resp
 
 
+@client_session
+async def open_http_session(client: AsyncClient) -> None:
+    """Open nio's aiohttp session (nio's own way) before any send: nio opens it lazily, at
+    the first request, and two concurrent first requests would each open one."""
+
+
 class Session:
     """One logged-in nio client and the adapter's durable state."""
 
@@ -99,6 +107,7 @@ class Session:
                                    request_timeout=REQUEST_TIMEOUT, store_sync_tokens=False)
         self.client = AsyncClient(self.homeserver, user_id, config=config)
         self._login_lock = asyncio.Lock()
+        self.closed = False
 
     # --- durable state ---------------------------------------------------
     async def get(self, key: str) -> str | None:
@@ -112,6 +121,8 @@ class Session:
     # --- login -------------------------------------------------------------
     async def connect(self) -> None:
         """Use the configured or the stored token; log in with the password when neither works."""
+        self.closed = False
+        await open_http_session(self.client)
         token = self.configured_token
         device = None
         if token is None and await self.get("user_id") == self.user_id:
@@ -148,6 +159,7 @@ class Session:
         return True
 
     async def close(self) -> None:
+        self.closed = True  # a send still running must not make nio open another session
         await self.client.close()
 
     # --- requests ----------------------------------------------------------
@@ -157,6 +169,10 @@ class Session:
         The refused request is not repeated here: the outbox or the sync loop
         tries it again, shortly.
         """
+        if self.closed:
+            if inspect.iscoroutine(request):
+                request.close()
+            raise DeliveryError(f"{what}: the Matrix connection is closed")
         token = self.client.access_token
         try:
             return await call(request, what)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,45 @@ async def test_slack_ack_drives_grappe_and_bare_bolt_and_every_card_arrives() ->
     assert result["cards_posted"] == result["commands_sent"] == 14
     assert set(result["ratios"]) == {"c1", "c3"}
     assert "grappe/bare c1" in slack_ack.report(result)
+
+
+def _needs_synapse() -> None:
+    from tests.matrix.synapse import PYTHON
+
+    if not PYTHON.exists():
+        if os.environ.get("GRAPPE_SKIP_SYNAPSE"):
+            pytest.skip(f"{PYTHON} is missing and GRAPPE_SKIP_SYNAPSE is set")
+        pytest.fail(f"{PYTHON} is missing: run `make synapse` (`make test` does)")
+
+
+async def test_matrix_round_trip_times_grappe_and_the_bare_echo_bot() -> None:
+    from bench import matrix_roundtrip
+
+    _needs_synapse()
+    result = await matrix_roundtrip.run(rounds=2, warmup=1, opsdroid=False)
+    assert [r["bot"] for r in result["runs"]] == ["grappe", "nio-echo"]
+    for run in result["runs"]:
+        assert run["round_trip_ms"]["n"] == 2
+        assert run["median_ms"] > 0
+        assert run["cpu_ms_per_round_trip"] >= 0
+        assert run["rss_mb"] > 0
+    assert set(result["ratios"]) == {"grappe/nio-echo"}
+    assert result["synapse_cpu_ms_per_round_trip"] > 0
+    assert "grappe/nio-echo" in matrix_roundtrip.report(result)
+
+
+async def test_footprint_starts_grappe_on_slack_and_matrix_until_ready() -> None:
+    from bench import footprint
+
+    _needs_synapse()
+    result = await footprint.run(starts=1, commands=1)
+    assert result["platforms"] == "slack, matrix"
+    assert result["readyz"] == [200]
+    assert result["ready_s"]["median"] > 0
+    assert result["rss_at_ready_mb"] > 0
+    load = result["after_load"]
+    assert load["matrix_round_trip_ms"]["n"] == load["slack_ack_ms"]["n"] == 1
+    assert load["slack_answers"] >= 1
+    assert load["peak_rss_mb"] >= load["rss_mb"] > 0
+    assert result["imports"]["total_ms"] > 0
+    assert "start → ready" in footprint.report(result)
