@@ -7,13 +7,13 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from commands.slots import format_minutes
 
 
 @cache
 def _french_holidays(year: int) -> frozenset[date]:
+    import holidays  # ~3.5 MB: loaded at the first business-hour question, not at start-up
+
     return frozenset(holidays.country_holidays("FR", years=year))
 
 
