@@ -31,10 +31,20 @@ app.add_typer(member_app, name="member")
 
 def _settings(service: bool = False):  # type: ignore[no-untyped-def]
     """The settings, with logging configured (INFO by default for a running service)."""
+    from pydantic import ValidationError
+
     from bot import logs
     from bot.config import Settings
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # a person's mistake in the environment: no traceback
+        for error in exc.errors():
+            where = ", ".join(str(part) for part in error["loc"]) or "?"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.echo(T.t("Setting {name} is not valid: {error}", name=where, error=message),
+                       err=True)
+        raise typer.Exit(2) from None
     logs.configure(settings.log_level or ("INFO" if service else "WARNING"),
                    settings.log_format)
     return settings

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from commands.slots import DayParts
 from storage.db import DEFAULT_URL
 
 
@@ -43,6 +44,21 @@ class Settings(BaseSettings):
     nudge_hours: float = Field(default=24.0, alias="GRAPPE_NUDGE_HOURS")
     # requests closed more than this many months ago lose their client and need (none: kept)
     retention_months: int | None = Field(default=None, alias="GRAPPE_RETENTION_MONTHS")
+    # what "matin", "après-midi" and "soir" mean when booking ("" = 09:00-12:30,
+    # 14:00-18:00, 18:00-21:00)
+    morning: str = Field(default="", alias="GRAPPE_MORNING")
+    afternoon: str = Field(default="", alias="GRAPPE_AFTERNOON")
+    evening: str = Field(default="", alias="GRAPPE_EVENING")
+
+    @field_validator("morning", "afternoon", "evening")
+    @classmethod
+    def _a_range_of_the_day(cls, value: str) -> str:
+        DayParts.parse(morning=value)  # refused at start-up, not at the first booking
+        return value
+
+    def day_parts(self) -> DayParts:
+        return DayParts.parse(morning=self.morning, afternoon=self.afternoon,
+                              evening=self.evening)
 
     @property
     def slack_enabled(self) -> bool:

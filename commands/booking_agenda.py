@@ -21,7 +21,7 @@ from commands.context import Context
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_
 from commands.messages import Block, Heading, Span, bold, bullets, para, spans
-from commands.slots import DayParts, Interval, day_bounds, parse_when
+from commands.slots import Interval, day_bounds, day_parts, parse_when
 from commands.text import fold
 from storage.models import Booking, Enterprise, Resource
 from storage.repo import bookings as repo
@@ -134,7 +134,7 @@ async def free(ctx: Context, args: str) -> None:
         raise UsageError("Say which resource or kind, and when.")
     kind = kind_of(words[0])
     resource = None if kind else await find_resource(ctx, words[0])
-    parts = DayParts.from_env()
+    parts = day_parts()
     if resource is not None:
         parts = parts.with_day(resource.opens, resource.closes)
     text = words[1] if len(words) > 1 else "aujourd'hui"

@@ -29,7 +29,7 @@ from commands.booking_view import (
 from commands.context import Context
 from commands.errors import CommandError, UsageError
 from commands.messages import Block, Span, bold, bullets, para, spans
-from commands.slots import DayParts, Interval, parse_when
+from commands.slots import Interval, day_parts, parse_when
 from commands.text import fold, shorten
 from storage.models import Booking, BookingSeries, Enterprise, Resource
 from storage.models.bookings import BookingStatus
@@ -98,7 +98,7 @@ async def book(ctx: Context, args: str) -> None:
     parsed = parse_args(args)
     resource = await find_resource(ctx, parsed.resource)
     enterprise = await _enterprise(ctx, parsed)
-    parts = DayParts.from_env().with_day(resource.opens, resource.closes)
+    parts = day_parts().with_day(resource.opens, resource.closes)
     when = parse_when(parsed.when, now=ctx.now, tz=ctx.tz, parts=parts)
     if not when.has_time:
         raise UsageError("Say the time too, for example “jeudi 14h-16h” or “demain matin”.")

@@ -10,7 +10,6 @@ is stored in UTC.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -86,8 +85,9 @@ class DayParts:
     """What "matin", "après-midi", "soir" and "journée" mean, in minutes after midnight.
 
     The morning is configurable (``GRAPPE_MORNING=08:30-12:00``, likewise
-    ``GRAPPE_AFTERNOON`` and ``GRAPPE_EVENING``); "journée" is a resource's
-    opening hours when one is known.
+    ``GRAPPE_AFTERNOON`` and ``GRAPPE_EVENING``, checked with the other settings at
+    start-up and given by ``configure``); "journée" is a resource's opening hours when
+    one is known.
     """
 
     morning: tuple[int, int] = (9 * 60, 12 * 60 + 30)
@@ -96,13 +96,19 @@ class DayParts:
     day: tuple[int, int] = (9 * 60, 18 * 60)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> DayParts:
-        source = os.environ if env is None else env
+    def parse(cls, **ranges: str | None) -> DayParts:
+        """``DayParts.parse(morning="08:30-12:00")``; ValueError names a bad range."""
         parts = cls()
-        for name in ("morning", "afternoon", "evening"):
-            value = source.get(f"GRAPPE_{name.upper()}")
+        for name, value in ranges.items():
+            if name not in ("morning", "afternoon", "evening"):
+                raise ValueError(f"unknown part of the day: {name}")
             if value:
-                start, end = (hhmm(v.strip()) for v in value.split("-"))
+                try:
+                    start, end = (hhmm(v.strip()) for v in value.split("-"))
+                except ValueError:
+                    start = end = -1
+                if not 0 <= start < end <= 24 * 60:
+                    raise ValueError(f"{value!r} is not a range of the day like 08:30-12:00")
                 parts = replace(parts, **{name: (start, end)})
         return parts
 
@@ -117,6 +123,19 @@ class DayParts:
         if word in ("soir", "soiree", "evening", "tonight"):
             return self.evening
         return self.day
+
+
+_parts = DayParts()
+
+
+def configure(parts: DayParts) -> None:
+    """The cooperative's day parts (``Bot`` passes the settings' at start-up)."""
+    global _parts
+    _parts = parts
+
+
+def day_parts() -> DayParts:
+    return _parts
 
 
 class Interval(NamedTuple):

@@ -71,3 +71,13 @@ def test_missing_script_file_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "nope.txt" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bad_setting_is_named_at_start_up_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("GRAPPE_MORNING=9h-12h\n")  # read like the environment
+    result = _run(["run"], tmp_path, stdin="camille: /grappe aide\n")
+    assert result.returncode == 2
+    assert "Le réglage GRAPPE_MORNING n’est pas valide" in result.stderr
+    assert "08:30-12:00" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "cli.db").exists()  # stopped before touching the database

@@ -14,7 +14,7 @@ from commands.poll_booking import book_chosen
 from commands.poll_parsing import parse_poll
 from commands.poll_view import EMOJIS, card, option_label, tally
 from commands.registry import command, on_action, on_reply
-from commands.slots import DayParts
+from commands.slots import day_parts
 from commands.text import fold, shorten
 from commands.when import end_of_day
 from storage.models import Person, Poll, PollOption
@@ -53,7 +53,7 @@ async def poll_command(ctx: Context, args: str) -> None:
         ctx.reply(*[b for b in await card(ctx.session, poll, ctx.coop, today=today)
                     if b.kind != "choices"])
         return
-    new = parse_poll(args, now=ctx.now, tz=ctx.tz, parts=DayParts.from_env())
+    new = parse_poll(args, now=ctx.now, tz=ctx.tz, parts=day_parts())
     request = None
     if new.request_number is not None:
         request = await requests_repo.get(ctx.session, new.request_number)

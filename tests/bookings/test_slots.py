@@ -7,7 +7,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
 
+from bot.config import Settings
 from commands.errors import CommandError
 from commands.slots import DayParts, Interval, format_minutes, format_range, parse_when
 
@@ -59,13 +61,19 @@ def test_a_series_keeps_its_local_time_across_the_spring_change() -> None:
 
 
 def test_the_morning_is_configurable() -> None:
-    parts = DayParts.from_env({"GRAPPE_MORNING": "08:30-12:00", "GRAPPE_AFTERNOON": "13:30-17:00"})
+    parts = Settings(GRAPPE_MORNING="08:30-12:00", GRAPPE_AFTERNOON="13:30-17:00").day_parts()
     morning = parse_when("mardi matin", now=NOW, tz=TZ, parts=parts).intervals(TZ)[0]
     afternoon = parse_when("mardi après-midi", now=NOW, tz=TZ, parts=parts).intervals(TZ)[0]
     assert morning.start.astimezone(TZ).strftime("%H:%M") == "08:30"
     assert morning.end.astimezone(TZ).strftime("%H:%M") == "12:00"
     assert afternoon.start.astimezone(TZ).strftime("%H:%M") == "13:30"
-    assert DayParts.from_env({}).morning == (9 * 60, 12 * 60 + 30)
+    assert Settings().day_parts().morning == (9 * 60, 12 * 60 + 30)
+
+
+@pytest.mark.parametrize("bad", ["9h-12h", "12:00-09:00", "08:30", "25:00-26:00"])
+def test_a_bad_part_of_the_day_is_refused_with_the_settings(bad: str) -> None:
+    with pytest.raises(ValidationError, match="not a range of the day like 08:30-12:00"):
+        Settings(GRAPPE_MORNING=bad)
 
 
 def test_a_whole_day_follows_the_resource_hours() -> None:
