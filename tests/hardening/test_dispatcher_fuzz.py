@@ -15,7 +15,7 @@ from tests.snapshots import snapshot
 
 SPECS = {spec.name: spec.keywords for spec in load_all().commands}
 @pytest.mark.parametrize("name", sorted(SPECS))
-@settings(HARDENING, max_examples=figures.size(8, 60))
+@settings(HARDENING, max_examples=figures.size(4, 60))
 @given(who=st.sampled_from(["camille", "nadia", "olivia"]), args=texts, data=st.data())
 async def test_any_command_text_gets_a_reply_and_nothing_partial(
     console: Console, refusals: list[str], name: str, who: str, args: str, data: st.DataObject
