@@ -89,9 +89,11 @@ class Dispatcher:
         try:
             outcome = await self._dispatch(event)
         except (OperationalError, InterfaceError, DBAPIError, OSError) as exc:
-            log.warning("database unavailable for %s: %s", event.event_id, exc)
+            away = unavailable(exc)
+            log.log(logging.WARNING if away else logging.ERROR, "database %s for %s: %s",
+                    "unavailable" if away else "error", event.event_id, exc)
             outcome = Outcome(handled=False, direct=[self._retry_later(event)],
-                              result="db-unavailable" if unavailable(exc) else "db-error")
+                              result="db-unavailable" if away else "db-error")
         else:
             if self.on_commit is not None and not outcome.duplicate:
                 self.on_commit()

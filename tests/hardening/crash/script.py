@@ -163,21 +163,24 @@ class _Writer:
             return Step("click", who, "interested", f"R-{n}")
         return Step("reply", who, self.pick(ANSWERS), f"R-{n}")
 
-    def relay(self) -> Step | None:
-        open_ = sorted(set(self.state.requests) - self.state.relayed)
+    def _first_time(self, done: set[int]) -> int | None:
+        """An open request not yet in ``done`` (added to it), or None."""
+        open_ = sorted(set(self.state.requests) - done)
         if not open_:
             return None
         n = self.pick(open_)
-        self.state.relayed.add(n)
+        done.add(n)
+        return n
+
+    def relay(self) -> Step | None:
+        if (n := self._first_time(self.state.relayed)) is None:
+            return None
         slug = self.pick(sorted({e for e in self.dir.people.values() if e}))
         return Step("command", self.pick(COORDINATORS), f"relayer R-{n} +{slug}")
 
     def assign(self) -> Step | None:
-        open_ = sorted(set(self.state.requests) - self.state.assigned)
-        if not open_:
+        if (n := self._first_time(self.state.assigned)) is None:
             return None
-        n = self.pick(open_)
-        self.state.assigned.add(n)
         lead = self.dir.people[self.pick(self.state.requests[n])]
         return Step("command", self.pick(COORDINATORS),
                     f"attribuer R-{n} pilote={lead} : la meilleure proposition")
