@@ -18,7 +18,7 @@ from commands.events import Inbound
 from commands.registry import Registry, load_all
 from storage import migrate
 from storage.db import Database
-from storage.models import utcnow
+from storage.models import Outbox, utcnow
 
 if TYPE_CHECKING:
     from bot.scheduler import Scheduler
@@ -54,13 +54,25 @@ class Bot:
         self.loops = {a.platform: DeliveryLoop(db, a) for a in self.adapters}
         self.dispatcher = Dispatcher(
             db, registry or load_all(), platforms=[a.platform for a in self.adapters],
-            on_commit=self._wake, clock=clock,
+            on_commit=self._wake, handoff=self, clock=clock,
         )
         self._started = False
 
     def _wake(self) -> None:
         for loop in self.loops.values():
             loop.notify()
+
+    # the dispatcher's Handoff: each row to its platform's delivery loop
+    def claim(self, rows: Sequence[Outbox]) -> None:
+        for row in rows:
+            self.loops[row.platform].claim(row)
+
+    def hand(self, rows: Sequence[Outbox]) -> None:
+        by_platform: dict[str, list[Outbox]] = {}
+        for row in rows:
+            by_platform.setdefault(row.platform, []).append(row)
+        for platform, some in by_platform.items():
+            self.loops[platform].hand(some)
 
     async def dispatch(self, event: Inbound) -> Outcome:
         return await self.dispatcher.dispatch(event)

@@ -5,6 +5,12 @@ marked sent with the platform's message id afterwards, and retried with
 backoff on a ``DeliveryError``. Thread replies and card edits wait for their
 card. No row is ever deleted by delivery.
 
+The rows a command queues are leased in the command's own transaction (``claim``)
+and handed to the loop once it commits (``hand``): they go out without being read
+back or leased again. Everything else — a retry, a row another process queued, what
+a stopped process left — is found by the loop's ``drain``. Rows claimed by a process
+that dies are taken by anyone once their lease ends, as a crashed send's are.
+
 A crash between a send and its record sends that row again at the next start.
 Matrix recognises it (same transaction id); Slack, which has no idempotency key,
 looks for the message by the metadata each post carries (``Delivery.maybe_sent``).
@@ -21,6 +27,8 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.adapters.base import Adapter, Delivery, DeliveryError
 from commands.messages import Envelope, Message
@@ -61,6 +69,15 @@ class DeliveryLoop:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._one_unrecorded = asyncio.Lock()  # see the module's docstring
+        self._limit: asyncio.Semaphore | None = None
+        self._handed: set[asyncio.Task[None]] = set()
+
+    @property
+    def limit(self) -> asyncio.Semaphore:
+        """Threads delivered side by side, by ``drain`` and handed rows together."""
+        if self._limit is None:
+            self._limit = asyncio.Semaphore(max(1, getattr(self.adapter, "concurrency", 1)))
+        return self._limit
 
     def _guard(self, row: Outbox) -> contextlib.AbstractAsyncContextManager[object]:
         if row.role in getattr(self.adapter, "duplicates_on_retry", ()):
@@ -78,6 +95,40 @@ class DeliveryLoop:
         self.wake.set()
         if self._task is not None:
             await self._task
+        while self._handed:
+            await asyncio.gather(*self._handed)
+
+    # --- the rows a command queues -------------------------------------------------
+    def claim(self, row: Outbox) -> None:
+        """Lease a row about to be committed, for ``hand`` (only while the loop runs)."""
+        if self._task is not None and not self._stopping:
+            row.lease_until = self.clock() + LEASE
+
+    def hand(self, rows: list[Outbox]) -> None:
+        """Deliver the committed rows this loop claimed; wake the loop for the others."""
+        claimed = [row for row in rows if row.lease_until is not None]
+        if len(claimed) < len(rows):
+            self.notify()
+        if claimed:
+            task = asyncio.create_task(self._deliver_handed(claimed),
+                                       name=f"outbox-{self.platform}-handed")
+            self._handed.add(task)
+            task.add_done_callback(self._handed.discard)
+
+    async def _deliver_handed(self, rows: list[Outbox]) -> None:
+        left: list[int] = []
+        try:
+            groups = list(_groups(rows).values())
+            results = await asyncio.gather(*(self._in_order(group, handed=True, left=left)
+                                             for group in groups))
+            if left:  # rows behind one that did not go, or not sent before a stop
+                async with self.db.session() as s:
+                    await repo.release(s, left)
+            if any(done < len(group) for (done, _), group in zip(results, groups, strict=True)):
+                self.notify()  # the loop takes what waits from here
+        except Exception:
+            log.exception("outbox: delivering %d handed row(s) on %s failed; they are "
+                          "delivered once their lease ends", len(rows), self.platform)
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -110,64 +161,66 @@ class DeliveryLoop:
         adapter's ``concurrency`` (1 for the console, whose output is a script).
         """
         sent = 0
-        limit = asyncio.Semaphore(max(1, getattr(self.adapter, "concurrency", 1)))
-
-        async def deliver_in_order(rows: list[Outbox]) -> tuple[int, bool]:
-            done, progressed = 0, False
-            async with limit:
-                for row in rows:
-                    if self._stopping:  # shutting down: what is left stays in the outbox
-                        break
-                    async with self._guard(row):
-                        outcome = await self._deliver(row)
-                    done += outcome == "sent"
-                    progressed |= outcome != "waiting"
-                    if outcome != "sent":
-                        break  # the rest of this thread waits for this row
-            return done, progressed
-
         while not self._stopping:
             now = self.clock()
             async with self.db.session(read_only=True) as s:
                 rows = list(await repo.due(s, self.platform, now))
-            groups: dict[str, list[Outbox]] = {}
-            for row in rows:
-                groups.setdefault(order_key(row), []).append(row)
-            results = await asyncio.gather(*(deliver_in_order(g) for g in groups.values()))
+            results = await asyncio.gather(*(self._in_order(g)
+                                             for g in _groups(rows).values()))
             sent += sum(done for done, _ in results)
             if not rows or not any(progressed for _, progressed in results):
                 break
         return sent
 
-    async def _deliver(self, row: Outbox) -> str:
+    async def _in_order(self, rows: list[Outbox], *, handed: bool = False,
+                        left: list[int] | None = None) -> tuple[int, bool]:
+        """Deliver one thread's rows in order; (rows sent, whether any moved on)."""
+        done, progressed = 0, False
+        async with self.limit:
+            for i, row in enumerate(rows):
+                if self._stopping:  # shutting down: what is left stays in the outbox
+                    if left is not None:
+                        left.extend(r.id for r in rows[i:] if r.id is not None)
+                    break
+                async with self._guard(row):
+                    outcome = await self._deliver(row, handed=handed)
+                done += outcome == "sent"
+                progressed |= outcome != "waiting"
+                if outcome != "sent":
+                    break  # the rest of this thread waits for this row
+        if handed and done < len(rows) and left is not None and not self._stopping:
+            # the rows after the one that did not go keep their claim: give it back
+            left.extend(r.id for r in rows[done + 1:] if r.id is not None)
+        return done, progressed
+
+    async def _deliver(self, row: Outbox, *, handed: bool = False) -> str:
         now = self.clock()
         assert row.id is not None
         item = Envelope.model_validate_json(row.payload).item
         # a card may live in another object's thread (a poll in its request's thread)
         thread_of = (item.target.object_ref if row.role == "card" and isinstance(item, Message)
                      and item.target.kind == "thread" else row.object_ref)
-        async with self.db.session() as s:
-            if not await repo.lease(s, row.id, now, now + LEASE, created_at=row.created_at):
-                return "waiting"
-            thread_root = edit_target = None
-            if thread_of and row.role in ("post", "edit", "card"):
-                card = await repo.card_ref(s, self.platform, thread_of)
-                if card is None:
-                    pending = await repo.pending_card(s, self.platform, thread_of)
-                    if pending is not None and pending.id != row.id:
-                        await repo.defer(s, row.id, _later(pending.next_try_at, now))
-                        return "waiting"
-                    if row.role == "edit":
-                        await repo.mark_failed(s, row.id, "no card to edit")
-                        return "failed"
-                elif row.role == "edit":
-                    edit_target = card.message_id
-                elif thread_of != row.object_ref or row.role == "post":
-                    thread_root = card.message_id
-            earlier = await repo.earlier_pending(s, row)
-            if earlier is not None:  # a thread's messages go in the order they were queued
-                await repo.defer(s, row.id, _later(earlier.next_try_at, now))
-                return "waiting"
+        if handed:  # leased when it was queued: only where it goes is read
+            async with self.db.session(read_only=True) as s:
+                place = await repo.placement(s, row, thread_of)
+            held = _hold(row, place, now)
+            if held is not None:
+                async with self.db.session() as s:
+                    return await _keep(s, row, held)
+        else:
+            async with self.db.session() as s:
+                if not await repo.lease(s, row.id, now, now + LEASE, created_at=row.created_at):
+                    return "waiting"
+                place = await repo.placement(s, row, thread_of)
+                held = _hold(row, place, now)
+                if held is not None:
+                    return await _keep(s, row, held)
+        thread_root = edit_target = None
+        if place.card_message_id is not None:
+            if row.role == "edit":
+                edit_target = place.card_message_id
+            elif thread_of != row.object_ref or row.role == "post":
+                thread_root = place.card_message_id
         delivery = Delivery(
             row_id=row.id, role=row.role, item=item,
             channel=row.channel, recipient=row.recipient, object_ref=row.object_ref,
@@ -175,7 +228,7 @@ class DeliveryLoop:
             # stable across retries, unique even when SQLite reuses a deleted row's id
             transaction_id=f"grappe-{row.id}-{int(row.created_at.timestamp() * 1_000_000)}",
             # a lease still set was taken by an attempt that never finished (a crash)
-            maybe_sent=row.attempts > 0 or row.lease_until is not None,
+            maybe_sent=row.attempts > 0 or (row.lease_until is not None and not handed),
             queued_at=row.created_at,
         )
         started = time.perf_counter()
@@ -212,3 +265,31 @@ class DeliveryLoop:
 
 def _later(when: datetime, now: datetime) -> datetime:
     return max(when, now + timedelta(milliseconds=50))
+
+
+def _groups(rows: list[Outbox]) -> dict[str, list[Outbox]]:
+    groups: dict[str, list[Outbox]] = {}
+    for row in rows:
+        groups.setdefault(order_key(row), []).append(row)
+    return groups
+
+
+def _hold(row: Outbox, place: repo.Placement, now: datetime) -> datetime | str | None:
+    """Why ``row`` cannot go now: until when it waits, or the reason it never can."""
+    if place.card_message_id is None and place.pending_card is not None \
+            and place.pending_card[0] != row.id:
+        return _later(place.pending_card[1], now)  # its card is not out yet
+    if place.card_message_id is None and place.pending_card is None and row.role == "edit":
+        return "no card to edit"
+    if place.earlier_at is not None:  # a thread's messages go in the order they were queued
+        return _later(place.earlier_at, now)
+    return None
+
+
+async def _keep(s: AsyncSession, row: Outbox, held: datetime | str) -> str:
+    assert row.id is not None
+    if isinstance(held, str):
+        await repo.mark_failed(s, row.id, held)
+        return "failed"
+    await repo.defer(s, row.id, held)
+    return "waiting"

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -28,7 +29,7 @@ from commands.routing import plan
 from commands.text import MAX_INPUT, clean, shorten
 from commands.when import format_day
 from storage.db import Database, unavailable
-from storage.models import utcnow
+from storage.models import Outbox, utcnow
 from storage.repo import directory as dir_repo
 from storage.repo import machinery as mach_repo
 
@@ -54,6 +55,17 @@ class Outcome:
     result: str = "ok"
     command: str | None = None
     queued: int = 0
+    rows: list[Outbox] = field(default_factory=list, repr=False, compare=False)
+
+
+class Handoff(Protocol):
+    """Who delivers what a command queues (the bot's delivery loops): ``claim`` leases the
+    rows inside the command's transaction, ``hand`` gives them over once it committed, so
+    they go out without being read back (bot/outbox.py)."""
+
+    def claim(self, rows: Sequence[Outbox]) -> None: ...
+
+    def hand(self, rows: Sequence[Outbox]) -> None: ...
 
 
 def strip_prefix(text: str) -> str:
@@ -73,12 +85,14 @@ class Dispatcher:
         platforms: Sequence[str],
         clock: Callable[[], datetime] = utcnow,
         on_commit: Callable[[], None] | None = None,
+        handoff: Handoff | None = None,
     ):
         self.db = db
         self.registry = registry
         self.platforms = tuple(platforms)
         self.clock = clock
         self.on_commit = on_commit
+        self.handoff = handoff
         # each person's language, kept from their last event: the database may be away when
         # they must be asked to try again (bounded by the directory's size)
         self._locales: dict[tuple[str, str], str | None] = {}
@@ -95,7 +109,9 @@ class Dispatcher:
             outcome = Outcome(handled=False, direct=[self._retry_later(event)],
                               result="db-unavailable" if away else "db-error")
         else:
-            if self.on_commit is not None and not outcome.duplicate:
+            if self.handoff is not None:
+                self.handoff.hand(outcome.rows)
+            elif self.on_commit is not None and not outcome.duplicate:
                 self.on_commit()
         _log_inbound(event, outcome, time.perf_counter() - started)
         return outcome
@@ -126,9 +142,11 @@ class Dispatcher:
             self._coop_locale = ctx.coop.locale
             result = await self._run(ctx)
             rows = await plan(s, ctx.out, event, self.platforms)
-            await mach_repo.enqueue(s, rows)
+            if self.handoff is not None:
+                self.handoff.claim(rows)
+            rows = await mach_repo.enqueue(s, rows)
         command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
-        return Outcome(result=result, command=command, queued=len(rows))
+        return Outcome(result=result, command=command, queued=len(rows), rows=rows)
 
     async def _run(self, ctx: Context) -> str:
         """Run the handler; "ok", "refused" (a CommandError) or "incident"."""

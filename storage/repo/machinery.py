@@ -1,16 +1,59 @@
-"""Queries on the shared machinery: inbound events, outbox, message refs, claims, audit."""
+"""Queries on the shared machinery: inbound events, outbox, message refs, claims, audit.
+
+The statements every command and every delivery runs are built once, with bound
+parameters, on the tables (SQLAlchemy Core): building an expression costs more CPU than
+running it, and the ORM's bookkeeping is not needed to write a status.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, null, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AdapterState, Audit, Claim, InboundEvent, MessageRef, Outbox, utcnow
+
+_OUT = Outbox.metadata.tables[Outbox.__tablename__]
+_REFS = MessageRef.metadata.tables[MessageRef.__tablename__]
+_EVENTS = InboundEvent.metadata.tables[InboundEvent.__tablename__]
+_LEASE = update(_OUT).where(
+    _OUT.c.id == bindparam("b_row"), _OUT.c.status == "pending",
+    or_(_OUT.c.lease_until.is_(None), _OUT.c.lease_until < bindparam("b_now")),
+).values(lease_until=bindparam("b_until"))
+_LEASE_VERSION = _LEASE.where(_OUT.c.created_at == bindparam("b_created"))
+_SENT = update(_OUT).where(_OUT.c.id == bindparam("b_row")).values(
+    status="sent", sent_at=bindparam("b_at"), lease_until=None,
+    platform_message_id=bindparam("b_message"))
+_ADD_REF = insert(_REFS)
+_ONE = _OUT.c.id == bindparam("b_row")
+_RETRY = update(_OUT).where(_ONE).values(
+    attempts=_OUT.c.attempts + 1, last_error=bindparam("b_error"),
+    next_try_at=bindparam("b_next"), lease_until=None)
+_DEFER = update(_OUT).where(_ONE).values(next_try_at=bindparam("b_next"), lease_until=None)
+_FAIL = update(_OUT).where(_ONE).values(status="failed", last_error=bindparam("b_error"),
+                                        lease_until=None)
+_RELEASE = update(_OUT).where(_OUT.c.id.in_(bindparam("b_rows", expanding=True)),
+                              _OUT.c.status == "pending").values(lease_until=None)
+_COALESCE = delete(_OUT).where(
+    _OUT.c.platform == bindparam("b_platform"), _OUT.c.coalesce_key == bindparam("b_key"),
+    _OUT.c.status == "pending", _OUT.c.lease_until.is_(None))
+_ENQUEUE = insert(_OUT).returning(_OUT.c.id, sort_by_parameter_order=True)
+_COLUMNS = [column.name for column in _OUT.columns if column.name != "id"]
+_IGNORING: dict[tuple[str, str], Any] = {}
+
+
+async def _run(s: AsyncSession, stmt: Any,
+               params: dict[str, Any] | list[dict[str, Any]]) -> CursorResult[Any]:
+    """A Core statement on the session's transaction (no ORM bookkeeping)."""
+    return await (await s.connection()).execute(stmt, params)
 
 
 def _insert(s: AsyncSession, model: type):  # type: ignore[no-untyped-def]
@@ -19,12 +62,20 @@ def _insert(s: AsyncSession, model: type):  # type: ignore[no-untyped-def]
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+def _insert_ignoring(s: AsyncSession, table: Table) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` into ``table``, built once per dialect."""
+    dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
+    key = (dialect, table.name)
+    if key not in _IGNORING:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        _IGNORING[key] = make(table).on_conflict_do_nothing()
+    return _IGNORING[key]
+
+
 async def record_event(s: AsyncSession, platform: str, event_id: str) -> bool:
     """Record an inbound event id; False when it was already handled (a redelivery)."""
-    stmt = _insert(s, InboundEvent).values(
-        platform=platform, event_id=event_id, received_at=utcnow()
-    ).on_conflict_do_nothing()
-    result = await s.exec(stmt)  # type: ignore[call-overload]
+    result = await _run(s, _insert_ignoring(s, _EVENTS),
+                        {"platform": platform, "event_id": event_id, "received_at": utcnow()})
     return bool(result.rowcount)
 
 
@@ -47,19 +98,24 @@ async def audit_log(s: AsyncSession, limit: int = 50) -> Sequence[Audit]:
     return (await s.exec(select(Audit).order_by(col(Audit.id).desc()).limit(limit))).all()
 
 
-async def enqueue(s: AsyncSession, rows: list[Outbox]) -> None:
-    """Add outbox rows; a newer pending edit of a card replaces an older one."""
-    for row in rows:
+async def enqueue(s: AsyncSession, rows: list[Outbox]) -> list[Outbox]:
+    """Add outbox rows in one statement; a newer edit of a card replaces an older one
+    that is still pending and not taken. Returns the rows that stay queued, ids set."""
+    kept: dict[tuple[str, str] | int, Outbox] = {}
+    for i, row in enumerate(rows):
+        key: tuple[str, str] | int = i
         if row.coalesce_key:
-            await s.exec(
-                delete(Outbox).where(
-                    col(Outbox.platform) == row.platform,
-                    col(Outbox.coalesce_key) == row.coalesce_key,
-                    col(Outbox.status) == "pending",
-                    col(Outbox.lease_until).is_(None),
-                )
-            )
-        s.add(row)
+            key = (row.platform, row.coalesce_key)
+            kept.pop(key, None)  # the newer edit goes last
+            await _run(s, _COALESCE, {"b_platform": row.platform, "b_key": row.coalesce_key})
+        kept[key] = row
+    queued = list(kept.values())
+    if queued:
+        found = await _run(s, _ENQUEUE, [{name: getattr(row, name) for name in _COLUMNS}
+                                         for row in queued])
+        for row, row_id in zip(queued, found.scalars(), strict=True):
+            row.id = row_id
+    return queued
 
 
 async def due(s: AsyncSession, platform: str, now: datetime, limit: int = 50) -> Sequence[Outbox]:
@@ -75,10 +131,13 @@ async def due(s: AsyncSession, platform: str, now: datetime, limit: int = 50) ->
 
 
 async def next_due_at(s: AsyncSession, platform: str) -> datetime | None:
+    """When the next pending row can be taken: its next try, or the end of its lease."""
+    lease_end = col(Outbox.lease_until)
+    when = case((lease_end > col(Outbox.next_try_at), lease_end), else_=col(Outbox.next_try_at))
     stmt = (
-        select(Outbox.next_try_at)
+        select(when)
         .where(Outbox.platform == platform, Outbox.status == "pending")
-        .order_by(col(Outbox.next_try_at))
+        .order_by(when)
         .limit(1)
     )
     return (await s.exec(stmt)).first()
@@ -92,107 +151,98 @@ async def lease(s: AsyncSession, row_id: int, now: datetime, until: datetime,
     deleted last row, so a pending edit replaced by a newer one (``enqueue``) can
     come back under the same id with another payload.
     """
-    stmt = (
-        update(Outbox)
-        .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
-        .where(or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now))
-        .values(lease_until=until)
-    )
-    if created_at is not None:
-        stmt = stmt.where(col(Outbox.created_at) == created_at)
-    result = await s.exec(stmt)  # type: ignore[call-overload]
-    return bool(result.rowcount)
+    params = {"b_row": row_id, "b_now": now, "b_until": until}
+    if created_at is None:
+        return bool((await _run(s, _LEASE, params)).rowcount)
+    return bool((await _run(s, _LEASE_VERSION, {**params, "b_created": created_at})).rowcount)
 
 
 async def mark_sent(
     s: AsyncSession, row: Outbox, channel: str, message_id: str, role: str | None
 ) -> None:
     """Record the delivery and, for a card or a DM, the platform message's reference."""
-    await s.exec(
-        update(Outbox)
-        .where(col(Outbox.id) == row.id)
-        .values(status="sent", sent_at=utcnow(), lease_until=None, platform_message_id=message_id)
-    )
+    now = utcnow()
+    await _run(s, _SENT, {"b_row": row.id, "b_at": now, "b_message": message_id})
     if role and row.object_ref:
-        s.add(
-            MessageRef(
-                platform=row.platform,
-                channel=channel,
-                message_id=message_id,
-                object_ref=row.object_ref,
-                role=role,
-            )
-        )
+        await _run(s, _ADD_REF, {"platform": row.platform, "channel": channel,
+                                 "message_id": message_id, "object_ref": row.object_ref,
+                                 "role": role, "created_at": now})
 
 
 async def mark_retry(s: AsyncSession, row_id: int, error: str, next_try: datetime) -> None:
-    await s.exec(
-        update(Outbox)
-        .where(col(Outbox.id) == row_id)
-        .values(
-            attempts=Outbox.attempts + 1,  # type: ignore[operator]
-            last_error=error[:1000],
-            next_try_at=next_try,
-            lease_until=None,
-        )
-    )
+    await _run(s, _RETRY, {"b_row": row_id, "b_error": error[:1000], "b_next": next_try})
 
 
 async def defer(s: AsyncSession, row_id: int, until: datetime) -> None:
     """Hold a row back (its card or an earlier message is not out yet); not an attempt."""
-    await s.exec(
-        update(Outbox)
-        .where(col(Outbox.id) == row_id)
-        .values(next_try_at=until, lease_until=None)
-    )
+    await _run(s, _DEFER, {"b_row": row_id, "b_next": until})
 
 
 async def mark_failed(s: AsyncSession, row_id: int, error: str) -> None:
-    await s.exec(
-        update(Outbox)
-        .where(col(Outbox.id) == row_id)
-        .values(status="failed", last_error=error[:1000], lease_until=None)
-    )
+    await _run(s, _FAIL, {"b_row": row_id, "b_error": error[:1000]})
 
 
-async def card_ref(s: AsyncSession, platform: str, object_ref: str) -> MessageRef | None:
-    stmt = (
-        select(MessageRef)
-        .where(MessageRef.platform == platform, MessageRef.object_ref == object_ref)
-        .where(MessageRef.role == "card")
-        .order_by(col(MessageRef.id))
-    )
-    return (await s.exec(stmt)).first()
+@dataclass(frozen=True)
+class Placement:
+    """Where a row stands before its send (``placement``)."""
+
+    card_message_id: str | None = None  # the thread's card, once delivered
+    pending_card: tuple[int, datetime] | None = None  # the thread's first undelivered card
+    earlier_at: datetime | None = None  # the next try of a row queued before it, if any
 
 
-async def pending_card(s: AsyncSession, platform: str, object_ref: str) -> Outbox | None:
-    """A card of ``object_ref`` not delivered yet: its thread and edits wait for it."""
-    stmt = (
-        select(Outbox)
-        .where(Outbox.platform == platform, Outbox.object_ref == object_ref)
-        .where(Outbox.status == "pending", Outbox.role == "card")
-        .order_by(col(Outbox.id))
-    )
-    return (await s.exec(stmt)).first()
+def _first(stmt: Any, column: Any) -> Any:
+    return stmt.with_only_columns(column).order_by(_OUT.c.id).limit(1).scalar_subquery()
 
 
-async def earlier_pending(s: AsyncSession, row: Outbox) -> Outbox | None:
-    """A pending row queued before ``row`` in the same thread (or the same person's DMs).
+def _placements() -> dict[tuple[bool, str], Any]:
+    """The query of ``placement`` for each kind of row: (in a card's thread, earlier by)."""
+    pending = core_select(_OUT.c.id).where(_OUT.c.platform == bindparam("b_platform"),
+                                           _OUT.c.status == "pending")
+    card = core_select(_REFS.c.message_id).where(
+        _REFS.c.platform == bindparam("b_platform"), _REFS.c.object_ref == bindparam("b_thread"),
+        _REFS.c.role == "card").order_by(_REFS.c.id).limit(1).scalar_subquery()
+    cards = pending.where(_OUT.c.object_ref == bindparam("b_thread"), _OUT.c.role == "card")
+    thread = [card, _first(cards, _OUT.c.id), _first(cards, _OUT.c.next_try_at)]
+    before = pending.where(_OUT.c.id < bindparam("b_row"))
+    earlier = {
+        "thread": _first(before.where(_OUT.c.role.in_(("card", "post")),
+                                      _OUT.c.object_ref == bindparam("b_object"),
+                                      _OUT.c.channel == bindparam("b_channel")),
+                         _OUT.c.next_try_at),
+        "dm": _first(before.where(_OUT.c.role == "dm",
+                                  _OUT.c.recipient == bindparam("b_recipient")),
+                     _OUT.c.next_try_at),
+        "": null(),
+    }
+    return {(in_thread, by): core_select(*(thread if in_thread else [null()] * 3), column)
+            for in_thread in (True, False) for by, column in earlier.items()}
 
-    The messages of one thread are delivered in the order they were queued,
-    whatever retries happen in between.
-    """
-    stmt = select(Outbox).where(
-        Outbox.platform == row.platform, Outbox.status == "pending", col(Outbox.id) < row.id
-    )
-    if row.role in ("card", "post") and row.object_ref:
-        stmt = stmt.where(col(Outbox.role).in_(("card", "post")),
-                          Outbox.object_ref == row.object_ref, Outbox.channel == row.channel)
-    elif row.role == "dm" and row.recipient:
-        stmt = stmt.where(Outbox.role == "dm", Outbox.recipient == row.recipient)
-    else:
-        return None
-    return (await s.exec(stmt.order_by(col(Outbox.id)).limit(1))).first()
+
+_PLACEMENT = _placements()
+
+
+async def placement(s: AsyncSession, row: Outbox, thread_of: str | None) -> Placement:
+    """In one query: the card of ``thread_of`` (sent, or the first still pending) when the
+    row belongs in or edits that thread, and a pending row queued before it in the same
+    thread (or the same person's DMs): the messages of one thread go in queue order."""
+    in_thread = bool(thread_of) and row.role in ("post", "edit", "card")
+    by = ("thread" if row.role in ("card", "post") and row.object_ref
+          else "dm" if row.role == "dm" and row.recipient else "")
+    if not in_thread and not by:
+        return Placement()
+    params = {"b_platform": row.platform, "b_thread": thread_of, "b_row": row.id,
+              "b_object": row.object_ref, "b_channel": row.channel,
+              "b_recipient": row.recipient}
+    found = (await _run(s, _PLACEMENT[(in_thread, by)], params)).one()
+    message_id, card_id, card_at, earlier_at = tuple(found)
+    return Placement(message_id, (card_id, card_at) if card_id is not None else None,
+                     earlier_at)
+
+
+async def release(s: AsyncSession, row_ids: Sequence[int]) -> None:
+    """Give back the leases of rows this process will not deliver (it is stopping)."""
+    await _run(s, _RELEASE, {"b_rows": list(row_ids)})
 
 
 async def object_of_message(
