@@ -82,7 +82,8 @@ async def test_a_commands_reply_goes_out_without_being_read_back(coop_db: Databa
         await asyncio.sleep(0.2)  # the loop's first drain finds nothing and waits
         with statements(coop_db) as seen:
             outcome = await bot.dispatch(_line("camille: /grappe ressources"))
-            assert outcome.result == "ok" and outcome.queued == 1
+            assert outcome.result == "ok"
+            assert outcome.queued == 1
             await eventually(lambda: _sent(coop_db, 1), what="the reply delivered")
         assert adapter.rows == [row_id for row_id, *_ in await _rows(coop_db)]
     finally:
@@ -92,7 +93,8 @@ async def test_a_commands_reply_goes_out_without_being_read_back(coop_db: Databa
              if sql.startswith("SELECT") and "outbox" in sql and "probe" not in sql]
     updates = [sql for sql in after if sql.startswith("UPDATE outbox")]
     assert reads == []  # neither `due` nor the thread checks: a reply to its author
-    assert len(updates) == 1 and "status" in updates[0]  # the record, no second lease
+    assert len(updates) == 1
+    assert "status" in updates[0]
 
 
 async def _sent(db: Database, n: int) -> bool:
@@ -136,7 +138,8 @@ async def test_the_loop_waits_for_a_lease_to_end_rather_than_spinning(db: Databa
     async with db.session(read_only=True) as s:
         when = await repo.next_due_at(s, "console")
         assert await repo.due(s, "console", now) == []
-    assert when is not None and when >= now + timedelta(seconds=59)
+    assert when is not None
+    assert when >= now + timedelta(seconds=59)
 
 
 async def test_a_newer_edit_queued_with_an_older_one_replaces_it(db: Database) -> None:
@@ -150,5 +153,6 @@ async def test_a_newer_edit_queued_with_an_older_one_replaces_it(db: Database) -
                       purpose="cooperation", name="cooperation"))
         await s.flush()
         queued = await repo.enqueue(s, await plan(s, edits, event_, ["console"]))
-    assert len(queued) == 1 and "version 2" in queued[0].payload
+    assert len(queued) == 1
+    assert "version 2" in queued[0].payload
     assert [row_id for row_id, *_ in await _rows(db)] == [queued[0].id]
