@@ -6,13 +6,14 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from bot.cli_export import export_app
 from bot.cli_privacy import member_app
-from commands.i18n import translator
+from commands.errors import SettingValueError
+from commands.i18n import N_, translator
 
 T = translator(os.environ.get("GRAPPE_LOCALE"))
 
@@ -41,13 +42,32 @@ def _settings(service: bool = False):  # type: ignore[no-untyped-def]
     except ValidationError as exc:  # a person's mistake in the environment: no traceback
         for error in exc.errors():
             where = ", ".join(str(part) for part in error["loc"]) or "?"
-            message = str(error["msg"]).removeprefix("Value error, ")
-            typer.echo(T.t("Setting {name} is not valid: {error}", name=where, error=message),
-                       err=True)
+            typer.echo(T.t("Setting {name} is not valid: {error}", name=where,
+                           error=_setting_error(error)), err=True)
         raise typer.Exit(2) from None
     logs.configure(settings.log_level or ("INFO" if service else "WARNING"),
                    settings.log_format)
     return settings
+
+
+# pydantic's errors on the kinds of settings grappe has, in the person's language
+SETTING_ERRORS = {
+    "int_parsing": N_("a whole number is expected"),
+    "float_parsing": N_("a number is expected"),
+    "bool_parsing": N_("yes or no is expected (true, false, 1 or 0)"),
+    "literal_error": N_("the possible values are {expected}"),
+}
+
+
+def _setting_error(error: Any) -> str:
+    """What is wrong with a setting, translated: ours (SettingValueError), pydantic's
+    usual ones, else pydantic's own English text."""
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, SettingValueError):
+        return T.t(cause.message, **cause.params)
+    if error["type"] in SETTING_ERRORS:
+        return T.t(SETTING_ERRORS[error["type"]], **(error.get("ctx") or {}))
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _fail(message: str, code: int = 2) -> None:

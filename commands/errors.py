@@ -26,3 +26,15 @@ class UsageError(CommandError):
 
 class NotAllowed(CommandError):
     """The person's role does not allow this."""
+
+
+class SettingValueError(ValueError):
+    """A setting's value that cannot work; ``message`` is a catalog id, as CommandError's.
+
+    A ValueError, so that pydantic reports it with the setting's name (bot/cli.py shows
+    it translated)."""
+
+    def __init__(self, message: str, **params: object):
+        super().__init__(message.format(**params))
+        self.message = message
+        self.params = params

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from commands.errors import CommandError, UsageError
+from commands.errors import CommandError, SettingValueError, UsageError
 from commands.text import fold
 from commands.when import format_day, format_time, parse_day
 
@@ -106,7 +106,8 @@ class DayParts:
                 except ValueError:
                     start = end = -1
                 if not 0 <= start < end <= 24 * 60:
-                    raise ValueError(f"{value!r} is not a range of the day like 08:30-12:00")
+                    raise SettingValueError(
+                        "“{value}” is not a range of the day like 08:30-12:00", value=value)
                 parts = replace(parts, **{name: (start, end)})
         return parts
 

@@ -77,7 +77,17 @@ def test_a_bad_setting_is_named_at_start_up_without_a_traceback(tmp_path: Path) 
     (tmp_path / ".env").write_text("GRAPPE_MORNING=9h-12h\n")  # read like the environment
     result = _run(["run"], tmp_path, stdin="camille: /grappe aide\n")
     assert result.returncode == 2
-    assert "Le réglage GRAPPE_MORNING n’est pas valide" in result.stderr
-    assert "08:30-12:00" in result.stderr
+    assert ("Le réglage GRAPPE_MORNING n’est pas valide\u00a0: «\u00a09h-12h\u00a0» n’est pas "
+            "une plage horaire comme 08:30-12:00") in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "cli.db").exists()  # stopped before touching the database
+
+
+def test_pydantics_own_refusals_are_in_french_too(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PORT=trois-mille\nGRAPPE_LOG_FORMAT=xml\n")
+    result = _run(["run"], tmp_path, stdin="camille: /grappe aide\n")
+    assert result.returncode == 2
+    assert "Le réglage PORT n’est pas valide\u00a0: un nombre entier est attendu" in result.stderr
+    assert ("Le réglage GRAPPE_LOG_FORMAT n’est pas valide\u00a0: les valeurs possibles sont "
+            "'text' or 'json'") in result.stderr
+    assert "Traceback" not in result.stderr
