@@ -65,8 +65,9 @@ def _setting_error(error: Any) -> str:
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, SettingValueError):
         return T.t(cause.message, **cause.params)
-    if error["type"] in SETTING_ERRORS:
-        return T.t(SETTING_ERRORS[error["type"]], **(error.get("ctx") or {}))
+    known = SETTING_ERRORS.get(error["type"])
+    if known is not None:
+        return T.t(known, **(error.get("ctx") or {}))
     return str(error["msg"]).removeprefix("Value error, ")
 
 
