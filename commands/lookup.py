@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping, Sequence
 
 from commands.context import Context
 from commands.errors import CommandError, UsageError
@@ -38,11 +39,15 @@ async def person(ctx: Context, handle: str) -> Person:
 
 
 async def skill_index(ctx: Context) -> dict[str, Skill]:
-    """Every way to name a skill (slug, folded label, synonyms) → the skill."""
-    skills = await dir_repo.skills(ctx.session)
+    """Every way to name a skill (slug, folded label, synonyms) → the skill (built once per
+    directory generation: the folding is not redone by every command)."""
+    return await dir_repo.skill_index(ctx.session, _index_of)
+
+
+def _index_of(skills: Sequence[Skill], synonyms: Mapping[int, list[str]]) -> dict[str, Skill]:
     by_id = {s.id: s for s in skills}
     index: dict[str, Skill] = {}
-    for skill_id, terms in (await dir_repo.synonyms(ctx.session)).items():
+    for skill_id, terms in synonyms.items():
         for term in terms:
             index[fold(term)] = by_id[skill_id]
     for skill in skills:

@@ -21,6 +21,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import directory_cache  # noqa: F401  (directory writes bump its generation)
+
 log = logging.getLogger(__name__)
 
 READ_ONLY = "grappe_read_only"
@@ -108,6 +110,9 @@ class Database:
         if self._turns is None or self._turns[0] is not loop:
             self._turns = (loop, asyncio.Lock())
         turn = self._turns[1]
+        if not turn.locked():  # nobody writing: no timer to arm (asyncio.timeout costs)
+            await turn.acquire()
+            return turn
         try:
             async with asyncio.timeout(WRITE_TURN_WAIT):
                 await turn.acquire()

@@ -13,6 +13,7 @@ from storage.models.directory import (
     Skill,
     SkillSynonym,
 )
+from storage.models.generation import DirectoryGeneration
 from storage.models.machinery import (
     AdapterState,
     Audit,
@@ -37,6 +38,7 @@ __all__ = [
     "Consultation",
     "Cooperative",
     "DigestSetting",
+    "DirectoryGeneration",
     "Enterprise",
     "EnterpriseSkill",
     "Identity",

@@ -1,14 +1,22 @@
-"""Queries on the directory: people, identities, enterprises, skills, resources, channels."""
+"""Queries on the directory: people, identities, enterprises, skills, resources, channels.
+
+The reads that nearly every command makes (who acts, the cooperative, coordinators,
+identities, skills and synonyms, channels) are answered from the process's copy of the
+directory while the database's directory generation is unchanged (storage.directory_cache);
+each such part is loaded whole, by the same query as the direct read, and every call hands
+out the session's own instances.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import directory_cache as cache
 from storage.models import (
     Channel,
     Cooperative,
@@ -21,15 +29,60 @@ from storage.models import (
     SkillSynonym,
 )
 
+SkillIndexBuilder = Callable[[Sequence[Skill], Mapping[int, list[str]]], dict[str, Skill]]
+
+_ACTIVE_ACCOUNTS = (
+    select(Identity.platform, Identity.platform_user_id, Person)
+    .join(Person, col(Identity.person_id) == col(Person.id))
+    .where(col(Person.active).is_(True))
+)
+_COORDINATORS = (
+    select(Person)
+    .where(Person.role == "coordinator", col(Person.active).is_(True))
+    .order_by(col(Person.display_name))
+)
+_SKILLS = select(Skill).order_by(col(Skill.label))
+_SYNONYMS = select(SkillSynonym).order_by(col(SkillSynonym.term))
+_CHANNELS = select(Channel).order_by(col(Channel.platform), col(Channel.id))
+_COOPERATIVE = select(Cooperative).order_by(col(Cooperative.id)).limit(1)
+
+
+def _identities_by_person(rows: Iterable[Identity]) -> dict[int, dict[str, str]]:
+    result: dict[int, dict[str, str]] = defaultdict(dict)
+    for identity in rows:
+        result[identity.person_id][identity.platform] = identity.platform_user_id
+    return result
+
+
+def _terms_by_skill(rows: Iterable[SkillSynonym]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = defaultdict(list)
+    for syn in rows:
+        result[syn.skill_id].append(syn.term)
+    return result
+
+
+# The parts of the directory the process keeps (loaded whole on a session of their own).
+ACCOUNTS = cache.Part("accounts", lambda own: {
+    (platform, user_id): person for platform, user_id, person in own.exec(_ACTIVE_ACCOUNTS)})
+IDENTITIES = cache.Part("identities", lambda own: dict(
+    _identities_by_person(own.exec(select(Identity)))))
+COORDINATORS = cache.Part("coordinators", lambda own: tuple(own.exec(_COORDINATORS)))
+COOPERATIVE = cache.Part("cooperative", lambda own: tuple(own.exec(_COOPERATIVE)))
+SKILLS = cache.Part("skills", lambda own: tuple(own.exec(_SKILLS)))
+SYNONYMS = cache.Part("synonyms", lambda own: dict(_terms_by_skill(own.exec(_SYNONYMS))))
+CHANNELS = cache.Part("channels", lambda own: tuple(own.exec(_CHANNELS)))
+_skill_indexes: dict[SkillIndexBuilder, cache.Part[dict[str, Skill]]] = {}
+
 
 async def person_by_identity(s: AsyncSession, platform: str, user_id: str) -> Person | None:
-    stmt = (
-        select(Person)
-        .join(Identity, col(Identity.person_id) == col(Person.id))
-        .where(Identity.platform == platform, Identity.platform_user_id == user_id)
-        .where(col(Person.active).is_(True))
-    )
-    return (await s.exec(stmt)).first()
+    accounts = await cache.read(s, ACCOUNTS)
+    if accounts is not None:
+        found = accounts.get((platform, user_id))
+        return None if found is None else cache.copy(s, found)
+    stmt = _ACTIVE_ACCOUNTS.where(Identity.platform == platform,
+                                  Identity.platform_user_id == user_id)
+    row = (await s.exec(stmt)).first()
+    return None if row is None else row[2]
 
 
 async def person_by_handle(s: AsyncSession, handle: str) -> Person | None:
@@ -44,23 +97,23 @@ async def people(s: AsyncSession, *, enterprise_id: int | None = None) -> Sequen
 
 
 async def coordinators(s: AsyncSession) -> Sequence[Person]:
-    stmt = (
-        select(Person)
-        .where(Person.role == "coordinator", col(Person.active).is_(True))
-        .order_by(col(Person.display_name))
-    )
-    return (await s.exec(stmt)).all()
+    cached = await cache.read(s, COORDINATORS)
+    if cached is not None:
+        return [cache.copy(s, p) for p in cached]
+    return (await s.exec(_COORDINATORS)).all()
 
 
 async def identities_of(s: AsyncSession, person_ids: Iterable[int]) -> dict[int, dict[str, str]]:
     ids = list(person_ids)
-    result: dict[int, dict[str, str]] = defaultdict(dict)
     if not ids:
+        return defaultdict(dict)
+    cached = await cache.read(s, IDENTITIES)
+    if cached is not None:
+        result: dict[int, dict[str, str]] = defaultdict(dict)
+        result.update({i: dict(cached[i]) for i in ids if i in cached})
         return result
-    rows = await s.exec(select(Identity).where(col(Identity.person_id).in_(ids)))
-    for identity in rows:
-        result[identity.person_id][identity.platform] = identity.platform_user_id
-    return result
+    return _identities_by_person(
+        await s.exec(select(Identity).where(col(Identity.person_id).in_(ids))))
 
 
 async def identity_of(s: AsyncSession, platform: str, user_id: str) -> Identity | None:
@@ -102,7 +155,10 @@ async def skills_by_enterprise(s: AsyncSession) -> dict[int, list[Skill]]:
 
 
 async def skills(s: AsyncSession) -> Sequence[Skill]:
-    return (await s.exec(select(Skill).order_by(col(Skill.label)))).all()
+    cached = await cache.read(s, SKILLS)
+    if cached is not None:
+        return [cache.copy(s, k) for k in cached]
+    return (await s.exec(_SKILLS)).all()
 
 
 async def skill_by_slug(s: AsyncSession, slug: str) -> Skill | None:
@@ -110,10 +166,30 @@ async def skill_by_slug(s: AsyncSession, slug: str) -> Skill | None:
 
 
 async def synonyms(s: AsyncSession) -> dict[int, list[str]]:
+    cached = await cache.read(s, SYNONYMS)
+    if cached is None:
+        return _terms_by_skill(await s.exec(_SYNONYMS))
     result: dict[int, list[str]] = defaultdict(list)
-    for syn in await s.exec(select(SkillSynonym).order_by(col(SkillSynonym.term))):
-        result[syn.skill_id].append(syn.term)
+    result.update({k: list(terms) for k, terms in cached.items()})
     return result
+
+
+async def skill_index(s: AsyncSession, build: SkillIndexBuilder) -> dict[str, Skill]:
+    """``build(skills, synonyms)``, a pure function (kept per directory generation while the
+    cache may answer), with the session's own instances of the skills."""
+    part = _skill_indexes.get(build)
+    if part is None:
+        part = _skill_indexes[build] = cache.Part(
+            f"skill-index:{build.__qualname__}",
+            lambda own: build(SKILLS.load(own), SYNONYMS.load(own)))
+    index: dict[str, Skill] | None = await cache.read(s, part)
+    if index is None:
+        return build(await skills(s), await synonyms(s))
+    copies: dict[int | None, Skill] = {}
+    for skill in index.values():
+        if skill.id not in copies:
+            copies[skill.id] = cache.copy(s, skill)
+    return {term: copies[skill.id] for term, skill in index.items()}
 
 
 async def set_enterprise_skills(s: AsyncSession, enterprise_id: int, skill_ids: list[int]) -> None:
@@ -143,12 +219,12 @@ async def resource_by_slug(s: AsyncSession, slug: str) -> Resource | None:
 async def channels(
     s: AsyncSession, *, purpose: str | None = None, platforms: Iterable[str] | None = None
 ) -> Sequence[Channel]:
-    stmt = select(Channel).order_by(col(Channel.platform), col(Channel.id))
-    if purpose is not None:
-        stmt = stmt.where(Channel.purpose == purpose)
-    if platforms is not None:
-        stmt = stmt.where(col(Channel.platform).in_(list(platforms)))
-    return (await s.exec(stmt)).all()
+    cached = await cache.read(s, CHANNELS)
+    every = cached if cached is not None else (await s.exec(_CHANNELS)).all()
+    wanted = None if platforms is None else set(platforms)
+    chosen = [c for c in every if (purpose is None or c.purpose == purpose)
+              and (wanted is None or c.platform in wanted)]
+    return chosen if cached is None else [cache.copy(s, c) for c in chosen]
 
 
 async def channel_by_platform_id(s: AsyncSession, platform: str, channel_id: str) -> Channel | None:
@@ -159,5 +235,8 @@ async def channel_by_platform_id(s: AsyncSession, platform: str, channel_id: str
 
 
 async def cooperative(s: AsyncSession) -> Cooperative:
-    row = (await s.exec(select(Cooperative).order_by(col(Cooperative.id)))).first()
+    cached = await cache.read(s, COOPERATIVE)
+    if cached is not None:
+        return cache.copy(s, cached[0]) if cached else Cooperative()
+    row = (await s.exec(_COOPERATIVE)).first()
     return row if row is not None else Cooperative()
