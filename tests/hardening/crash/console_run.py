@@ -14,8 +14,11 @@ printed less often is a lost message.
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter
 from pathlib import Path
+
+from sqlalchemy import text
 
 from bot.adapters.base import Delivery
 from bot.console import BadLine, ConsoleAdapter, parse_line
@@ -62,6 +65,19 @@ def check_output(printed: Counter[str], expected: Counter[str], verdict: Verdict
     tally(printed, expected, verdict, lambda block: repr(block[:100]))
 
 
+async def script_finished(db_path: Path) -> bool:
+    """Whether a start ran the script to its end (``ScriptRun.finish``)."""
+    db = Database(sqlite_url(db_path))
+    try:
+        async with db.session(read_only=True) as s:
+            states = (await (await s.connection()).execute(text(
+                "SELECT value FROM adapter_state WHERE platform = 'console' "
+                "AND key LIKE 'script:%'"))).scalars().all()
+    finally:
+        await db.dispose()
+    return any(json.loads(state).get("done") for state in states)
+
+
 async def script_events(db: Database, lines: list[str]) -> list[Inbound]:
     """The events of the script's first run, with the ids ``grappe console`` gives them."""
     run = await ScriptRun.begin(db, lines)
@@ -81,6 +97,8 @@ async def run_campaign(workdir: Path, db_path: Path, lines: list[str], killer: K
         bot = BotProcess([*GRAPPE, "console", "--script", str(script)], env, stdout=out, log=log)
         bot.start()
         if await killer.strike(bot, output=lambda: out.stat().st_size):
+            if await script_finished(db_path):
+                break  # killed after its last line: starting it again would be a new run
             continue
         code = await bot.wait(RUN_TIMEOUT)
         assert code == 0, f"grappe console exited with {code}:\n{bot.log_tail()}"
