@@ -95,8 +95,8 @@ class Names:
     async def load(cls, s: AsyncSession, bookings: Iterable[Booking]) -> Names:
         rows = list(bookings)
         return cls(await repo.resources_by_id(s),
-                   await repo.people_by_id(s, (b.person_id for b in rows)),
-                   await repo.enterprises_by_id(s, (b.enterprise_id for b in rows)))
+                   await dir_repo.people_by_id(s, (b.person_id for b in rows)),
+                   await dir_repo.enterprises_by_id(s, (b.enterprise_id for b in rows)))
 
     def resource(self, booking: Booking) -> Resource:
         return self.resources[booking.resource_id]

@@ -50,8 +50,8 @@ async def agenda(s: AsyncSession, coop: Cooperative, week: DigestWeek,
     if not bookings:
         return None
     resources = await repo.resources_by_id(s)
-    enterprises = await repo.enterprises_by_id(s, [b.enterprise_id for b in bookings])
-    people = await repo.people_by_id(s, [b.person_id for b in bookings])
+    enterprises = await dir_repo.enterprises_by_id(s, [b.enterprise_id for b in bookings])
+    people = await dir_repo.people_by_id(s, [b.person_id for b in bookings])
     by_resource: dict[int, list[Booking]] = defaultdict(list)
     for b in bookings:
         by_resource[b.resource_id].append(b)
@@ -118,7 +118,7 @@ async def pickup_reminders(s: AsyncSession, coop: Cooperative, now: datetime,
     bookings = [b for b in await repo.between(s, start, end)
                 if b.starts_at >= start and resources.get(b.resource_id, None) is not None
                 and resources[b.resource_id].needs_pickup]
-    people = await repo.people_by_id(s, [b.person_id for b in bookings])
+    people = await dir_repo.people_by_id(s, [b.person_id for b in bookings])
     due = []
     for b in bookings:
         person = people.get(b.person_id)

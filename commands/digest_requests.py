@@ -17,7 +17,7 @@ from commands.text import shorten
 from commands.when import format_day
 from storage.models import Cooperative, Request
 from storage.repo import digest as repo
-from storage.repo import requests as req_repo
+from storage.repo import directory as dir_repo
 
 MAX_LINES = 15
 METRICS_WEEKS = 4
@@ -72,7 +72,7 @@ async def waiting_requests(s: AsyncSession, coop: Cooperative, week: DigestWeek,
 async def decided_requests(s: AsyncSession, coop: Cooperative, week: DigestWeek,
                            t: Translator) -> list[Block] | None:
     rows = await repo.decided_between(s, week.since, week.at, week.purpose)
-    leads = await req_repo.enterprises_by_id(
+    leads = await dir_repo.enterprises_by_id(
         s, [r.lead_enterprise_id for r in rows if r.lead_enterprise_id])
     items: list[list[Span]] = []
     for r in rows:

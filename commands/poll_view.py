@@ -17,7 +17,6 @@ from commands.when import format_day, format_moment
 from storage.models import Cooperative, Person, Poll, PollOption
 from storage.repo import directory as dir_repo
 from storage.repo import polls as repo
-from storage.repo import requests as requests_repo
 
 KEYCAPS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟"]
 EMOJIS = {emoji: str(n) for n, emoji in enumerate(KEYCAPS, start=1)}
@@ -47,8 +46,8 @@ class PollTally:
 async def tally(s: AsyncSession, poll: Poll) -> PollTally:
     options = list(await repo.options(s, poll.id or 0))
     votes = list(await repo.votes(s, poll.id or 0))
-    people = await requests_repo.people_by_id(s, [v.person_id for v in votes if v.person_id])
-    enterprises = await requests_repo.enterprises_by_id(
+    people = await dir_repo.people_by_id(s, [v.person_id for v in votes if v.person_id])
+    enterprises = await dir_repo.enterprises_by_id(
         s, [int(v.voter.split(":")[1]) for v in votes if v.voter.startswith("enterprise:")])
     counts = {o.position: {YES: 0, MAYBE: 0, NO: 0} for o in options}
     names: dict[int, dict[str, list[str]]] = {o.position: {YES: [], MAYBE: [], NO: []}

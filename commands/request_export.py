@@ -33,7 +33,7 @@ async def export_rows(s: AsyncSession, *, start: datetime | None = None,
     for request in sorted(requests, key=lambda r: r.id or 0):
         current = await tally(s, request)
         skills = await repo.skills_of(s, request.id or 0)
-        people = await repo.people_by_id(s, [a.person_id for a in current.answers
+        people = await dir_repo.people_by_id(s, [a.person_id for a in current.answers
                                              if a.person_id])
         names = {st.enterprise.id: st.enterprise.name for st in current.standings}
         answers = "; ".join(

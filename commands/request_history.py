@@ -12,7 +12,7 @@ from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.request_view import Standing, Tally, standing_text
 from commands.when import format_moment
 from storage.models import Answer, Cooperative, Enterprise, Request
-from storage.repo import requests as repo
+from storage.repo import directory as dir_repo
 
 
 def answer_text(t: Translator, a: Answer, enterprise_name: str) -> str:
@@ -39,7 +39,7 @@ def metrics(request: Request, coop: Cooperative) -> tuple[timedelta | None, time
 async def history_blocks(ctx: Context, request: Request, current: Tally) -> list[Block]:
     t = ctx.t
     today = ctx.now.astimezone(ctx.tz).date()
-    people = await repo.people_by_id(ctx.session, [a.person_id for a in current.answers
+    people = await dir_repo.people_by_id(ctx.session, [a.person_id for a in current.answers
                                                    if a.person_id])
     names = {st.enterprise.id: st.enterprise.name for st in current.standings}
     items: list[list[Span]] = []

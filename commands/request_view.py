@@ -84,7 +84,7 @@ async def tally(s: AsyncSession, request: Request) -> Tally:
     assert request.id is not None
     consultations = list(await repo.consultations(s, request.id))
     answers = list(await repo.answers(s, request.id))
-    enterprises = await repo.enterprises_by_id(s, _enterprise_ids(consultations, answers))
+    enterprises = await dir_repo.enterprises_by_id(s, _enterprise_ids(consultations, answers))
     return _tally(request, consultations, answers, enterprises)
 
 
@@ -93,7 +93,7 @@ async def tallies(s: AsyncSession, requests: Sequence[Request]) -> list[Tally]:
     ids = [r.id or 0 for r in requests]
     consultations = await repo.consultations_of(s, ids)
     answers = await repo.answers_of(s, ids)
-    enterprises = await repo.enterprises_by_id(s, _enterprise_ids(
+    enterprises = await dir_repo.enterprises_by_id(s, _enterprise_ids(
         [c for group in consultations.values() for c in group],
         [a for group in answers.values() for a in group]))
     return [_tally(r, consultations.get(r.id or 0, []), answers.get(r.id or 0, []), enterprises)

@@ -185,7 +185,7 @@ async def poll_close(ctx: Context, args: str) -> None:
     ctx.in_thread(where, para(announce + (f" {poll.booking_note}" if poll.booking_note else "")),
                   purpose=poll.purpose)
     participants: dict[int, Person] = {p.id or 0: p for p in current.invitees}
-    people = await requests_repo.people_by_id(ctx.session, current.answered_people)
+    people = await dir_repo.people_by_id(ctx.session, current.answered_people)
     participants.update(people)
     for person in participants.values():
         if person.id == ctx.person.id:

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Booking, BookingSeries, Enterprise, Person, Resource
+from storage.models import Booking, BookingSeries, Resource
 from storage.models.bookings import ACTIVE_STATUSES
+from storage.repo import directory as dir_repo
 
 # pg_advisory_xact_lock(space, resource id): the space keeps these locks apart
 # from any other feature's advisory locks.
@@ -130,23 +131,7 @@ async def for_feed(s: AsyncSession, since: datetime | None,
     return (await s.exec(stmt)).all()
 
 
-async def people_by_id(s: AsyncSession, ids: Iterable[int | None]) -> dict[int, Person]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await s.exec(select(Person).where(col(Person.id).in_(wanted)))
-    return {p.id or 0: p for p in rows}
-
-
-async def enterprises_by_id(s: AsyncSession,
-                            ids: Iterable[int | None]) -> dict[int, Enterprise]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await s.exec(select(Enterprise).where(col(Enterprise.id).in_(wanted)))
-    return {e.id or 0: e for e in rows}
-
-
 async def resources_by_id(s: AsyncSession) -> dict[int, Resource]:
     """Every resource, inactive ones included (old bookings still name them)."""
-    return {r.id or 0: r for r in await s.exec(select(Resource))}
+    return {r.id or 0: r for r in await dir_repo.all_resources(s)}
+

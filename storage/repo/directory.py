@@ -45,6 +45,7 @@ _SKILLS = select(Skill).order_by(col(Skill.label))
 _SYNONYMS = select(SkillSynonym).order_by(col(SkillSynonym.term))
 _CHANNELS = select(Channel).order_by(col(Channel.platform), col(Channel.id))
 _COOPERATIVE = select(Cooperative).order_by(col(Cooperative.id)).limit(1)
+_RESOURCES = select(Resource).order_by(col(Resource.kind), col(Resource.name))
 
 
 def _identities_by_person(rows: Iterable[Identity]) -> dict[int, dict[str, str]]:
@@ -71,6 +72,10 @@ COOPERATIVE = cache.Part("cooperative", lambda own: tuple(own.exec(_COOPERATIVE)
 SKILLS = cache.Part("skills", lambda own: tuple(own.exec(_SKILLS)))
 SYNONYMS = cache.Part("synonyms", lambda own: dict(_terms_by_skill(own.exec(_SYNONYMS))))
 CHANNELS = cache.Part("channels", lambda own: tuple(own.exec(_CHANNELS)))
+RESOURCES = cache.Part("resources", lambda own: tuple(own.exec(_RESOURCES)))  # inactive too
+PEOPLE = cache.Part("people", lambda own: {p.id: p for p in own.exec(select(Person))})
+ENTERPRISES = cache.Part("enterprises",
+                         lambda own: {e.id: e for e in own.exec(select(Enterprise))})
 _skill_indexes: dict[SkillIndexBuilder, cache.Part[dict[str, Skill]]] = {}
 
 
@@ -128,7 +133,35 @@ async def enterprise_by_slug(s: AsyncSession, slug: str) -> Enterprise | None:
 
 
 async def enterprise_by_id(s: AsyncSession, enterprise_id: int) -> Enterprise | None:
+    cached = await cache.read(s, ENTERPRISES)
+    if cached is not None:
+        found = cached.get(enterprise_id)
+        return None if found is None else cache.copy(s, found)
     return await s.get(Enterprise, enterprise_id)
+
+
+async def people_by_id(s: AsyncSession, ids: Iterable[int | None]) -> dict[int, Person]:
+    """The people of these ids, inactive ones included (old records still name them)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    cached = await cache.read(s, PEOPLE)
+    if cached is not None:
+        return {i: cache.copy(s, cached[i]) for i in wanted if i in cached}
+    rows = await s.exec(select(Person).where(col(Person.id).in_(wanted)))
+    return {p.id or 0: p for p in rows}
+
+
+async def enterprises_by_id(s: AsyncSession,
+                            ids: Iterable[int | None]) -> dict[int, Enterprise]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    cached = await cache.read(s, ENTERPRISES)
+    if cached is not None:
+        return {i: cache.copy(s, cached[i]) for i in wanted if i in cached}
+    rows = await s.exec(select(Enterprise).where(col(Enterprise.id).in_(wanted)))
+    return {e.id or 0: e for e in rows}
 
 
 async def enterprises(s: AsyncSession) -> Sequence[Enterprise]:
@@ -205,11 +238,16 @@ async def set_synonyms(s: AsyncSession, skill_id: int, terms: list[str]) -> None
         s.add(SkillSynonym(skill_id=skill_id, term=term))
 
 
+async def all_resources(s: AsyncSession) -> list[Resource]:
+    """Every resource, inactive ones included (old bookings still name them)."""
+    cached = await cache.read(s, RESOURCES)
+    if cached is not None:
+        return [cache.copy(s, r) for r in cached]
+    return list((await s.exec(_RESOURCES)).all())
+
+
 async def resources(s: AsyncSession) -> Sequence[Resource]:
-    stmt = select(Resource).where(col(Resource.active).is_(True)).order_by(
-        col(Resource.kind), col(Resource.name)
-    )
-    return (await s.exec(stmt)).all()
+    return [r for r in await all_resources(s) if r.active]
 
 
 async def resource_by_slug(s: AsyncSession, slug: str) -> Resource | None:

@@ -106,21 +106,6 @@ async def answers_of(s: AsyncSession, request_ids: Iterable[int]) -> dict[int, l
     return result
 
 
-async def enterprises_by_id(s: AsyncSession, ids: Iterable[int]) -> dict[int, Enterprise]:
-    wanted = list(set(ids))
-    if not wanted:
-        return {}
-    rows = await s.exec(select(Enterprise).where(col(Enterprise.id).in_(wanted)))
-    return {e.id or 0: e for e in rows}
-
-
-async def people_by_id(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
-    wanted = list(set(ids))
-    if not wanted:
-        return {}
-    return {p.id or 0: p for p in await s.exec(select(Person).where(col(Person.id).in_(wanted)))}
-
-
 async def people_of(s: AsyncSession, enterprise_ids: Iterable[int]) -> dict[int, list[Person]]:
     wanted = list(set(enterprise_ids))
     result: dict[int, list[Person]] = defaultdict(list)
