@@ -133,7 +133,7 @@ async def deadline_nudges(s: AsyncSession, coop: Cooperative, now: datetime,
                   if not st.answered and business_duration(
                       added.get(st.enterprise.id or 0, now), now, tz,
                       coop.business_hours) >= NUDGE_GRACE]
-        people = await req_repo.people_of(s, [e.id or 0 for e in silent])
+        people = await dir_repo.people_of(s, [e.id or 0 for e in silent])
         for enterprise in silent:
             messages = [dm(p, nudge_text(p, request, enterprise.name, coop, now))
                         for p in people.get(enterprise.id or 0, [])]

@@ -140,7 +140,7 @@ def standing_text(t: Translator, st: Standing) -> str:
 
 
 async def _mentions_by_enterprise(s: AsyncSession, ids: list[int]) -> dict[int, list[Mention]]:
-    people = await repo.people_of(s, ids)
+    people = await dir_repo.people_of(s, ids)
     identities = await dir_repo.identities_of(
         s, [p.id or 0 for group in people.values() for p in group])
     return {eid: [Mention(handle=p.handle, name=p.display_name,

@@ -110,6 +110,47 @@ async def test_a_new_channel_reaches_the_other_replica(coop_db: Database) -> Non
         await other.dispose()
 
 
+async def test_resources_people_and_enterprises_follow_a_rename_on_a_replica(
+        coop_db: Database) -> None:
+    other = coop_db.replica()
+
+    async def names(db: Database) -> tuple[list[str], list[str], str | None]:
+        async with db.session(read_only=True) as s:
+            people = await dir_repo.people_by_id(s, [nadia_id])
+            by_enterprise = await dir_repo.people_of(s, [people[nadia_id].enterprise_id or 0])
+            enterprise = await dir_repo.enterprise_by_id(s, people[nadia_id].enterprise_id or 0)
+            return ([r.name for r in await dir_repo.resources(s)],
+                    [p.display_name for group in by_enterprise.values() for p in group],
+                    enterprise.name if enterprise else None)
+
+    try:
+        async with coop_db.session(read_only=True) as s:
+            nadia = await dir_repo.person_by_identity(s, *NADIA)
+            assert nadia is not None
+            assert nadia.id is not None
+            nadia_id = nadia.id
+        resources, people, enterprise = await names(other)  # the replica keeps its copy
+        async with coop_db.session() as s:
+            renamed = await dir_repo.resources(s)
+            renamed[0].name = "Grande salle (rénovée)"
+            s.add(renamed[0])
+            person = (await dir_repo.people_by_id(s, [nadia_id]))[nadia_id]
+            person.display_name = "Nadia B."
+            s.add(person)
+            company = await dir_repo.enterprise_by_id(s, person.enterprise_id or 0)
+            assert company is not None
+            company.name = "Nouveau nom"
+            s.add(company)
+        after = await names(other)
+        assert sorted(after[0]) == sorted(["Grande salle (rénovée)", *resources[1:]])
+        assert "Nadia B." in after[1]
+        assert "Nadia B." not in people
+        assert enterprise != "Nouveau nom"
+        assert after[2] == "Nouveau nom"
+    finally:
+        await other.dispose()
+
+
 async def test_an_older_transaction_does_not_replace_the_newer_copy(coop_db: Database) -> None:
     async with coop_db.session(read_only=True) as old:
         await dir_repo.enterprises(old)  # SQLite: this transaction's view starts here

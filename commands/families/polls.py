@@ -97,7 +97,7 @@ async def _invitees(ctx: Context, members: list[str] | None, request_id: int | N
     if request_id is not None:
         consulted = [c.enterprise_id for c in await requests_repo.consultations(
             ctx.session, request_id) if c.active]
-        for group in (await requests_repo.people_of(ctx.session, consulted)).values():
+        for group in (await dir_repo.people_of(ctx.session, consulted)).values():
             people.update({p.id or 0: p for p in group})
     if people:
         people[ctx.person.id or 0] = ctx.person

@@ -14,6 +14,7 @@ from commands.registry import Role, command
 from commands.request_view import status_label, tally
 from commands.text import fold
 from storage.models import Consultation, Enterprise, Request
+from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
 OUTCOMES = {"gagne": "won", "gagnee": "won", "won": "won", "perdu": "lost", "perdue": "lost",
@@ -87,7 +88,7 @@ async def _announce(ctx: Context, request: Request, lead: Enterprise,
     current = await tally(ctx.session, request)
     not_chosen = [st.enterprise for st in current.standings
                   if st.answered and not st.declined and st.enterprise.id not in chosen]
-    people = await repo.people_of(ctx.session, [e.id or 0 for e in [lead, *partners,
+    people = await dir_repo.people_of(ctx.session, [e.id or 0 for e in [lead, *partners,
                                                                       *not_chosen]])
     for person in people.get(lead.id or 0, []):
         tp = translator(person.locale)

@@ -16,6 +16,7 @@ from commands.request_view import card, status_label, tallies, tally
 from commands.text import fold, shorten
 from commands.when import end_of_day, format_day
 from storage.models import Consultation, Request
+from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
 OPEN = ("open",)
@@ -152,7 +153,7 @@ async def relay(ctx: Context, args: str) -> None:
     await ctx.session.flush()
     await refresh_card(ctx, request)
     if added:
-        people = await repo.people_of(ctx.session, [e.id or 0 for e in added])
+        people = await dir_repo.people_of(ctx.session, [e.id or 0 for e in added])
         pings: list[Span] = []
         for mention in await ctx.mentions([p for e in added for p in people.get(e.id or 0, [])]):
             pings += spans(mention, " ")

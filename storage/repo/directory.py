@@ -152,6 +152,27 @@ async def people_by_id(s: AsyncSession, ids: Iterable[int | None]) -> dict[int, 
     return {p.id or 0: p for p in rows}
 
 
+async def people_of(s: AsyncSession, enterprise_ids: Iterable[int]) -> dict[int, list[Person]]:
+    """The active people of these enterprises, by enterprise, by name."""
+    wanted = set(enterprise_ids)
+    result: dict[int, list[Person]] = defaultdict(list)
+    if not wanted:
+        return result
+    cached = await cache.read(s, PEOPLE)
+    if cached is not None:
+        found = sorted((p for p in cached.values() if p.active and p.enterprise_id in wanted),
+                       key=lambda p: p.display_name)
+        people = [cache.copy(s, p) for p in found]
+    else:
+        people = list(await s.exec(
+            select(Person).where(col(Person.enterprise_id).in_(wanted),
+                                 col(Person.active).is_(True))
+            .order_by(col(Person.display_name))))
+    for person in people:
+        result[person.enterprise_id or 0].append(person)
+    return result
+
+
 async def enterprises_by_id(s: AsyncSession,
                             ids: Iterable[int | None]) -> dict[int, Enterprise]:
     wanted = {i for i in ids if i is not None}

@@ -15,7 +15,6 @@ from storage.models import (
     Consultation,
     Enterprise,
     EnterpriseSkill,
-    Person,
     Request,
     RequestSkill,
     Skill,
@@ -103,21 +102,6 @@ async def answers_of(s: AsyncSession, request_ids: Iterable[int]) -> dict[int, l
     stmt = select(Answer).where(col(Answer.request_id).in_(wanted)).order_by(col(Answer.id))
     for a in await s.exec(stmt):
         result[a.request_id].append(a)
-    return result
-
-
-async def people_of(s: AsyncSession, enterprise_ids: Iterable[int]) -> dict[int, list[Person]]:
-    wanted = list(set(enterprise_ids))
-    result: dict[int, list[Person]] = defaultdict(list)
-    if not wanted:
-        return result
-    stmt = (
-        select(Person)
-        .where(col(Person.enterprise_id).in_(wanted), col(Person.active).is_(True))
-        .order_by(col(Person.display_name))
-    )
-    for person in await s.exec(stmt):
-        result[person.enterprise_id or 0].append(person)
     return result
 
 
