@@ -228,7 +228,7 @@ class DeliveryLoop:
             # stable across retries, unique even when SQLite reuses a deleted row's id
             transaction_id=f"grappe-{row.id}-{int(row.created_at.timestamp() * 1_000_000)}",
             # a lease still set was taken by an attempt that never finished (a crash)
-            maybe_sent=row.attempts > 0 or (row.lease_until is not None and not handed),
+            maybe_sent=row.maybe_sent or (row.lease_until is not None and not handed),
             queued_at=row.created_at,
         )
         started = time.perf_counter()
@@ -244,7 +244,8 @@ class DeliveryLoop:
                 delay = backoff(row.attempts + 1, exc.retry_after)
                 self._log(row, "retry", started, error=str(exc), retry_in=round(delay, 2),
                           level=logging.WARNING)
-                await repo.mark_retry(s, row.id, str(exc), now + timedelta(seconds=delay))
+                await repo.mark_retry(s, row.id, str(exc), now + timedelta(seconds=delay),
+                                      maybe_sent=exc.maybe_sent)
             return "retry"
         role = {"card": "card", "dm": "dm"}.get(row.role)
         async with self.db.session() as s:

@@ -17,13 +17,16 @@ class DeliveryError(Exception):
 
     ``retry_after`` (seconds) asks to try again later; ``permanent`` means
     trying again cannot help (the row is kept, marked failed, for a person
-    to look at).
+    to look at). ``maybe_sent`` (the default) says the message may have reached
+    the platform anyway (a timeout); an answered refusal says it did not.
     """
 
-    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False,
+                 maybe_sent: bool = True):
         super().__init__(reason)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.maybe_sent = maybe_sent
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Delivery:
     thread_root: str | None  # the platform message id of the object's card, for a thread
     edit_target: str | None  # the platform message id to replace, for an edit
     transaction_id: str  # stable across retries: Matrix's txnId
-    # an earlier attempt may have reached the platform (it failed, or its process died
+    # an earlier attempt may have reached the platform (it timed out, or its process died
     # between the send and the record): a platform without idempotency looks first
     maybe_sent: bool = False
     queued_at: datetime | None = None

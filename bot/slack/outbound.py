@@ -68,19 +68,26 @@ def _retry_after(exc: SlackApiError) -> float:
         return 1.0
 
 
+# Slack's answers that say part of the call may have been carried out anyway
+MAYBE_DONE = frozenset({"internal_error", "fatal_error", "request_timeout",
+                        "service_unavailable"})
+
+
 def delivery_error(exc: BaseException) -> DeliveryError:
     """Any failure of a Slack call, as the one error the outbox understands."""
     if isinstance(exc, DeliveryError):
         return exc
-    if isinstance(exc, SlackApiError):
+    if isinstance(exc, SlackApiError):  # Slack answered: a refusal, nothing was posted
         code, status = _error_code(exc), _status(exc.response)
         if status == 429 or code == "ratelimited":
-            return DeliveryError("slack: rate limited", retry_after=_retry_after(exc))
+            return DeliveryError("slack: rate limited", retry_after=_retry_after(exc),
+                                 maybe_sent=False)
         if code in PERMANENT:
-            return DeliveryError(f"slack: {code}", permanent=True)
-        return DeliveryError(f"slack: {code or f'HTTP {status}'}")
+            return DeliveryError(f"slack: {code}", permanent=True, maybe_sent=False)
+        return DeliveryError(f"slack: {code or f'HTTP {status}'}",
+                             maybe_sent=code in MAYBE_DONE or (status or 0) >= 500)
     if isinstance(exc, SlackRequestError | FileNotFoundError | IsADirectoryError):
-        return DeliveryError(f"slack: {exc}", permanent=True)
+        return DeliveryError(f"slack: {exc}", permanent=True, maybe_sent=False)
     if isinstance(exc, aiohttp.ClientError | TimeoutError | OSError | SlackClientError):
         return DeliveryError(f"slack unreachable: {exc!r}")
     return DeliveryError(f"slack: {exc!r}")
@@ -96,7 +103,8 @@ class RateGate:
     def check(self) -> None:
         remaining = self.until - self.clock()
         if remaining > 0:
-            raise DeliveryError("slack: rate limited (pausing)", retry_after=remaining)
+            raise DeliveryError("slack: rate limited (pausing)", retry_after=remaining,
+                                maybe_sent=False)
 
     def pause(self, seconds: float) -> None:
         self.until = max(self.until, self.clock() + seconds)
@@ -121,6 +129,8 @@ class Sender:
             error = delivery_error(exc)
             if error.retry_after is not None and isinstance(exc, SlackApiError):
                 self.gate.pause(error.retry_after)
+            if delivery.transaction_id in self._posted:  # its text went; a file did not
+                error.maybe_sent = True
             if error.permanent:
                 self._posted.pop(delivery.transaction_id, None)
             raise error from exc

@@ -32,6 +32,9 @@ class Outbox(SQLModel, table=True):
     coalesce_key: str | None = Field(default=None, max_length=80, index=True)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     attempts: int = Field(default=0)
+    # an earlier attempt may have reached the platform (a timeout, a dropped connection):
+    # Slack, which has no idempotency key, looks for the message before posting it again
+    maybe_sent: bool = Field(default=False)
     next_try_at: datetime = Field(default_factory=utcnow)
     lease_until: datetime | None = Field(default=None)
     last_error: str | None = Field(default=None, max_length=1000)

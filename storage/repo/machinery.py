@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, delete, func, insert, null, or_, update
+from sqlalchemy import Boolean, Table, bindparam, case, delete, func, insert, null, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
@@ -36,7 +36,8 @@ _ADD_REF = insert(_REFS)
 _ONE = _OUT.c.id == bindparam("b_row")
 _RETRY = update(_OUT).where(_ONE).values(
     attempts=_OUT.c.attempts + 1, last_error=bindparam("b_error"),
-    next_try_at=bindparam("b_next"), lease_until=None)
+    next_try_at=bindparam("b_next"), lease_until=None,
+    maybe_sent=or_(_OUT.c.maybe_sent, bindparam("b_maybe", type_=Boolean)))
 _DEFER = update(_OUT).where(_ONE).values(next_try_at=bindparam("b_next"), lease_until=None)
 _FAIL = update(_OUT).where(_ONE).values(status="failed", last_error=bindparam("b_error"),
                                         lease_until=None)
@@ -169,8 +170,11 @@ async def mark_sent(
                                  "role": role, "created_at": now})
 
 
-async def mark_retry(s: AsyncSession, row_id: int, error: str, next_try: datetime) -> None:
-    await _run(s, _RETRY, {"b_row": row_id, "b_error": error[:1000], "b_next": next_try})
+async def mark_retry(s: AsyncSession, row_id: int, error: str, next_try: datetime,
+                     maybe_sent: bool = True) -> None:
+    """Try again at ``next_try``; ``maybe_sent``: this attempt may have gone through."""
+    await _run(s, _RETRY, {"b_row": row_id, "b_error": error[:1000], "b_next": next_try,
+                           "b_maybe": maybe_sent})
 
 
 async def defer(s: AsyncSession, row_id: int, until: datetime) -> None:

@@ -46,6 +46,25 @@ async def test_transient_failures_are_retried_until_delivered(manual: SlackHarne
     assert await statuses(manual.db) == [("ephemeral", "sent", error)]
 
 
+@pytest.mark.parametrize(("fault", "lookups"), [("429", 0), ("team_added_to_org", 0),
+                                               ("timeout", 1), ("500", 1),
+                                               ("internal_error", 1)])
+async def test_only_a_send_that_may_have_gone_through_is_looked_up(
+        manual: SlackHarness, fault: str, lookups: int) -> None:
+    """A refusal (a 429, an error answer) posted nothing: the retry posts at once; a
+    timeout may have posted: the retry looks in the channel's history first."""
+    # twice: a 429 is tried again once inside the call (slack_sdk's retry handler)
+    manual.fake.inject(fault, "chat.postMessage", times=2 if fault == "429" else 1,
+                       retry_after=0)
+    await enqueue(manual.db, Message(target=CHANNEL, blocks=[para("une fois")]))
+    assert await manual.bot.drain() == 0
+    manual.clock.advance()
+    assert await manual.bot.drain() == 1
+    assert len(manual.fake.delivered("conversations.history")) == lookups
+    assert len(manual.fake.delivered("chat.postMessage")) == 1
+    assert [s for _, s, _ in await statuses(manual.db)] == ["sent"]
+
+
 async def test_a_refused_channel_is_a_permanent_failure(manual: SlackHarness) -> None:
     manual.fake.inject("channel_not_found", "chat.postMessage")
     await enqueue(manual.db, Message(target=CHANNEL, blocks=[para("hello")]))
