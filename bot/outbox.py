@@ -200,10 +200,11 @@ class DeliveryLoop:
         # a card may live in another object's thread (a poll in its request's thread)
         thread_of = (item.target.object_ref if row.role == "card" and isinstance(item, Message)
                      and item.target.kind == "thread" else row.object_ref)
+        own_card = row.role == "card" and thread_of == row.object_ref
         if handed:  # leased when it was queued: only where it goes is read
             async with self.db.session(read_only=True) as s:
                 place = await repo.placement(s, row, thread_of)
-            held = _hold(row, place, now)
+            held = _hold(row, place, now, own_card)
             if held is not None:
                 async with self.db.session() as s:
                     return await _keep(s, row, held)
@@ -212,7 +213,7 @@ class DeliveryLoop:
                 if not await repo.lease(s, row.id, now, now + LEASE, created_at=row.created_at):
                     return "waiting"
                 place = await repo.placement(s, row, thread_of)
-                held = _hold(row, place, now)
+                held = _hold(row, place, now, own_card)
                 if held is not None:
                     return await _keep(s, row, held)
         thread_root = edit_target = None
@@ -275,13 +276,20 @@ def _groups(rows: list[Outbox]) -> dict[str, list[Outbox]]:
     return groups
 
 
-def _hold(row: Outbox, place: repo.Placement, now: datetime) -> datetime | str | None:
-    """Why ``row`` cannot go now: until when it waits, or the reason it never can."""
+def _hold(row: Outbox, place: repo.Placement, now: datetime,
+          own_card: bool) -> datetime | str | None:
+    """Why ``row`` cannot go now: until when it waits, or the reason it never can.
+    ``own_card``: the row is the card of the thread it was checked against."""
     if place.card_message_id is None and place.pending_card is not None \
             and place.pending_card[0] != row.id:
         return _later(place.pending_card[1], now)  # its card is not out yet
-    if place.card_message_id is None and place.pending_card is None and row.role == "edit":
-        return "no card to edit"
+    if place.card_message_id is None and place.pending_card is None:
+        if row.role == "edit":
+            return "no card to edit"
+        if place.card_failed and not own_card:
+            # out of its thread it would read as noise at the channel's top level; kept
+            # failed with its card, for a person to look at (/readyz counts them)
+            return "its card could not be posted"
     if place.earlier_at is not None:  # a thread's messages go in the order they were queued
         return _later(place.earlier_at, now)
     return None

@@ -122,6 +122,26 @@ async def test_a_thread_reply_waits_for_its_card_and_goes_in_its_thread(coop_db:
     assert reply.thread_root == "m1"
 
 
+async def test_a_card_refused_for_good_keeps_its_thread_out_of_the_channel(
+        coop_db: Database) -> None:
+    adapter = FlakyAdapter(failures=1, error=DeliveryError("invalid_blocks", permanent=True))
+    loop, clock = _loop(coop_db, adapter)
+    await _enqueue(coop_db, _card("R-1"), _reply("R-1"), _reply("R-2"))
+    for _ in range(3):
+        await loop.drain()
+        clock.advance()
+    # R-1's reply would read as noise at the channel's top level: kept, failed with its card;
+    # R-2 never had a card on this platform: its message still goes
+    assert [d.item.blocks for d in adapter.sent] == [_reply("R-2").blocks]
+    async with coop_db.session(read_only=True) as s:
+        rows = (await (await s.connection()).execute(text(
+            "SELECT object_ref, role, status, last_error FROM outbox ORDER BY id"))).all()
+    assert [tuple(r) for r in rows] == [
+        ("R-1", "card", "failed", "invalid_blocks"),
+        ("R-1", "post", "failed", "its card could not be posted"),
+        ("R-2", "post", "sent", None)]
+
+
 async def test_card_edits_target_the_delivered_card(coop_db: Database) -> None:
     adapter = FlakyAdapter()
     loop, _ = _loop(coop_db, adapter)

@@ -193,6 +193,7 @@ class Placement:
     card_message_id: str | None = None  # the thread's card, once delivered
     pending_card: tuple[int, datetime] | None = None  # the thread's first undelivered card
     earlier_at: datetime | None = None  # the next try of a row queued before it, if any
+    card_failed: bool = False  # the thread's card failed for good (and none went out)
 
 
 def _first(stmt: Any, column: Any) -> Any:
@@ -207,7 +208,10 @@ def _placements() -> dict[tuple[bool, str], Any]:
         _REFS.c.platform == bindparam("b_platform"), _REFS.c.object_ref == bindparam("b_thread"),
         _REFS.c.role == "card").order_by(_REFS.c.id).limit(1).scalar_subquery()
     cards = pending.where(_OUT.c.object_ref == bindparam("b_thread"), _OUT.c.role == "card")
-    thread = [card, _first(cards, _OUT.c.id), _first(cards, _OUT.c.next_try_at)]
+    failed = core_select(_OUT.c.id).where(
+        _OUT.c.platform == bindparam("b_platform"), _OUT.c.object_ref == bindparam("b_thread"),
+        _OUT.c.role == "card", _OUT.c.status == "failed").limit(1).scalar_subquery()
+    thread = [card, _first(cards, _OUT.c.id), _first(cards, _OUT.c.next_try_at), failed]
     before = pending.where(_OUT.c.id < bindparam("b_row"))
     earlier = {
         "thread": _first(before.where(_OUT.c.role.in_(("card", "post")),
@@ -219,7 +223,7 @@ def _placements() -> dict[tuple[bool, str], Any]:
                      _OUT.c.next_try_at),
         "": null(),
     }
-    return {(in_thread, by): core_select(*(thread if in_thread else [null()] * 3), column)
+    return {(in_thread, by): core_select(*(thread if in_thread else [null()] * 4), column)
             for in_thread in (True, False) for by, column in earlier.items()}
 
 
@@ -227,9 +231,10 @@ _PLACEMENT = _placements()
 
 
 async def placement(s: AsyncSession, row: Outbox, thread_of: str | None) -> Placement:
-    """In one query: the card of ``thread_of`` (sent, or the first still pending) when the
-    row belongs in or edits that thread, and a pending row queued before it in the same
-    thread (or the same person's DMs): the messages of one thread go in queue order."""
+    """In one query: the card of ``thread_of`` (sent, the first still pending, or one that
+    failed for good) when the row belongs in or edits that thread, and a pending row queued
+    before it in the same thread (or the same person's DMs): the messages of one thread go
+    in queue order."""
     in_thread = bool(thread_of) and row.role in ("post", "edit", "card")
     by = ("thread" if row.role in ("card", "post") and row.object_ref
           else "dm" if row.role == "dm" and row.recipient else "")
@@ -239,9 +244,9 @@ async def placement(s: AsyncSession, row: Outbox, thread_of: str | None) -> Plac
               "b_object": row.object_ref, "b_channel": row.channel,
               "b_recipient": row.recipient}
     found = (await _run(s, _PLACEMENT[(in_thread, by)], params)).one()
-    message_id, card_id, card_at, earlier_at = tuple(found)
+    message_id, card_id, card_at, failed_id, earlier_at = tuple(found)
     return Placement(message_id, (card_id, card_at) if card_id is not None else None,
-                     earlier_at)
+                     earlier_at, card_failed=failed_id is not None)
 
 
 async def release(s: AsyncSession, row_ids: Sequence[int]) -> None:
