@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from sqlalchemy import delete, func
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import directory_cache as cache
@@ -29,6 +30,7 @@ from storage.models import (
     SkillSynonym,
 )
 
+M = TypeVar("M", bound=SQLModel)
 SkillIndexBuilder = Callable[[Sequence[Skill], Mapping[int, list[str]]], dict[str, Skill]]
 
 _ACTIVE_ACCOUNTS = (
@@ -140,16 +142,22 @@ async def enterprise_by_id(s: AsyncSession, enterprise_id: int) -> Enterprise | 
     return await s.get(Enterprise, enterprise_id)
 
 
-async def people_by_id(s: AsyncSession, ids: Iterable[int | None]) -> dict[int, Person]:
-    """The people of these ids, inactive ones included (old records still name them)."""
+async def _by_id(s: AsyncSession, part: cache.Part[dict[int | None, M]], model: type[M],
+                 ids: Iterable[int | None]) -> dict[int, M]:
+    """The rows of ``model`` with these ids, inactive ones included (old records still
+    name them), from the directory's copy when it is good."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    cached = await cache.read(s, PEOPLE)
+    cached = await cache.read(s, part)
     if cached is not None:
         return {i: cache.copy(s, cached[i]) for i in wanted if i in cached}
-    rows = await s.exec(select(Person).where(col(Person.id).in_(wanted)))
-    return {p.id or 0: p for p in rows}
+    rows = await s.exec(select(model).where(col(model.id).in_(wanted)))  # type: ignore[attr-defined]
+    return {row.id or 0: row for row in rows}  # type: ignore[attr-defined]
+
+
+async def people_by_id(s: AsyncSession, ids: Iterable[int | None]) -> dict[int, Person]:
+    return await _by_id(s, PEOPLE, Person, ids)
 
 
 async def people_of(s: AsyncSession, enterprise_ids: Iterable[int]) -> dict[int, list[Person]]:
@@ -175,14 +183,7 @@ async def people_of(s: AsyncSession, enterprise_ids: Iterable[int]) -> dict[int,
 
 async def enterprises_by_id(s: AsyncSession,
                             ids: Iterable[int | None]) -> dict[int, Enterprise]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    cached = await cache.read(s, ENTERPRISES)
-    if cached is not None:
-        return {i: cache.copy(s, cached[i]) for i in wanted if i in cached}
-    rows = await s.exec(select(Enterprise).where(col(Enterprise.id).in_(wanted)))
-    return {e.id or 0: e for e in rows}
+    return await _by_id(s, ENTERPRISES, Enterprise, ids)
 
 
 async def enterprises(s: AsyncSession) -> Sequence[Enterprise]:
