@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.adapters.base import Adapter
 from bot.config import Settings
 from bot.outbox import DeliveryLoop
-from commands import digest, slots
+from commands import day_parts, digest
 from commands.dispatcher import Dispatcher, Outcome
 from commands.events import Inbound
 from commands.registry import Registry, load_all
@@ -46,7 +46,7 @@ class Bot:
         self.clock = clock
         self.files_dir = Path(settings.files_dir or Path(tempfile.gettempdir()) / "grappe-files")
         digest.configure(files_dir=self.files_dir)
-        slots.configure(settings.day_parts())
+        day_parts.configure(settings.day_parts())
         self._with_scheduler = scheduler
         self.scheduler: Scheduler | None = None
         self.db = db

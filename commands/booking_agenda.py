@@ -18,10 +18,11 @@ from commands.booking_view import (
     kind_of,
 )
 from commands.context import Context
+from commands.day_parts import day_parts
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_
 from commands.messages import Block, Heading, Span, bold, bullets, para, spans
-from commands.slots import Interval, day_bounds, day_parts, parse_when
+from commands.slots import Interval, day_bounds, parse_when
 from commands.text import fold
 from storage.models import Booking, Enterprise, Resource
 from storage.repo import bookings as repo

@@ -27,9 +27,10 @@ from commands.booking_view import (
     refs,
 )
 from commands.context import Context
+from commands.day_parts import day_parts
 from commands.errors import CommandError, UsageError
 from commands.messages import Block, Span, bold, bullets, para, spans
-from commands.slots import Interval, day_parts, parse_when
+from commands.slots import Interval, parse_when
 from commands.text import fold, shorten
 from storage.models import Booking, BookingSeries, Enterprise, Resource
 from storage.models.bookings import BookingStatus

@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.booking_rules import fits, is_day_off, round_up
 from commands.booking_view import Fmt, interval_of
-from commands.slots import Interval, day_bounds, hhmm, local_instant
+from commands.day_parts import hhmm
+from commands.slots import Interval, day_bounds, local_instant
 from storage.models import Resource
 from storage.repo import bookings as repo
 from storage.repo import directory as dir_repo

@@ -18,8 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.booking_view import Fmt, interval_of
 from commands.business_hours import is_business_day
+from commands.day_parts import hhmm
 from commands.errors import CommandError
-from commands.slots import Interval, day_bounds, hhmm, local_instant
+from commands.slots import Interval, day_bounds, local_instant
 from storage.models import Enterprise, Person, Resource
 from storage.models.bookings import BookingStatus
 from storage.repo import bookings as repo

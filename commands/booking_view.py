@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.context import Context
+from commands.day_parts import hhmm
 from commands.errors import CommandError, UsageError
 from commands.i18n import Translator, translator
 from commands.messages import Span, bold, spans
-from commands.slots import Interval, format_hours, format_minutes, format_range, hhmm
+from commands.slots import Interval, format_hours, format_minutes, format_range
 from commands.text import fold, shorten
 from commands.when import format_day, format_moment, format_time
 from storage.models import Booking, Enterprise, Person, Resource

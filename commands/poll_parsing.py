@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from commands.day_parts import DayParts
 from commands.errors import CommandError, UsageError
-from commands.slots import DayParts, Interval, day_bounds, parse_when
+from commands.slots import Interval, day_bounds, parse_when
 from commands.text import fold, shorten
 from commands.when import parse_day
 

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from commands.errors import CommandError, SettingValueError, UsageError
+from commands.day_parts import DayParts
+from commands.errors import CommandError, UsageError
 from commands.text import fold
 from commands.when import format_day, format_time, parse_day
 
@@ -72,69 +73,6 @@ _NOISE = re.compile(r"(?<!\w)(?:a partir du|a partir de|a partir d'|starting|fro
                     r"|le|la|les|du|de|on|the|at|a|et|and)(?!\w)|[,;]")
 _DAY_OF_MONTH = re.compile(r"^(\d{1,2})(?:er|st|nd|rd|th)?$")
 _ISO_T = re.compile(r"(\d{4}-\d{2}-\d{2})t(\d)")
-
-
-def hhmm(text: str) -> int:
-    """``"09:30"`` → 570 minutes after midnight (the directory's opening hours)."""
-    hours, minutes = text.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-@dataclass(frozen=True)
-class DayParts:
-    """What "matin", "après-midi", "soir" and "journée" mean, in minutes after midnight.
-
-    The morning is configurable (``GRAPPE_MORNING=08:30-12:00``, likewise
-    ``GRAPPE_AFTERNOON`` and ``GRAPPE_EVENING``, checked with the other settings at
-    start-up and given by ``configure``); "journée" is a resource's opening hours when
-    one is known.
-    """
-
-    morning: tuple[int, int] = (9 * 60, 12 * 60 + 30)
-    afternoon: tuple[int, int] = (14 * 60, 18 * 60)
-    evening: tuple[int, int] = (18 * 60, 21 * 60)
-    day: tuple[int, int] = (9 * 60, 18 * 60)
-
-    @classmethod
-    def parse(cls, **ranges: str | None) -> DayParts:
-        """``DayParts.parse(morning="08:30-12:00")``; ValueError names a bad range."""
-        parts = cls()
-        for name, value in ranges.items():  # morning, afternoon, evening
-            if value:
-                try:
-                    start, end = (hhmm(v.strip()) for v in value.split("-"))
-                except ValueError:
-                    start = end = -1
-                if not 0 <= start < end <= 24 * 60:
-                    raise SettingValueError(
-                        "“{value}” is not a range of the day like 08:30-12:00", value=value)
-                parts = replace(parts, **{name: (start, end)})
-        return parts
-
-    def with_day(self, opens: str, closes: str) -> DayParts:
-        return replace(self, day=(hhmm(opens), hhmm(closes)))
-
-    def of(self, word: str) -> tuple[int, int]:
-        if word in ("matin", "matinee", "morning"):
-            return self.morning
-        if word.startswith("apres") or word in ("aprem", "afternoon"):
-            return self.afternoon
-        if word in ("soir", "soiree", "evening", "tonight"):
-            return self.evening
-        return self.day
-
-
-_parts = DayParts()
-
-
-def configure(parts: DayParts) -> None:
-    """The cooperative's day parts (``Bot`` passes the settings' at start-up)."""
-    global _parts
-    _parts = parts
-
-
-def day_parts() -> DayParts:
-    return _parts
 
 
 class Interval(NamedTuple):

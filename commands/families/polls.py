@@ -7,6 +7,7 @@ import re
 from commands import lookup
 from commands.ballots import YES, parse_ballot
 from commands.context import Context
+from commands.day_parts import day_parts
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_, translator
 from commands.messages import para
@@ -14,7 +15,6 @@ from commands.poll_booking import book_chosen
 from commands.poll_parsing import parse_poll
 from commands.poll_view import EMOJIS, card, option_label, tally
 from commands.registry import command, on_action, on_reply
-from commands.slots import day_parts
 from commands.text import fold, shorten
 from commands.when import end_of_day
 from storage.models import Person, Poll, PollOption

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from bot.console import parse_line
 from commands.answers import parse_answer
 from commands.ballots import parse_ballot
+from commands.day_parts import DayParts
 from commands.errors import CommandError
 from commands.poll_parsing import parse_poll
 from commands.request_parsing import parse_new_request
-from commands.slots import DayParts, Interval, format_range, local_instant, parse_when
+from commands.slots import Interval, format_range, local_instant, parse_when
 from commands.when import format_day, parse_day
 from tests.hardening import figures
 from tests.hardening.conftest import HARDENING
