@@ -157,8 +157,9 @@ class Child:
     def tail(self, count: int = 30) -> str:
         return "\n".join(self.lines[-count:])
 
-    async def stop(self, within: float = 20, sig: int = signal.SIGTERM) -> None:
-        """``sig``, then SIGKILL after ``within`` seconds; by this process's PID only."""
+    async def stop(self, within: float = 20, sig: int = signal.SIGTERM) -> int | None:
+        """``sig``, then SIGKILL after ``within`` seconds; by this process's PID only.
+        Returns the exit code (negative: the signal that ended it)."""
         process, self.process = self.process, None
         if process is not None and process.returncode is None:
             process.send_signal(sig)
@@ -171,3 +172,4 @@ class Child:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
+        return process.returncode if process is not None else None

@@ -67,6 +67,13 @@ async def start_once(env: dict[str, str], args: list[str] | None = None) -> dict
         raise
 
 
+async def stop(child: Child) -> dict[str, Any]:
+    """SIGTERM, as a process manager stops grappe: its exit code and whether it printed a
+    traceback (a clean stop exits 0 with none, load or not)."""
+    code = await child.stop()
+    return {"exit": code, "traceback": any("Traceback" in line for line in child.lines)}
+
+
 async def workload(started: dict[str, Any], synapse: Any, fake: Any,
                    commands: int) -> dict[str, Any]:
     """``commands`` Matrix round trips and ``commands`` Slack slash commands."""
@@ -141,14 +148,15 @@ async def run(starts: int, commands: int) -> dict[str, Any]:
                              SLACK_API_URL=fake.api_url, GRAPPE_SERVE_HTTP="1",
                              GRAPPE_HOST="127.0.0.1", PORT="0")
             # the first start logs in and migrates nothing new; every later one is a restart
+            stops: list[dict[str, Any]] = []
             first = await start_once(env)
-            await first.pop("child").stop()
+            stops.append(await stop(first.pop("child")))
             runs = []
             for i in range(starts):
                 started = await start_once(env)
                 child = started.pop("child")
                 if i < starts - 1:
-                    await child.stop()
+                    stops.append(await stop(child))
                 else:
                     started["child"] = child
                 runs.append(started)
@@ -156,7 +164,7 @@ async def run(starts: int, commands: int) -> dict[str, Any]:
             try:
                 load = await workload(last, synapse, fake, commands)
             finally:
-                await last.pop("child").stop()
+                stops.append(await stop(last.pop("child")))
             profiled = await start_once(env, ["-X", "importtime", "-m", "bot.cli", "run"])
             lines = profiled["child"].lines
             await profiled.pop("child").stop()
@@ -170,7 +178,7 @@ async def run(starts: int, commands: int) -> dict[str, Any]:
             "ready_s": {"median": statistics.median(ready), "max": max(ready), "all": ready},
             "rss_at_ready_mb": statistics.median(r["rss_mb"] for r in runs),
             "readyz": [r["readyz"] for r in runs], "platforms": runs[-1]["platforms"],
-            "after_load": load, "imports": imports}
+            "after_load": load, "imports": imports, "stops": stops}
 
 
 def report(result: dict[str, Any]) -> str:
@@ -190,6 +198,10 @@ def report(result: dict[str, Any]) -> str:
     text += (f"\n/readyz after the ready line: {result['readyz']}; Matrix round trip p50 "
              f"{load['matrix_round_trip_ms']['p50']:.1f} ms, Slack ack p50 "
              f"{load['slack_ack_ms']['p50']:.1f} ms, Slack answers {load['slack_answers']}")
+    stops = result["stops"]
+    text += (f"\nSIGTERM: {len(stops)} stops (the last after the load), exit codes "
+             f"{sorted({s['exit'] for s in stops})}, "
+             f"{sum(s['traceback'] for s in stops)} with a traceback")
     return text
 
 

@@ -110,3 +110,6 @@ async def test_footprint_starts_grappe_on_slack_and_matrix_until_ready() -> None
     assert load["peak_rss_mb"] >= load["rss_mb"] > 0
     assert result["imports"]["total_ms"] > 0
     assert "start → ready" in footprint.report(result)
+    # SIGTERM on `grappe run` with Slack and Matrix connected (the first start, then after
+    # commands): a clean stop each time
+    assert [(s["exit"], s["traceback"]) for s in result["stops"]] == [(0, False)] * 2
