@@ -54,8 +54,13 @@ class Outcome:
     # db-unavailable; the command's name or the answered object's family
     result: str = "ok"
     command: str | None = None
-    queued: int = 0
+    # the outbox rows the command queued, handed to the delivery loops after the commit
     rows: list[Outbox] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def queued(self) -> int:
+        """The outbox rows the command queued."""
+        return len(self.rows)
 
 
 class Handoff(Protocol):
@@ -146,7 +151,7 @@ class Dispatcher:
                 self.handoff.claim(rows)
             rows = await mach_repo.enqueue(s, rows)
         command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
-        return Outcome(result=result, command=command, queued=len(rows), rows=rows)
+        return Outcome(result=result, command=command, rows=rows)
 
     async def _run(self, ctx: Context) -> str:
         """Run the handler; "ok", "refused" (a CommandError) or "incident"."""
