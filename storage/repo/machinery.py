@@ -24,16 +24,17 @@ from storage.models import AdapterState, Audit, Claim, InboundEvent, MessageRef,
 _OUT = Outbox.metadata.tables[Outbox.__tablename__]
 _REFS = MessageRef.metadata.tables[MessageRef.__tablename__]
 _EVENTS = InboundEvent.metadata.tables[InboundEvent.__tablename__]
+_CLAIMS = Claim.metadata.tables[Claim.__tablename__]
+_ONE = _OUT.c.id == bindparam("b_row")
 _LEASE = update(_OUT).where(
-    _OUT.c.id == bindparam("b_row"), _OUT.c.status == "pending",
+    _ONE, _OUT.c.status == "pending",
     or_(_OUT.c.lease_until.is_(None), _OUT.c.lease_until < bindparam("b_now")),
 ).values(lease_until=bindparam("b_until"))
 _LEASE_VERSION = _LEASE.where(_OUT.c.created_at == bindparam("b_created"))
-_SENT = update(_OUT).where(_OUT.c.id == bindparam("b_row")).values(
+_SENT = update(_OUT).where(_ONE).values(
     status="sent", sent_at=bindparam("b_at"), lease_until=None,
     platform_message_id=bindparam("b_message"))
 _ADD_REF = insert(_REFS)
-_ONE = _OUT.c.id == bindparam("b_row")
 _RETRY = update(_OUT).where(_ONE).values(
     attempts=_OUT.c.attempts + 1, last_error=bindparam("b_error"),
     next_try_at=bindparam("b_next"), lease_until=None,
@@ -57,12 +58,6 @@ async def _run(s: AsyncSession, stmt: Any,
     return await (await s.connection()).execute(stmt, params)
 
 
-def _insert(s: AsyncSession, model: type):  # type: ignore[no-untyped-def]
-    """An INSERT that can say ON CONFLICT DO NOTHING on both dialects."""
-    dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
 def _insert_ignoring(s: AsyncSession, table: Table) -> Any:
     """``INSERT … ON CONFLICT DO NOTHING`` into ``table``, built once per dialect."""
     dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
@@ -82,10 +77,9 @@ async def record_event(s: AsyncSession, platform: str, event_id: str) -> bool:
 
 async def claim(s: AsyncSession, kind: str, key: str, period: str, owner: str = "") -> bool:
     """Claim ``(kind, key, period)``; only the first caller ever gets True."""
-    stmt = _insert(s, Claim).values(
-        kind=kind, key=key, period=period, owner=owner, claimed_at=utcnow()
-    ).on_conflict_do_nothing()
-    result = await s.exec(stmt)  # type: ignore[call-overload]
+    result = await _run(s, _insert_ignoring(s, _CLAIMS),
+                        {"kind": kind, "key": key, "period": period, "owner": owner,
+                         "claimed_at": utcnow()})
     return bool(result.rowcount)
 
 
