@@ -117,18 +117,28 @@ class DeliveryLoop:
 
     async def _deliver_handed(self, rows: list[Outbox]) -> None:
         left: list[int] = []
-        try:
-            groups = list(_groups(rows).values())
-            results = await asyncio.gather(*(self._in_order(group, handed=True, left=left)
-                                             for group in groups))
-            if left:  # rows behind one that did not go, or not sent before a stop
+        groups = list(_groups(rows).values())
+        # every thread runs to its end, whatever another one meets
+        results = await asyncio.gather(*(self._in_order(group, handed=True, left=left)
+                                         for group in groups), return_exceptions=True)
+        waiting = False
+        for group, result in zip(groups, results, strict=True):
+            if isinstance(result, BaseException):
+                # its send may have gone out unrecorded: the lease it keeps says so (maybe
+                # sent), and anyone takes it again when the lease ends
+                log.warning("outbox: a handed row on %s failed; it is taken again when its "
+                            "lease ends", self.platform, exc_info=result)
+            else:
+                waiting |= result[0] < len(group)
+        if left:  # rows behind one that did not go, or not sent before a stop
+            try:
                 async with self.db.session() as s:
                     await repo.release(s, left)
-            if any(done < len(group) for (done, _), group in zip(results, groups, strict=True)):
-                self.notify()  # the loop takes what waits from here
-        except Exception:
-            log.exception("outbox: delivering %d handed row(s) on %s failed; they are "
-                          "delivered once their lease ends", len(rows), self.platform)
+            except Exception as exc:
+                log.warning("outbox: %d lease(s) on %s not given back (%r); they end by "
+                            "themselves", len(left), self.platform, exc)
+        if waiting:
+            self.notify()  # the loop takes what waits from here
 
     async def _run(self) -> None:
         while not self._stopping:

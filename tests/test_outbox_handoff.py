@@ -13,12 +13,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
 
 from bot.adapters.base import Delivery, Sent
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter, parse_line
+from bot.outbox import LEASE
 from commands.events import Actor, Command, Inbound
 from commands.messages import Message, Target, para
 from commands.routing import plan
@@ -37,12 +39,14 @@ class Gated(ConsoleAdapter):
         self.gate.set()
         self.waiting = asyncio.Event()
         self.rows: list[int] = []
+        self.deliveries: list[Delivery] = []
 
     async def send(self, delivery: Delivery) -> Sent:
         if not self.gate.is_set():
             self.waiting.set()
             await self.gate.wait()
         self.rows.append(delivery.row_id)
+        self.deliveries.append(delivery)
         return await super().send(delivery)
 
 
@@ -156,3 +160,42 @@ async def test_a_newer_edit_queued_with_an_older_one_replaces_it(db: Database) -
     assert len(queued) == 1
     assert "version 2" in queued[0].payload
     assert [row_id for row_id, *_ in await _rows(db)] == [queued[0].id]
+
+
+async def test_a_handed_row_whose_record_fails_keeps_its_lease_and_says_maybe_sent(
+        coop_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The send went out, the record did not (the database went away): the row keeps the
+    lease it was queued with, and whoever takes it when the lease ends is told it may
+    have been sent already (Slack then looks it up instead of posting twice)."""
+    adapter = Gated()
+    bot = Bot(Settings(DATABASE_URL=coop_db.url), coop_db, [adapter])
+    loop = bot.loops["console"]
+    now = utcnow()
+    loop.clock = lambda: now
+    await bot.start()
+
+    async def record_lost(*_: object, **__: object) -> None:
+        raise OSError("the database went away")
+
+    monkeypatch.setattr("storage.repo.machinery.mark_sent", record_lost)
+    try:
+        await bot.dispatch(_line("camille: /grappe ressources"))
+        await eventually(lambda: _async(len(adapter.deliveries) == 1), what="the send")
+        while loop._handed:
+            await asyncio.gather(*loop._handed)
+        monkeypatch.undo()
+        assert [(status, leased) for _, status, leased in await _rows(coop_db)] == [
+            ("pending", True)]
+        assert await loop.drain() == 0  # its lease holds it
+        now += LEASE + timedelta(seconds=1)
+        assert await loop.drain() == 1
+    finally:
+        await bot.stop()
+    first, again = adapter.deliveries
+    assert first.row_id == again.row_id
+    assert (first.maybe_sent, again.maybe_sent) == (False, True)
+    assert [status for _, status, _ in await _rows(coop_db)] == ["sent"]
+
+
+async def _async(value: bool) -> bool:
+    return value
