@@ -38,11 +38,7 @@ _ACTIVE_ACCOUNTS = (
     .join(Person, col(Identity.person_id) == col(Person.id))
     .where(col(Person.active).is_(True))
 )
-_COORDINATORS = (
-    select(Person)
-    .where(Person.role == "coordinator", col(Person.active).is_(True))
-    .order_by(col(Person.display_name))
-)
+_PEOPLE = select(Person).order_by(col(Person.display_name), col(Person.id))
 _SKILLS = select(Skill).order_by(col(Skill.label))
 _SYNONYMS = select(SkillSynonym).order_by(col(SkillSynonym.term))
 _CHANNELS = select(Channel).order_by(col(Channel.platform), col(Channel.id))
@@ -69,13 +65,13 @@ ACCOUNTS = cache.Part("accounts", lambda own: {
     (platform, user_id): person for platform, user_id, person in own.exec(_ACTIVE_ACCOUNTS)})
 IDENTITIES = cache.Part("identities", lambda own: dict(
     _identities_by_person(own.exec(select(Identity)))))
-COORDINATORS = cache.Part("coordinators", lambda own: tuple(own.exec(_COORDINATORS)))
 COOPERATIVE = cache.Part("cooperative", lambda own: tuple(own.exec(_COOPERATIVE)))
 SKILLS = cache.Part("skills", lambda own: tuple(own.exec(_SKILLS)))
 SYNONYMS = cache.Part("synonyms", lambda own: dict(_terms_by_skill(own.exec(_SYNONYMS))))
 CHANNELS = cache.Part("channels", lambda own: tuple(own.exec(_CHANNELS)))
 RESOURCES = cache.Part("resources", lambda own: tuple(own.exec(_RESOURCES)))  # inactive too
-PEOPLE = cache.Part("people", lambda own: {p.id: p for p in own.exec(select(Person))})
+# everyone, inactive too, in the database's name order (the lists below keep it)
+PEOPLE = cache.Part("people", lambda own: {p.id: p for p in own.exec(_PEOPLE)})
 ENTERPRISES = cache.Part("enterprises",
                          lambda own: {e.id: e for e in own.exec(select(Enterprise))})
 _skill_indexes: dict[SkillIndexBuilder, cache.Part[dict[str, Skill]]] = {}
@@ -104,10 +100,11 @@ async def people(s: AsyncSession, *, enterprise_id: int | None = None) -> Sequen
 
 
 async def coordinators(s: AsyncSession) -> Sequence[Person]:
-    cached = await cache.read(s, COORDINATORS)
+    cached = await cache.read(s, PEOPLE)
     if cached is not None:
-        return [cache.copy(s, p) for p in cached]
-    return (await s.exec(_COORDINATORS)).all()
+        return [cache.copy(s, p) for p in cached.values() if p.role == "coordinator" and p.active]
+    return (await s.exec(_PEOPLE.where(Person.role == "coordinator",
+                                       col(Person.active).is_(True)))).all()
 
 
 async def identities_of(s: AsyncSession, person_ids: Iterable[int]) -> dict[int, dict[str, str]]:
@@ -168,14 +165,11 @@ async def people_of(s: AsyncSession, enterprise_ids: Iterable[int]) -> dict[int,
         return result
     cached = await cache.read(s, PEOPLE)
     if cached is not None:
-        found = sorted((p for p in cached.values() if p.active and p.enterprise_id in wanted),
-                       key=lambda p: p.display_name)
-        people = [cache.copy(s, p) for p in found]
+        people = [cache.copy(s, p) for p in cached.values()
+                  if p.active and p.enterprise_id in wanted]
     else:
-        people = list(await s.exec(
-            select(Person).where(col(Person.enterprise_id).in_(wanted),
-                                 col(Person.active).is_(True))
-            .order_by(col(Person.display_name))))
+        people = list(await s.exec(_PEOPLE.where(col(Person.enterprise_id).in_(wanted),
+                                                 col(Person.active).is_(True))))
     for person in people:
         result[person.enterprise_id or 0].append(person)
     return result
