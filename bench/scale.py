@@ -29,12 +29,13 @@ from sqlalchemy import func, insert, text
 from sqlmodel import col, select
 
 from bench.common import machine, summary, table, write_result
+from bot import features
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter, parse_line
-from commands.booking_rules import is_day_off
-from commands.digest import DigestWeek, build
-from commands.directory_file import apply, load
+from commands.bookings.rules import is_day_off
+from commands.digest.sections import DigestWeek, build
+from commands.directory.file import apply, load
 from commands.events import Inbound
 from storage import migrate
 from storage.db import Database
@@ -260,7 +261,7 @@ async def measure(db: Database, bookings: int, repeat: int,
         async def digest() -> None:
             async with db.session(read_only=True) as s:
                 coop = await dir_repo.cooperative(s)
-                blocks = await build(s, coop, DigestWeek.ending(NOW, PARIS))
+                blocks = await build(s, coop, DigestWeek.ending(NOW, PARIS), features.registry())
             assert blocks
 
         async def command(line: str) -> None:

@@ -141,7 +141,7 @@ async def _server_runs(name: str, pid: int, url: str, requests: int, warmup: int
 
 
 async def _prepare_db(path: Path) -> str:
-    from commands.directory_file import apply, load
+    from commands.directory.file import apply, load
     from storage import migrate
     from storage.db import Database
 

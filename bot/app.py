@@ -9,13 +9,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import features
 from bot.adapters.base import Adapter
 from bot.config import Settings
 from bot.outbox import DeliveryLoop
-from commands import day_parts, digest
+from commands.dates import day_parts
+from commands.digest import sections as digest
 from commands.dispatcher import Dispatcher, Outcome
 from commands.events import Inbound
-from commands.registry import Registry, load_all
+from commands.registry import Registry
 from storage import migrate
 from storage.db import Database
 from storage.models import Outbox, utcnow
@@ -50,10 +52,11 @@ class Bot:
         self._with_scheduler = scheduler
         self.scheduler: Scheduler | None = None
         self.db = db
+        self.registry = registry or features.registry()
         self.adapters = list(adapters)
         self.loops = {a.platform: DeliveryLoop(db, a) for a in self.adapters}
         self.dispatcher = Dispatcher(
-            db, registry or load_all(), platforms=[a.platform for a in self.adapters],
+            db, self.registry, platforms=[a.platform for a in self.adapters],
             on_commit=self._wake, handoff=self, clock=clock,
         )
         self._started = False
@@ -91,12 +94,13 @@ class Bot:
                 loop.start()
             if self._with_scheduler:
                 from bot.scheduler import Scheduler  # APScheduler only when scheduling
-                from commands.privacy import configure_retention
+                from commands.privacy.forget import configure_retention
 
                 configure_retention(self.settings.retention_months)
 
                 self.scheduler = Scheduler(
-                    self.db, platforms=list(self.loops), clock=self.clock, on_commit=self._wake,
+                    self.db, platforms=list(self.loops), registry=self.registry, clock=self.clock,
+                    on_commit=self._wake,
                     files_dir=self.files_dir, nudge_hours=self.settings.nudge_hours)
                 await self.scheduler.start()
         self._started = True

@@ -160,7 +160,7 @@ def directory_import(
     quiet: QuietOpt = False,
 ) -> None:
     """Import (or update) the directory from a TOML file."""
-    from commands.directory_file import DirectoryFileError, apply, load
+    from commands.directory.file import DirectoryFileError, apply, load
     from storage import migrate
     from storage.db import Database
     from storage.repo import directory as dir_repo

@@ -12,8 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli_export import T, export_app
 from bot.config import Settings
-from commands import privacy
 from commands.errors import CommandError
+from commands.privacy import forget as privacy
 from storage.db import Database
 
 R = TypeVar("R")

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from commands.day_parts import DayParts
+from commands.dates.day_parts import DayParts
 from storage.db import DEFAULT_URL
 
 

@@ -16,7 +16,7 @@ import typer
 
 from bot.cli_export import T, export_app
 from bot.config import Settings
-from commands.request_export import export_rows
+from commands.requests.export import export_rows
 from storage.db import Database
 from storage.repo import directory as dir_repo
 

@@ -22,7 +22,7 @@ import typer
 
 from bot.cli_export import T, export_app
 from bot.config import Settings
-from commands.booking_view import Names
+from commands.bookings.view import Names
 from commands.i18n import translator
 from commands.text import slugify
 from storage.db import Database

@@ -14,7 +14,7 @@ installs:
 Jobs are importable module-level functions that take ids (the scheduler's
 and the channel's name), so a persistent job store could serialise them.
 Every replica runs the same jobs at the same instants; the claims make sure
-one of them speaks. Tests call the jobs (``commands.digest.post_digest``,
+one of them speaks. Tests call the jobs (``commands.digest.sections.post_digest``,
 ``commands.reminders.sweep``) directly with a fixed clock.
 """
 
@@ -38,8 +38,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import undefined
 
 from commands import reminders
-from commands.digest import WEEKDAYS, digest_channels, post_digest, schedule_of
+from commands.digest.sections import WEEKDAYS, digest_channels, post_digest, schedule_of
 from commands.jobs import JobEnv
+from commands.registry import Registry
 from storage.db import Database
 from storage.models import utcnow
 from storage.repo import directory as dir_repo
@@ -86,6 +87,7 @@ class Scheduler:
         db: Database,
         *,
         platforms: Sequence[str],
+        registry: Registry,
         clock: Callable[[], datetime] = utcnow,
         on_commit: Callable[[], None] | None = None,
         files_dir: Path | None = None,
@@ -95,7 +97,8 @@ class Scheduler:
         self.id = uuid.uuid4().hex
         self.clock = clock
         self.env = JobEnv(
-            db=db, platforms=tuple(platforms), files_dir=files_dir, nudge_hours=nudge_hours,
+            db=db, platforms=tuple(platforms), registry=registry, files_dir=files_dir,
+            nudge_hours=nudge_hours,
             owner=owner or f"{socket.gethostname()}:{os.getpid()}:{self.id[:8]}",
             on_commit=on_commit,
         )

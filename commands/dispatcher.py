@@ -20,6 +20,7 @@ from typing import Protocol
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from commands.context import Context
+from commands.dates.when import format_day
 from commands.errors import CommandError
 from commands.events import Action, Command, Inbound, ThreadReply
 from commands.i18n import translator
@@ -27,7 +28,6 @@ from commands.messages import Message, Outbound, Target, para
 from commands.registry import Registry, Role
 from commands.routing import plan
 from commands.text import MAX_INPUT, clean, shorten
-from commands.when import format_day
 from storage.db import Database, unavailable
 from storage.models import Outbox, utcnow
 from storage.repo import directory as dir_repo

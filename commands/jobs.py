@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.events import Actor, Command
 from commands.messages import Message
+from commands.registry import Registry
 from commands.routing import plan
 from storage.db import Database
 from storage.repo import machinery as mach_repo
@@ -29,13 +30,15 @@ class JobEnv:
     """Everything a job needs besides the ids it is given and the clock.
 
     ``platforms`` are the running platforms (the outbox rows are written for
-    them); ``owner`` names this replica in the claims it takes; ``files_dir``
+    them); ``registry`` holds the features' digest sections and reminder sources;
+    ``owner`` names this replica in the claims it takes; ``files_dir``
     is where charts are written (None: no chart); ``nudge_hours`` is how many
     business hours before a deadline the silent enterprises are reminded.
     """
 
     db: Database
     platforms: tuple[str, ...]
+    registry: Registry = field(compare=False)
     owner: str = ""
     files_dir: Path | None = None
     nudge_hours: float = 24.0

@@ -1,6 +1,8 @@
 """The command registry: French and English keywords, usage, help, role.
 
-``@command(("membres", "members"), usage=…, summary=…)`` registers a handler.
+``@command(("membres", "members"), usage=…, summary=…)`` declares a handler; the
+runtime composes the features it runs with ``Registry.discover(packages)``, which
+imports them (this module imports none).
 Keywords may have several words (``membre ajouter`` / ``member add``); the
 longest match wins, accents and case ignored. Thread replies and actions are
 registered per object kind (the ref's prefix: ``R`` for requests…).
@@ -8,10 +10,13 @@ registered per object kind (the ref's prefix: ``R`` for requests…).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import importlib
+import pkgutil
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from commands.text import fold
 
@@ -44,11 +49,40 @@ class CommandSpec:
 
 @dataclass
 class Registry:
+    """What the discovered features offer: commands, replies and actions per object kind,
+    and the named extensions of other mechanisms (digest sections, reminder sources)."""
+
     commands: list[CommandSpec] = field(default_factory=list)
     _by_words: dict[tuple[str, ...], CommandSpec] = field(default_factory=dict)
     replies: dict[str, Handler] = field(default_factory=dict)
     actions: dict[str, Handler] = field(default_factory=dict)
     choice_emojis: dict[str, dict[str, str]] = field(default_factory=dict)
+    extensions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def discover(cls, packages: Iterable[str]) -> Registry:
+        """Import each feature package and register what its modules declare.
+
+        A module's ``HELP_ORDER`` (default 99) places its commands in the help; modules
+        of the same order follow their names, commands their order in the module.
+        """
+        registry = cls()
+        modules = [module for package in packages for module in _modules(package)]
+        modules.sort(key=lambda m: (getattr(m, "HELP_ORDER", 99), m.__name__))
+        for module in modules:
+            for value in list(vars(module).values()):
+                if getattr(value, "__module__", None) != module.__name__:
+                    continue  # imported from elsewhere: registered by its own module
+                for register in getattr(value, DECLARED, ()):
+                    register(registry, module.__name__)
+        return registry
+
+    def extend(self, kind: str, name: str, value: Any) -> None:
+        """Add ``value`` to the extensions of ``kind`` (re-adding a name replaces it)."""
+        self.extensions.setdefault(kind, {})[name] = value
+
+    def extensions_of(self, kind: str) -> list[Any]:
+        return list(self.extensions.get(kind, {}).values())
 
     def add(self, spec: CommandSpec) -> None:
         for keyword in spec.keywords:
@@ -80,7 +114,34 @@ class Registry:
         return names[close[0]] if close else None
 
 
-REGISTRY = Registry()
+DECLARED = "__grappe_declared__"
+Registration = Callable[[Registry, str], None]
+F = TypeVar("F", bound=Callable[..., Any])
+H = TypeVar("H", bound=Handler)
+
+
+def _modules(package: str) -> list[ModuleType]:
+    root = importlib.import_module(package)
+    found = [root]
+    for info in pkgutil.walk_packages(getattr(root, "__path__", []), prefix=f"{package}."):
+        found.append(importlib.import_module(info.name))
+    return found
+
+
+def declare(fn: F, registration: Registration, registry: Registry | None = None) -> F:
+    """Attach ``registration`` to ``fn``: run by ``Registry.discover`` on the function's
+    module, or at once on ``registry`` when one is given (a test's own family)."""
+    if registry is not None:
+        registration(registry, fn.__module__)
+    else:
+        setattr(fn, DECLARED, (*getattr(fn, DECLARED, ()), registration))
+    return fn
+
+
+def _family(module: str) -> str:
+    """``commands.bookings.flow`` → ``bookings``; a test's module keeps its last part."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "commands" and len(parts) > 2 else parts[-1]
 
 
 def command(
@@ -90,49 +151,44 @@ def command(
     summary: str,
     role: Role = Role.MEMBER,
     hidden: bool = False,
-    registry: Registry = REGISTRY,
-) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        family = fn.__module__.rsplit(".", 1)[-1]
-        registry.add(
-            CommandSpec(keywords[0], keywords, usage, summary, role, fn, family, hidden)
-        )
-        return fn
+    registry: Registry | None = None,
+) -> Callable[[H], H]:
+    def register(fn: H) -> H:
+        def add(r: Registry, module: str) -> None:
+            r.add(CommandSpec(keywords[0], keywords, usage, summary, role, fn, _family(module),
+                              hidden))
+
+        return declare(fn, add, registry)
 
     return register
 
 
-def on_reply(prefix: str, *, registry: Registry = REGISTRY) -> Callable[[Handler], Handler]:
+def on_reply(prefix: str, *, registry: Registry | None = None) -> Callable[[H], H]:
     """Register the handler of thread replies to objects whose ref starts with ``prefix-``."""
 
-    def register(fn: Handler) -> Handler:
-        registry.replies[prefix] = fn
-        return fn
+    def register(fn: H) -> H:
+        def add(r: Registry, module: str) -> None:
+            r.replies[prefix] = fn
+
+        return declare(fn, add, registry)
 
     return register
 
 
 def on_action(
-    prefix: str, *, emojis: dict[str, str] | None = None, registry: Registry = REGISTRY
-) -> Callable[[Handler], Handler]:
+    prefix: str, *, emojis: dict[str, str] | None = None, registry: Registry | None = None
+) -> Callable[[H], H]:
     """Register the handler of buttons and reactions on ``prefix-`` cards.
 
     ``emojis`` maps a reaction to an action (``{"👍": "interested"}``): adapters
     without buttons offer the choices as reactions.
     """
 
-    def register(fn: Handler) -> Handler:
-        registry.actions[prefix] = fn
-        registry.choice_emojis[prefix] = dict(emojis or {})
-        return fn
+    def register(fn: H) -> H:
+        def add(r: Registry, module: str) -> None:
+            r.actions[prefix] = fn
+            r.choice_emojis[prefix] = dict(emojis or {})
+
+        return declare(fn, add, registry)
 
     return register
-
-
-def load_all() -> Registry:
-    """Import every command family so their decorators run."""
-    import commands.families  # noqa: F401
-
-    return REGISTRY
-
-

@@ -5,8 +5,9 @@ A source is ``@reminder_source("name")`` on an async function
 gone by ``now``, sent or not. The sweep drops those already claimed and, in
 one transaction per source, claims each of the others and queues its
 messages; another replica sweeping at the same instant wins nothing twice.
-Sources live here (request deadlines) and in ``commands/digest_*.py`` modules
-(bookings, polls).
+Sources live in the feature that knows their subject (``requests/reminders.py``,
+``bookings/digest.py``, ``polls/digest.py``, ``privacy/retention.py``) and are found by
+the registry's discovery.
 """
 
 from __future__ import annotations
@@ -15,22 +16,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands.business_hours import business_duration
-from commands.digest import load_plugins
 from commands.i18n import translator
 from commands.jobs import JobEnv, claim_and_enqueue
 from commands.messages import Message, Target, para
-from commands.request_view import tally
-from commands.text import shorten
-from commands.when import format_day
-from storage.models import Cooperative, Person, Request
+from commands.registry import Registry, declare
+from storage.models import Cooperative, Person
 from storage.repo import digest as repo
 from storage.repo import directory as dir_repo
-from storage.repo import requests as req_repo
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +48,17 @@ class Reminder:
 
 ReminderSource = Callable[[AsyncSession, Cooperative, datetime, JobEnv],
                           Awaitable[list[Reminder]]]
-SOURCES: dict[str, ReminderSource] = {}
+REMINDER_SOURCES = "reminder"  # the registry's extension kind
 
 
 def reminder_source(name: str) -> Callable[[ReminderSource], ReminderSource]:
+    """Declare a reminder source (found by the registry's discovery, like commands)."""
+
     def register(fn: ReminderSource) -> ReminderSource:
-        SOURCES[name] = fn
-        return fn
+        def add(registry: Registry, module: str) -> None:
+            registry.extend(REMINDER_SOURCES, name, fn)
+
+        return declare(fn, add)
 
     return register
 
@@ -72,9 +71,8 @@ def dm(person: Person, text: str) -> Message:
 
 async def sweep(env: JobEnv, now: datetime) -> int:
     """Send every reminder due at ``now`` that no replica sent yet; how many this one sent."""
-    load_plugins()
     sent = 0
-    for name, source in list(SOURCES.items()):
+    for name, source in list(env.registry.extensions.get(REMINDER_SOURCES, {}).items()):
         try:
             sent += await _run(env, source, now)
         except Exception:
@@ -98,45 +96,3 @@ async def _run(env: JobEnv, source: ReminderSource, now: datetime) -> int:
         for reminder in todo:
             won += await claim_and_enqueue(s, env, reminder.claim, reminder.messages)
     return won
-
-
-# --- request deadlines ---------------------------------------------------------------
-
-def nudge_text(person: Person, request: Request, enterprise: str, coop: Cooperative,
-               now: datetime) -> str:
-    t = translator(person.locale)
-    tz = ZoneInfo(coop.timezone)
-    assert request.deadline is not None
-    day = format_day(request.deadline.astimezone(tz).date(), t.locale,
-                     today=now.astimezone(tz).date())
-    return t.t("Reminder: {client}'s request {ref} ({need}) is due {day}, and {enterprise} "
-               "has not answered yet. Please answer in its thread: interested, when you are "
-               "available, or not available.", client=request.client, ref=request.ref,
-               need=shorten(request.need, 80), day=day, enterprise=enterprise)
-
-
-@reminder_source("deadline")
-async def deadline_nudges(s: AsyncSession, coop: Cooperative, now: datetime,
-                          env: JobEnv) -> list[Reminder]:
-    """Consulted enterprises that have not answered, ``env.nudge_hours`` business hours
-    (or less) before the deadline: their people get one DM per enterprise and request."""
-    tz = ZoneInfo(coop.timezone)
-    lead = timedelta(hours=env.nudge_hours)
-    due: list[Reminder] = []
-    for request in await repo.open_with_deadline_after(s, now):
-        assert request.deadline is not None
-        assert request.id is not None
-        if business_duration(now, request.deadline, tz, coop.business_hours) > lead:
-            continue
-        added = {c.enterprise_id: c.added_at for c in await req_repo.consultations(s, request.id)}
-        silent = [st.enterprise for st in (await tally(s, request)).consulted
-                  if not st.answered and business_duration(
-                      added.get(st.enterprise.id or 0, now), now, tz,
-                      coop.business_hours) >= NUDGE_GRACE]
-        people = await dir_repo.people_of(s, [e.id or 0 for e in silent])
-        for enterprise in silent:
-            messages = [dm(p, nudge_text(p, request, enterprise.name, coop, now))
-                        for p in people.get(enterprise.id or 0, [])]
-            due.append(Reminder("nudge", f"{request.ref}:{enterprise.slug}", "deadline",
-                                messages))
-    return due

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter, run_lines
-from commands.directory_file import apply, load
+from commands.directory.file import apply, load
 from storage import migrate
 from storage.db import Database
 from storage.models import utcnow

@@ -60,7 +60,7 @@ async def test_unknown_person_is_told_how_to_get_linked_and_nothing_is_written(
 async def test_no_traceback_reaches_a_person_when_a_handler_crashes(
     console: Console, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from commands.families import directory
+    from commands.directory import handlers as directory
 
     async def broken(*_: object) -> None:
         raise RuntimeError("boom")

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import delete, event, text, update
 from sqlmodel import col
 
-from commands.directory_file import apply, load
+from commands.directory.file import apply, load
 from storage.db import Database
 from storage.models import Audit, Channel, EnterpriseSkill, Identity, Person
 from storage.repo import directory as dir_repo

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from bot.features import registry as load_all
 from commands.dispatcher import Dispatcher, strip_prefix
 from commands.events import Actor, Command
-from commands.registry import load_all
 from storage.db import Database
 from tests.snapshots import snapshot
 

@@ -6,10 +6,10 @@ import asyncio
 
 from sqlmodel import select
 
+from bot.features import registry as load_all
 from commands.dispatcher import Dispatcher
 from commands.events import Actor, Command
 from commands.messages import Envelope, Message
-from commands.registry import load_all
 from commands.render import plain
 from storage.db import Database
 from storage.models import Outbox

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from commands import booking_flow
+from commands.bookings import flow as booking_flow
 from storage.db import Database
 from storage.models import Booking
 from storage.repo import bookings as repo

@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import Settings
-from commands.day_parts import DayParts
+from commands.dates.day_parts import DayParts
+from commands.dates.slots import Interval, format_minutes, format_range, parse_when
 from commands.errors import CommandError
-from commands.slots import Interval, format_minutes, format_range, parse_when
 
 TZ = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # Thursday 26 November 2026, 10:00 in Paris

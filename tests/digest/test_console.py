@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from commands.digest import post_digest
+from commands.digest.sections import post_digest
 from commands.events import Actor, Command
 from storage.repo import digest as repo
 from tests.conftest import Clock, Console

@@ -7,9 +7,10 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
+from bot import features
 from bot.scheduler import Scheduler, run_catch_up, run_digest, run_sweep
 from commands import reminders
-from commands.digest import post_digest
+from commands.digest.sections import post_digest
 from commands.messages import Envelope
 from storage.db import Database
 from storage.repo import digest as repo
@@ -24,7 +25,7 @@ async def _replicas(db: Database, clock: Clock) -> list[Scheduler]:
     """Two bot replicas, each with its own engine and its own running scheduler."""
     replicas = []
     for n in range(2):
-        scheduler = Scheduler(db.replica(), platforms=BOTH, clock=clock, owner=f"replica-{n}")
+        scheduler = Scheduler(db.replica(), registry=features.registry(), platforms=BOTH, clock=clock, owner=f"replica-{n}")
         await scheduler.start(catch_up=False)
         replicas.append(scheduler)
     return replicas

@@ -6,8 +6,9 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from commands import digest_chart
-from commands.digest import DigestWeek, build
+from bot import features
+from commands.digest import chart as digest_chart
+from commands.digest.sections import DigestWeek, build
 from commands.render import plain
 from storage.db import Database
 from storage.repo import directory as dir_repo
@@ -21,7 +22,8 @@ async def _digest(db: Database, at: datetime, files_dir: Path | None = None,
                   locale: str | None = None) -> tuple[str, list]:  # type: ignore[type-arg]
     async with db.session(read_only=True) as s:
         coop = await dir_repo.cooperative(s)
-        blocks = await build(s, coop, DigestWeek.ending(at, PARIS, files_dir=files_dir), locale)
+        blocks = await build(s, coop, DigestWeek.ending(at, PARIS, files_dir=files_dir),
+                             features.registry(), locale)
     return plain(blocks).replace("\u00a0", " ").replace("\u202f", " "), blocks
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import features
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter
@@ -31,7 +32,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0)
 
 async def test_the_wrapper_installs_the_jobs_and_catches_up(coop_db: Database) -> None:
     clock = Clock(paris("2026-03-30 10:00"))  # the bot was down at Monday 08:30
-    scheduler = Scheduler(coop_db, platforms=BOTH, clock=clock)
+    scheduler = Scheduler(coop_db, registry=features.registry(), platforms=BOTH, clock=clock)
     await scheduler.start(catch_up_delay=0)
     try:
         async def caught_up() -> bool:
@@ -61,7 +62,7 @@ async def test_the_wrapper_installs_the_jobs_and_catches_up(coop_db: Database) -
 
 
 async def test_a_new_schedule_is_picked_up_by_the_next_sweep(coop_db: Database) -> None:
-    scheduler = Scheduler(coop_db, platforms=BOTH, clock=Clock(paris("2026-03-25 10:00")))
+    scheduler = Scheduler(coop_db, registry=features.registry(), platforms=BOTH, clock=Clock(paris("2026-03-25 10:00")))
     await scheduler.start(catch_up=False)
     try:
         async with coop_db.session() as s:

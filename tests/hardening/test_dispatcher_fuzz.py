@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.registry import load_all
+from bot.features import registry as load_all
 from tests.conftest import Console
 from tests.hardening import figures
 from tests.hardening.conftest import HARDENING, INCIDENT, WORK_TABLES

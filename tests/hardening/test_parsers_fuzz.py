@@ -12,14 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.console import parse_line
-from commands.answers import parse_answer
-from commands.ballots import parse_ballot
-from commands.day_parts import DayParts
+from commands.dates.day_parts import DayParts
+from commands.dates.slots import Interval, format_range, local_instant, parse_when
+from commands.dates.when import format_day, parse_day
 from commands.errors import CommandError
-from commands.poll_parsing import parse_poll
-from commands.request_parsing import parse_new_request
-from commands.slots import Interval, format_range, local_instant, parse_when
-from commands.when import format_day, parse_day
+from commands.polls.ballots import parse_ballot
+from commands.polls.parsing import parse_poll
+from commands.requests.answers import parse_answer
+from commands.requests.parsing import parse_new_request
 from tests.hardening import figures
 from tests.hardening.conftest import HARDENING
 from tests.hardening.strategies import texts

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from commands.registry import load_all
+from bot.features import registry as load_all
 from tests.conftest import Clock, Console
 from tests.hardening import figures
 from tests.hardening.conftest import INCIDENT, WORK_TABLES

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from bot import features
 from bot.cli import app
-from commands import privacy
-from commands.digest_retention import retention
 from commands.jobs import JobEnv
+from commands.privacy import forget as privacy
+from commands.privacy.retention import retention
 from commands.reminders import sweep
 from storage.db import Database
 from storage.repo import directory as dir_repo
@@ -102,8 +103,8 @@ async def test_retention_anonymises_closed_requests_exactly_once(console: Consol
     db = await _started(console, clock, "2026-01-08 10:00", REQUEST,
                         "camille: /grappe clore R-1 perdu : trop tard",
                         "nadia: /grappe demande CCAS : un atelier de com")
-    env = JobEnv(db=db, platforms=("console",), owner="a")
-    other = JobEnv(db=db, platforms=("console",), owner="b")
+    env = JobEnv(db=db, registry=features.registry(), platforms=("console",), owner="a")
+    other = JobEnv(db=db, registry=features.registry(), platforms=("console",), owner="b")
     privacy.configure_retention(6)
     try:
         soon = clock.now + timedelta(days=30)

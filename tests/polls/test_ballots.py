@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from commands.ballots import parse_ballot
 from commands.errors import CommandError
+from commands.polls.ballots import parse_ballot
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "ballots.tsv"
 LETTERS = {"y": "yes", "m": "maybe", "n": "no"}

@@ -6,6 +6,7 @@ import asyncio
 
 from sqlmodel import col, select
 
+from bot import features
 from commands import reminders
 from commands.jobs import JobEnv
 from storage.models import Outbox
@@ -18,7 +19,7 @@ async def test_poll_reminder_goes_once_to_those_missing(console: Console, clock:
                       "membres=sobre-et-clair avant 30/11",
                       "olivia in P-1: 1")
     db = console.bot.db
-    envs = [JobEnv(db=replica, platforms=("console",), owner=f"r{n}")
+    envs = [JobEnv(db=replica, registry=features.registry(), platforms=("console",), owner=f"r{n}")
             for n, replica in enumerate([db, db.replica()])]
     early = clock.now
     assert await reminders.sweep(envs[0], early) == 0  # the deadline is days away

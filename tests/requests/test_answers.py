@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from commands.answers import parse_answer
+from commands.requests.answers import parse_answer
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "answers.tsv"
 

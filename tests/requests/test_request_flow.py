@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from commands.request_export import export_rows
+from commands.requests.export import export_rows
 from tests.conftest import Clock, Console
 from tests.snapshots import snapshot
 

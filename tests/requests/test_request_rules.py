@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from bot.features import registry as load_all
 from commands.dispatcher import Dispatcher
 from commands.events import Actor, Command, Thread, ThreadReply
-from commands.registry import load_all
 from storage.db import Database
 from storage.repo import requests as repo
 from tests.conftest import Clock, Console

@@ -20,11 +20,12 @@ from sqlalchemy import text
 
 from bot.app import Bot
 from bot.config import Settings
+from bot.features import registry as load_all
 from bot.slack import SlackAdapter
 from commands.context import Context
 from commands.events import Action, Actor, Command
 from commands.messages import Choice, Choices, Heading, Message, Target, para
-from commands.registry import Registry, command, load_all, on_action, on_reply
+from commands.registry import Registry, command, on_action, on_reply
 from commands.routing import plan
 from storage.db import Database
 from storage.models import utcnow
@@ -59,7 +60,8 @@ def sample_registry() -> Registry:
     """Every real family, plus ``X``: ``/grappe xcard`` posts card X-1 with three choices."""
     base = load_all()
     registry = Registry(replies=dict(base.replies), actions=dict(base.actions),
-                        choice_emojis={k: dict(v) for k, v in base.choice_emojis.items()})
+                        choice_emojis={k: dict(v) for k, v in base.choice_emojis.items()},
+                        extensions={k: dict(v) for k, v in base.extensions.items()})
     for spec in base.commands:
         registry.add(spec)
 

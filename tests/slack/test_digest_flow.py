@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from commands.digest import post_digest
+from bot import features
+from commands.digest.sections import post_digest
 from commands.jobs import JobEnv
 from tests.slack.conftest import CAMILLE, COOP, NADIA, NOW, SlackHarness
 from tests.slack.fake_slack import Call, FakeSlack
@@ -57,7 +58,7 @@ async def test_preview_then_the_job_posts_once_with_its_chart(slack_now: SlackHa
     assert not digests(fake)  # nothing in the channel
 
     # the job: once in the cooperation channel, the chart uploaded in the digest's thread
-    env = JobEnv(db=slack.db, platforms=("slack",), owner="test",
+    env = JobEnv(db=slack.db, registry=features.registry(), platforms=("slack",), owner="test",
                  files_dir=slack.bot.files_dir,
                  on_commit=slack.bot.loops["slack"].notify)
     assert await post_digest(env, "cooperation", NOW) is True

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from commands.directory_file import apply, load
+from commands.directory.file import apply, load
 from commands.events import Inbound
 from storage.db import Database
 from storage.models import DigestSetting, MessageRef

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from commands.business_hours import is_business_day
+from commands.dates.business_hours import is_business_day
 from tests.conftest import EXAMPLE
 
 COORDINATORS = ("camille", "karim", "sophie")

@@ -1,0 +1,74 @@
+"""What "matin", "après-midi", "soir" and "journée" mean: the cooperative's parts of the
+day, set from the settings at start-up (``GRAPPE_MORNING`` …) and read by the slot parser
+(commands.dates.slots)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from commands.errors import SettingValueError
+
+__all__ = ["DayParts", "configure", "day_parts", "hhmm"]
+
+
+def hhmm(text: str) -> int:
+    """``"09:30"`` → 570 minutes after midnight (the directory's opening hours)."""
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+@dataclass(frozen=True)
+class DayParts:
+    """What "matin", "après-midi", "soir" and "journée" mean, in minutes after midnight.
+
+    The morning is configurable (``GRAPPE_MORNING=08:30-12:00``, likewise
+    ``GRAPPE_AFTERNOON`` and ``GRAPPE_EVENING``, checked with the other settings at
+    start-up and given by ``configure``); "journée" is a resource's opening hours when
+    one is known.
+    """
+
+    morning: tuple[int, int] = (9 * 60, 12 * 60 + 30)
+    afternoon: tuple[int, int] = (14 * 60, 18 * 60)
+    evening: tuple[int, int] = (18 * 60, 21 * 60)
+    day: tuple[int, int] = (9 * 60, 18 * 60)
+
+    @classmethod
+    def parse(cls, **ranges: str | None) -> DayParts:
+        """``DayParts.parse(morning="08:30-12:00")``; ValueError names a bad range."""
+        parts = cls()
+        for name, value in ranges.items():  # morning, afternoon, evening
+            if value:
+                try:
+                    start, end = (hhmm(v.strip()) for v in value.split("-"))
+                except ValueError:
+                    start = end = -1
+                if not 0 <= start < end <= 24 * 60:
+                    raise SettingValueError(
+                        "“{value}” is not a range of the day like 08:30-12:00", value=value)
+                parts = replace(parts, **{name: (start, end)})
+        return parts
+
+    def with_day(self, opens: str, closes: str) -> DayParts:
+        return replace(self, day=(hhmm(opens), hhmm(closes)))
+
+    def of(self, word: str) -> tuple[int, int]:
+        if word in ("matin", "matinee", "morning"):
+            return self.morning
+        if word.startswith("apres") or word in ("aprem", "afternoon"):
+            return self.afternoon
+        if word in ("soir", "soiree", "evening", "tonight"):
+            return self.evening
+        return self.day
+
+
+_parts = DayParts()
+
+
+def configure(parts: DayParts) -> None:
+    """The cooperative's day parts (``Bot`` passes the settings' at start-up)."""
+    global _parts
+    _parts = parts
+
+
+def day_parts() -> DayParts:
+    return _parts

@@ -1,0 +1,115 @@
+"""Reading the directory: members, one member, skills, me, my language."""
+
+from __future__ import annotations
+
+from commands import lookup
+from commands.context import Context
+from commands.errors import UsageError
+from commands.i18n import LOCALES, N_
+from commands.messages import Block, Heading, Span, bold, bullets, para, spans
+from commands.registry import command
+from commands.text import fold
+from storage.models import Skill
+from storage.repo import directory as dir_repo
+
+HELP_ORDER = 20  # where these commands come in the help
+
+
+def skill_label(ctx: Context, skill: Skill) -> str:
+    return skill.label_en if ctx.t.locale == "en" and skill.label_en else skill.label
+
+
+@command(("membres", "members"), usage=N_("/grappe members"),
+         summary=N_("List the member enterprises and their skills."))
+async def members(ctx: Context, args: str) -> None:
+    enterprises = await dir_repo.enterprises(ctx.session)
+    skills = await dir_repo.skills_by_enterprise(ctx.session)
+    items: list[list[Span]] = []
+    for e in enterprises:
+        labels = ", ".join(skill_label(ctx, s) for s in skills.get(e.id or 0, []))
+        items.append(spans(bold(e.name), f" ({e.slug})", f" — {labels}" if labels else ""))
+    title = ctx.trn("The {n} member enterprise of {cooperative}",
+                    "The {n} member enterprises of {cooperative}",
+                    len(enterprises), cooperative=ctx.coop.name)
+    ctx.reply(Heading(text=title), bullets(items),
+              para(ctx.tr("Details of one enterprise: /grappe member <slug>")))
+
+
+@command(("membre", "member"), usage=N_("/grappe member <slug>"),
+         summary=N_("Show one member enterprise: what it does, its skills, its people."))
+async def member(ctx: Context, args: str) -> None:
+    words = args.split()
+    if len(words) != 1:
+        raise UsageError("Say which enterprise, by its slug.")
+    e = await lookup.enterprise(ctx, words[0])
+    skills = (await dir_repo.skills_by_enterprise(ctx.session)).get(e.id or 0, [])
+    people = await dir_repo.people(ctx.session, enterprise_id=e.id)
+    lines: list[list[Span]] = []
+    for p in people:
+        role = ctx.tr(" (coordinator)") if p.role == "coordinator" else ""
+        lines.append(spans(await ctx.mention(p), f" {p.display_name}{role}"))
+    blocks: list[Block] = [Heading(text=f"{e.name} ({e.slug})")]
+    if e.description:
+        blocks.append(para(e.description))
+    labels = ", ".join(skill_label(ctx, s) for s in skills) or ctx.tr("none")
+    blocks.append(para(bold(ctx.tr("Skills: ")), labels))
+    blocks.append(para(bold(ctx.tr("People:"))))
+    blocks.append(bullets(lines) if lines else para(ctx.tr("nobody yet")))
+    ctx.reply(*blocks)
+
+
+@command(("competences", "skills"), usage=N_("/grappe skills"),
+         summary=N_("List the skills, the words that point to them, and who has them."))
+async def skills_list(ctx: Context, args: str) -> None:
+    skills = await dir_repo.skills(ctx.session)
+    synonyms = await dir_repo.synonyms(ctx.session)
+    by_enterprise = await dir_repo.skills_by_enterprise(ctx.session)
+    names = {e.id: e.name for e in await dir_repo.enterprises(ctx.session)}
+    holders: dict[int, list[str]] = {}
+    for enterprise_id, owned in by_enterprise.items():
+        if enterprise_id in names:
+            for s in owned:
+                holders.setdefault(s.id or 0, []).append(names[enterprise_id])
+    items: list[list[Span]] = []
+    for s in skills:
+        who = ", ".join(sorted(holders.get(s.id or 0, []))) or ctx.tr("nobody yet")
+        words = ", ".join(synonyms.get(s.id or 0, [])[:8])
+        items.append(spans(bold(skill_label(ctx, s)), f" (#{s.slug}) — {who}",
+                           ctx.tr(" · words: {words}", words=words) if words else ""))
+    ctx.reply(Heading(text=ctx.tr("Skills of the cooperative")), bullets(items))
+
+
+@command(("moi", "whoami"), usage=N_("/grappe whoami"),
+         summary=N_("Show how the directory knows you."))
+async def whoami(ctx: Context, args: str) -> None:
+    p = ctx.person
+    enterprise = (await dir_repo.enterprise_by_id(ctx.session, p.enterprise_id)
+                  if p.enterprise_id else None)
+    ids = (await dir_repo.identities_of(ctx.session, [p.id or 0])).get(p.id or 0, {})
+    role = ctx.tr("coordinator") if p.role == "coordinator" else ctx.tr("member")
+    linked = ", ".join(f"{k} {v}" for k, v in sorted(ids.items())) or ctx.tr("none")
+    items = [
+        spans(bold(ctx.tr("Name: ")), p.display_name),
+        spans(bold(ctx.tr("Handle: ")), p.handle),
+        spans(bold(ctx.tr("Enterprise: ")),
+              enterprise.name if enterprise else ctx.tr("the cooperative's team")),
+        spans(bold(ctx.tr("Role: ")), role),
+        spans(bold(ctx.tr("Language: ")), ctx.tr("French") if p.locale == "fr"
+              else ctx.tr("English")),
+        spans(bold(ctx.tr("Linked accounts: ")), linked),
+    ]
+    ctx.reply(bullets(items))
+
+
+@command(("langue", "language"), usage=N_("/grappe language fr|en"),
+         summary=N_("Choose the language I use with you."))
+async def language(ctx: Context, args: str) -> None:
+    choice = fold(args.strip())
+    aliases = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en"}
+    choice = aliases.get(choice, choice)
+    if choice not in LOCALES:
+        raise UsageError("Choose fr or en.")
+    ctx.person.locale = choice
+    ctx.session.add(ctx.person)
+    ctx.reply(para(ctx.tr("From now on I will write to you in French.")
+                   if choice == "fr" else ctx.tr("From now on I will write to you in English.")))

@@ -1,0 +1,136 @@
+"""What a poll looks like: its options with the tally, who has not answered, the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from commands.dates.slots import Interval, format_range
+from commands.dates.when import format_day, format_moment
+from commands.i18n import Translator, translator
+from commands.messages import Block, Choice, Choices, Heading, Mention, Span, bold, para, spans
+from commands.messages import bullets as bullet_list
+from commands.polls.ballots import MAYBE, NO, YES
+from storage.models import Cooperative, Person, Poll, PollOption
+from storage.repo import directory as dir_repo
+from storage.repo import polls as repo
+
+KEYCAPS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟"]
+EMOJIS = {emoji: str(n) for n, emoji in enumerate(KEYCAPS, start=1)}
+
+
+@dataclass
+class PollTally:
+    poll: Poll
+    options: list[PollOption]
+    counts: dict[int, dict[str, int]]
+    names: dict[int, dict[str, list[str]]]
+    voters: set[str]
+    answered_people: set[int]
+    invitees: list[Person] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[Person]:
+        return [p for p in self.invitees if p.id not in self.answered_people
+                and f"enterprise:{p.enterprise_id}" not in self.voters]
+
+    def best(self) -> PollOption:
+        """Most yes, then most if-need-be, then the earliest."""
+        return min(self.options, key=lambda o: (-self.counts[o.position][YES],
+                                                -self.counts[o.position][MAYBE], o.starts_at))
+
+
+async def tally(s: AsyncSession, poll: Poll) -> PollTally:
+    options = list(await repo.options(s, poll.id or 0))
+    votes = list(await repo.votes(s, poll.id or 0))
+    people = await dir_repo.people_by_id(s, [v.person_id for v in votes if v.person_id])
+    enterprises = await dir_repo.enterprises_by_id(
+        s, [int(v.voter.split(":")[1]) for v in votes if v.voter.startswith("enterprise:")])
+    counts = {o.position: {YES: 0, MAYBE: 0, NO: 0} for o in options}
+    names: dict[int, dict[str, list[str]]] = {o.position: {YES: [], MAYBE: [], NO: []}
+                                              for o in options}
+    for v in votes:
+        if v.position not in counts:
+            continue
+        counts[v.position][v.value] += 1
+        kind, _, ident = v.voter.partition(":")
+        who = (enterprises[int(ident)].name if kind == "enterprise" and int(ident) in enterprises
+               else people[v.person_id].handle if v.person_id in people else "?")
+        names[v.position][v.value].append(who)
+    return PollTally(poll, options, counts, names, {v.voter for v in votes},
+                     {v.person_id for v in votes if v.person_id},
+                     list(await repo.invitees(s, poll.id or 0)))
+
+
+def option_label(option: PollOption | Interval, tz: ZoneInfo, t: Translator, *,
+                 all_day: bool, today: date) -> str:
+    start = option.starts_at if isinstance(option, PollOption) else option.start
+    end = option.ends_at if isinstance(option, PollOption) else option.end
+    if all_day:
+        return format_day(start.astimezone(tz).date(), t.locale, today=today)
+    return format_range(Interval(start, end), tz, t.locale, today=today)
+
+
+def _counts(t: Translator, c: dict[str, int], names: dict[str, list[str]]) -> str:
+    text = f"✅ {c[YES]} · 🤷 {c[MAYBE]} · ❌ {c[NO]}"
+    maybe = t.t("if need be")
+    who = ", ".join(names[YES] + [f"{n} ({maybe})" for n in names[MAYBE]])
+    return f"{text} — {who}" if who else text
+
+
+async def card(s: AsyncSession, poll: Poll, coop: Cooperative, *, today: date) -> list[Block]:
+    t = translator(coop.locale)
+    tz = ZoneInfo(coop.timezone)
+    current = await tally(s, poll)
+    title = f"{poll.ref} · {poll.title}"
+    if poll.status == "closed":
+        title += " — " + t.t("closed")
+    blocks: list[Block] = [Heading(text=title)]
+    facts = []
+    if poll.request_id:
+        facts.append(t.t("for R-{number}", number=poll.request_id))
+    if poll.deadline:
+        facts.append(t.t("answers before {when}", when=format_moment(poll.deadline, tz,
+                                                                       t.locale, today=today)))
+    if poll.per_enterprise:
+        facts.append(t.t("one answer per enterprise"))
+    if poll.hidden and poll.status == "open":
+        facts.append(t.t("results hidden until it closes"))
+    if facts:
+        blocks.append(para(" · ".join(facts)))
+    show = not poll.hidden or poll.status == "closed"
+    items: list[list[Span]] = []
+    for o in current.options:
+        line = spans(bold(f"{o.position}. "), option_label(o, tz, t, all_day=o.all_day,
+                                                           today=today))
+        if show:
+            line += spans(" — ", _counts(t, current.counts[o.position],
+                                         current.names[o.position]))
+        if poll.chosen_position == o.position:
+            line = spans("👉 ", *line)
+        items.append(line)
+    blocks.append(bullet_list(items))
+    blocks.append(para(t.tn("{n} answer so far.", "{n} answers so far.", len(current.voters))))
+    if poll.status == "open" and current.missing and not poll.hidden:
+        ids = await dir_repo.identities_of(s, [p.id or 0 for p in current.missing])
+        pings: list[Span] = []
+        for p in current.missing:
+            pings += spans(" ", Mention(handle=p.handle, name=p.display_name,
+                                        ids=dict(ids.get(p.id or 0, {}))))
+        blocks.append(para(bold(t.t("Not answered yet:")), *pings))
+    if poll.status == "open":
+        blocks.append(para(t.t("Answer in this thread: “1 and 3”, “1 yes, 2 if need be”, "
+                               "“none”, “all but 2” — or with the numbers below.")))
+        blocks.append(Choices(object_ref=poll.ref, options=[
+            Choice(action=str(o.position), label=str(o.position), emoji=KEYCAPS[o.position - 1])
+            for o in current.options if o.position <= len(KEYCAPS)]))
+    elif poll.chosen_position is not None:
+        chosen = next(o for o in current.options if o.position == poll.chosen_position)
+        blocks.append(para(bold(t.t("Chosen: ")), option_label(
+            chosen, tz, t, all_day=chosen.all_day, today=today)))
+        if poll.booking_note:
+            blocks.append(para(poll.booking_note))
+    return blocks

@@ -1,0 +1,166 @@
+"""Client requests: create one, show one, list them, change who is consulted."""
+
+from __future__ import annotations
+
+import re
+
+from commands import lookup
+from commands.context import Context
+from commands.dates.when import end_of_day, format_day
+from commands.errors import CommandError, UsageError
+from commands.i18n import N_
+from commands.messages import Block, Heading, Span, bold, bullets, para, spans
+from commands.registry import Role, command
+from commands.requests.history import history_blocks
+from commands.requests.parsing import infer_skills, parse_new_request, parse_ref
+from commands.requests.view import card, status_label, tallies, tally
+from commands.text import fold, shorten
+from storage.models import Consultation, Request
+from storage.repo import directory as dir_repo
+from storage.repo import requests as repo
+
+HELP_ORDER = 30  # where these commands come in the help
+
+OPEN = ("open",)
+ACTIVE = ("open", "staffed")
+
+
+async def get_request(ctx: Context, text: str) -> Request:
+    """The request named ``R-3`` (or ``3``) in ``text``, or a clear refusal."""
+    number = parse_ref(text)
+    if number is None:
+        raise UsageError("Name the request by its reference, like R-3.")
+    request = await repo.get(ctx.session, number)
+    if request is None:
+        raise CommandError("There is no request R-{number}.", number=number)
+    ctx.object_ref = request.ref
+    return request
+
+
+async def refresh_card(ctx: Context, request: Request) -> None:
+    ctx.edit_card(request.ref, *await card(ctx.session, request, ctx.coop, today=ctx.now),
+                  purpose=request.purpose)
+
+
+@command(("demande", "request"), usage=N_("/grappe request <client> : <need> [#skill …] "
+                                          "[by <date>]  ·  /grappe request R-3"),
+         summary=N_("Relay a client's request to the enterprises whose skills match, "
+                    "or show one request with its whole history."))
+async def request_command(ctx: Context, args: str) -> None:
+    if parse_ref(args) is not None:
+        await show(ctx, await get_request(ctx, args))
+        return
+    if not args.strip():
+        raise UsageError("Give the client, then a colon, then the need.")
+    new = parse_new_request(args, now=ctx.now, tz=ctx.tz)
+    index = await lookup.skill_index(ctx)
+    skills = await lookup.skills(ctx, new.tags) if new.tags else infer_skills(new.need, index)
+    request = Request(client=new.client, need=new.need, created_by=ctx.person.id,
+                      created_at=ctx.now,
+                      deadline=end_of_day(new.deadline, ctx.tz) if new.deadline else None)
+    await repo.add(ctx.session, request, [k.id or 0 for k in skills])
+    matches = await repo.enterprises_with_skills(ctx.session, [k.id or 0 for k in skills])
+    for enterprise, _count in matches:
+        ctx.session.add(Consultation(request_id=request.id or 0, enterprise_id=enterprise.id or 0,
+                                     added_at=ctx.now))
+    await ctx.session.flush()
+    ctx.object_ref = request.ref
+    ctx.post(*await card(ctx.session, request, ctx.coop, today=ctx.now), card_of=request.ref,
+             purpose=request.purpose)
+    names = ", ".join(e.name for e, _ in matches)
+    ctx.reply(para(ctx.trn("{ref} is relayed to {n} enterprise: {names}.",
+                           "{ref} is relayed to {n} enterprises: {names}.",
+                           len(matches), ref=request.ref, names=names)
+                   if matches else ctx.tr("{ref} is recorded; no enterprise matches its skills, "
+                                          "so the coordinators are asked to direct it.",
+                                          ref=request.ref)))
+
+
+async def show(ctx: Context, request: Request) -> None:
+    blocks: list[Block] = await card(ctx.session, request, ctx.coop, today=ctx.now)
+    blocks = [b for b in blocks if b.kind != "choices"]
+    blocks += await history_blocks(ctx, request, await tally(ctx.session, request))
+    ctx.reply(*blocks)
+
+
+FILTERS = {"ouvertes": "open", "open": "open", "miennes": "mine", "mine": "mine",
+           "toutes": "all", "all": "all", "": "active"}
+
+
+@command(("demandes", "requests"), usage=N_("/grappe requests [open|mine|all]"),
+         summary=N_("List the requests: in progress (default), open, yours, or all."))
+async def requests_list(ctx: Context, args: str) -> None:
+    which = FILTERS.get(fold(args.strip()))
+    if which is None:
+        raise UsageError("Choose open, mine or all.")
+    statuses = {"open": OPEN, "active": ACTIVE, "mine": None, "all": None}[which]
+    mine = which == "mine"
+    rows = await repo.listing(
+        ctx.session, statuses=statuses,
+        enterprise_id=ctx.person.enterprise_id if mine else None,
+        created_by=ctx.person.id if mine else None)
+    if not rows:
+        ctx.reply(para(ctx.tr("No request to show.")))
+        return
+    today = ctx.now.astimezone(ctx.tz).date()
+    items: list[list[Span]] = []
+    for current in await tallies(ctx.session, rows):
+        r = current.request
+        answered = sum(1 for st in current.consulted if st.answered)
+        line = spans(bold(r.ref), f" {r.client} — {shorten(r.need, 70)} — ",
+                     status_label(ctx.t, r.status),
+                     ctx.tr(" · {answered}/{total} answered", answered=answered,
+                            total=len(current.consulted)))
+        if r.deadline:
+            line += spans(ctx.tr(" · due {day}", day=format_day(
+                r.deadline.astimezone(ctx.tz).date(), ctx.t.locale, today=today)))
+        items.append(line)
+    ctx.reply(Heading(text=ctx.tr("Requests")), bullets(items),
+              para(ctx.tr("Details: /grappe request R-3")))
+
+
+_CHANGE = re.compile(r"^([+-])([a-z0-9-]+)$")
+
+
+@command(("relayer", "relay"), role=Role.COORDINATOR,
+         usage=N_("/grappe relay R-3 +slug -slug"),
+         summary=N_("Change which enterprises are consulted on a request."))
+async def relay(ctx: Context, args: str) -> None:
+    words = args.split()
+    if len(words) < 2:
+        raise UsageError("Name the request, then +slug to add or -slug to remove.")
+    request = await get_request(ctx, words[0])
+    if request.status not in ACTIVE:
+        raise CommandError("{ref} is closed.", ref=request.ref)
+    added, removed = [], []
+    for word in words[1:]:
+        m = _CHANGE.match(fold(word))
+        if m is None:
+            raise UsageError("“{word}”: write +slug to add or -slug to remove.",
+                             word=shorten(word, 30))
+        enterprise = await lookup.enterprise(ctx, m.group(2))
+        existing = await repo.consultation(ctx.session, request.id or 0, enterprise.id or 0)
+        if m.group(1) == "+":
+            if existing is None:
+                ctx.session.add(Consultation(request_id=request.id or 0,
+                                             enterprise_id=enterprise.id or 0, added_at=ctx.now))
+            else:
+                existing.active, existing.consulted = True, True
+                ctx.session.add(existing)
+            added.append(enterprise)
+        elif existing is not None:
+            existing.active = False
+            ctx.session.add(existing)
+            removed.append(enterprise)
+    await ctx.session.flush()
+    await refresh_card(ctx, request)
+    if added:
+        people = await dir_repo.people_of(ctx.session, [e.id or 0 for e in added])
+        pings: list[Span] = []
+        for mention in await ctx.mentions([p for e in added for p in people.get(e.id or 0, [])]):
+            pings += spans(mention, " ")
+        ctx.in_thread(request.ref, para(*pings, ctx.tr(
+            "you are now consulted on this request; please answer in this thread.")),
+            purpose=request.purpose)
+    ctx.reply(para(ctx.tr("{ref}: {added} added, {removed} removed.", ref=request.ref,
+                          added=len(added), removed=len(removed))))

@@ -1,0 +1,208 @@
+"""What a request looks like: the tally of answers, its card, its history.
+
+The card is rebuilt from the database each time (never patched), so an edit
+always shows the whole truth; it is written in the cooperative's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from commands.dates.when import format_day
+from commands.i18n import N_, Translator, translator
+from commands.messages import Block, Choice, Choices, Heading, Mention, Span, bold, para, spans
+from commands.messages import bullets as bullet_list
+from storage.models import Answer, Consultation, Cooperative, Enterprise, Request
+from storage.repo import directory as dir_repo
+from storage.repo import requests as repo
+
+STATUS = {
+    "open": N_("open"), "staffed": N_("staffed"), "won": N_("won"), "lost": N_("lost"),
+    "delivered": N_("delivered"), "cancelled": N_("cancelled"),
+}
+CHOICES = [("interested", N_("Interested"), "👍", False), ("lead", N_("Can lead"), "🙋", False),
+           ("decline", N_("Decline"), "👎", False), ("available", N_("Available…"), "📅", True)]
+EMOJIS = {emoji: action for action, _label, emoji, _asks in CHOICES}
+
+
+@dataclass
+class Standing:
+    """An enterprise's current answer: its answer versions folded in order."""
+
+    enterprise: Enterprise
+    consulted: bool
+    role: str = ""
+    answered: bool = False
+    interested: bool = False
+    can_lead: bool = False
+    declined: bool = False
+    availability: str = ""
+    capacity: str = ""
+    reason: str = ""
+    comments: list[str] = field(default_factory=list)
+    last_at: datetime | None = None
+
+    def apply(self, a: Answer) -> None:
+        self.last_at = a.created_at
+        if a.declined:
+            self.answered, self.declined, self.interested, self.can_lead = True, True, False, False
+            self.reason = a.reason
+            return
+        if a.interested or a.can_lead or a.availability or a.capacity:
+            self.answered, self.declined, self.interested = True, False, True
+            self.can_lead = self.can_lead or a.can_lead
+            self.availability = a.availability or self.availability
+            self.capacity = a.capacity or self.capacity
+        if a.comment:
+            self.comments.append(a.comment)
+
+
+@dataclass
+class Tally:
+    request: Request
+    standings: list[Standing]
+    answers: list[Answer]
+
+    @property
+    def consulted(self) -> list[Standing]:
+        return [s for s in self.standings if s.consulted]
+
+    @property
+    def volunteers(self) -> list[Standing]:
+        return [s for s in self.standings if not s.consulted and s.answered]
+
+    def of(self, enterprise_id: int) -> Standing | None:
+        return next((s for s in self.standings if s.enterprise.id == enterprise_id), None)
+
+
+async def tally(s: AsyncSession, request: Request) -> Tally:
+    assert request.id is not None
+    consultations = list(await repo.consultations(s, request.id))
+    answers = list(await repo.answers(s, request.id))
+    enterprises = await dir_repo.enterprises_by_id(s, _enterprise_ids(consultations, answers))
+    return _tally(request, consultations, answers, enterprises)
+
+
+async def tallies(s: AsyncSession, requests: Sequence[Request]) -> list[Tally]:
+    """The tallies of several requests in three queries (not three per request)."""
+    ids = [r.id or 0 for r in requests]
+    consultations = await repo.consultations_of(s, ids)
+    answers = await repo.answers_of(s, ids)
+    enterprises = await dir_repo.enterprises_by_id(s, _enterprise_ids(
+        [c for group in consultations.values() for c in group],
+        [a for group in answers.values() for a in group]))
+    return [_tally(r, consultations.get(r.id or 0, []), answers.get(r.id or 0, []), enterprises)
+            for r in requests]
+
+
+def _enterprise_ids(consultations: Sequence[Consultation], answers: Sequence[Answer]) -> set[int]:
+    return {c.enterprise_id for c in consultations} | {
+        a.enterprise_id for a in answers if a.enterprise_id}
+
+
+def _tally(request: Request, consultations: Sequence[Consultation], answers: Sequence[Answer],
+           enterprises: dict[int, Enterprise]) -> Tally:
+    standings = {c.enterprise_id: Standing(enterprises[c.enterprise_id], c.consulted, c.role)
+                 for c in consultations if c.active}
+    for a in answers:
+        if a.enterprise_id is None:
+            continue
+        if a.enterprise_id not in standings:
+            standings[a.enterprise_id] = Standing(enterprises[a.enterprise_id], consulted=False)
+        standings[a.enterprise_id].apply(a)
+    return Tally(request, list(standings.values()), list(answers))
+
+
+def status_label(t: Translator, status: str) -> str:
+    return t.t(STATUS.get(status, status))
+
+
+def standing_text(t: Translator, st: Standing) -> str:
+    if not st.answered:
+        return t.t("⏳ no answer yet") + (" · 💬" if st.comments else "")
+    if st.declined:
+        return t.t("👎 declines") + (f" ({st.reason})" if st.reason else "")
+    parts = [t.t("👍 interested")]
+    if st.can_lead:
+        parts.append(t.t("🙋 can lead"))
+    if st.availability:
+        parts.append(t.t("📅 available: {when}", when=st.availability))
+    if st.capacity:
+        parts.append(t.t("⏱ {capacity}", capacity=st.capacity))
+    if st.comments:
+        parts.append("💬")
+    return " · ".join(parts)
+
+
+async def _mentions_by_enterprise(s: AsyncSession, ids: list[int]) -> dict[int, list[Mention]]:
+    people = await dir_repo.people_of(s, ids)
+    identities = await dir_repo.identities_of(
+        s, [p.id or 0 for group in people.values() for p in group])
+    return {eid: [Mention(handle=p.handle, name=p.display_name,
+                          ids=dict(identities.get(p.id or 0, {}))) for p in group]
+            for eid, group in people.items()}
+
+
+def _line(t: Translator, st: Standing, mentions: list[Mention], role: str = "") -> list[Span]:
+    items: list[Span] = spans(bold(st.enterprise.name))
+    if role:
+        items.append(bold(f" ({role})"))
+    for m in mentions:
+        items += spans(" ", m)
+    items += spans(" — ", standing_text(t, st))
+    return items
+
+
+async def card(s: AsyncSession, request: Request, coop: Cooperative, *,
+               today: datetime | None = None) -> list[Block]:
+    """The request's card, in the cooperative's language."""
+    t = translator(coop.locale)
+    tz = ZoneInfo(coop.timezone)
+    current = await tally(s, request)
+    skills = await repo.skills_of(s, request.id or 0)
+    title = f"{request.ref} · {request.client}"
+    if request.status != "open":
+        title += f" — {status_label(t, request.status)}"
+    blocks: list[Block] = [Heading(text=title), para(bold(t.t("Need: ")), request.need)]
+    if request.deadline:
+        local_today = (today or request.created_at).astimezone(tz).date()
+        day = format_day(request.deadline.astimezone(tz).date(), t.locale, today=local_today)
+        blocks.append(para(bold(t.t("Deadline: ")), day))
+    labels = [k.label_en if t.locale == "en" and k.label_en else k.label for k in skills]
+    blocks.append(para(bold(t.t("Skills: ")), ", ".join(labels) or t.t("none given")))
+    mentions = await _mentions_by_enterprise(
+        s, [st.enterprise.id or 0 for st in current.standings])
+    consulted = current.consulted
+    role_names = {"lead": t.t("lead"), "partner": t.t("partner")}
+    if consulted:
+        answered = sum(1 for st in consulted if st.answered)
+        blocks.append(para(bold(t.t("Enterprises consulted ({answered}/{total} answered):",
+                                    answered=answered, total=len(consulted)))))
+        blocks.append(bullet_list([_line(t, st, mentions.get(st.enterprise.id or 0, []),
+                                         role_names.get(st.role, "")) for st in consulted]))
+    else:
+        coordinators = await dir_repo.coordinators(s)
+        ids = await dir_repo.identities_of(s, [p.id or 0 for p in coordinators])
+        pings: list[Span] = []
+        for p in coordinators:
+            pings += spans(" ", Mention(handle=p.handle, name=p.display_name,
+                                        ids=dict(ids.get(p.id or 0, {}))))
+        blocks.append(para(t.t("No member enterprise matches these skills."), *pings,
+                           t.t(" — please direct this request: /grappe relay {ref} +slug",
+                               ref=request.ref)))
+    if current.volunteers:
+        blocks.append(para(bold(t.t("Also volunteered:"))))
+        blocks.append(bullet_list([_line(t, st, [], role_names.get(st.role, ""))
+                                   for st in current.volunteers]))
+    if request.status == "open":
+        blocks.append(para(t.t("Answer in this thread (“interested”, “available Thursday”, "
+                               "“3 days”, “we can lead”, “not available”) or with the buttons.")))
+        blocks.append(Choices(object_ref=request.ref, options=[
+            Choice(action=a, label=t.t(label), emoji=e, asks_text=asks)
+            for a, label, e, asks in CHOICES]))
+    return blocks
