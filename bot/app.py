@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import features
-from bot.adapters.base import Adapter
+from bot.adapters.base import Adapter, DeliveryError
 from bot.config import Settings
 from bot.outbox import DeliveryLoop
 from commands.dates import day_parts
 from commands.digest import sections as digest
-from commands.dispatcher import Dispatcher, Outcome
+from commands.dispatcher import Dispatcher
 from commands.events import Inbound
+from commands.messages import Message
+from commands.outcome import Outcome, Result
 from commands.registry import Registry
 from storage import migrate
 from storage.db import Database
@@ -57,8 +59,11 @@ class Bot:
         self.loops = {a.platform: DeliveryLoop(db, a) for a in self.adapters}
         self.dispatcher = Dispatcher(
             db, self.registry, platforms=[a.platform for a in self.adapters],
-            on_commit=self._wake, handoff=self, clock=clock,
+            handoff=self, clock=clock,
+            redelivering=[a.platform for a in self.adapters if a.redelivers],
         )
+        self._by_platform = {a.platform: a for a in self.adapters}
+        self._told: set[str] = set()  # events whose author was told the database is away
         self._started = False
 
     def _wake(self) -> None:
@@ -79,6 +84,37 @@ class Bot:
 
     async def dispatch(self, event: Inbound) -> Outcome:
         return await self.dispatcher.dispatch(event)
+
+    async def receive(self, event: Inbound, *, inline: bool = False,
+                      quiet: bool = False) -> Outcome:
+        """The one entry of every adapter (``bot.adapters.base.Receive``): dispatch the
+        event, then send its author what could not go through the outbox.
+
+        ``inline``: the adapter carries the first reply in its own answer (Slack's ack,
+        ``Outcome.inline``); ``quiet``: a platform's retry, already answered. An event the
+        database could not take is answered once, however often it comes again.
+        """
+        outcome = await self.dispatcher.dispatch(event)
+        items = [m for m in outcome.direct if isinstance(m, Message)]
+        if outcome.result in (Result.DB_UNAVAILABLE, Result.DB_ERROR):
+            if event.event_id in self._told:
+                items = []
+            self._told.add(event.event_id)
+        else:
+            self._told.discard(event.event_id)
+        if quiet:
+            items = []
+        if inline and items:
+            outcome.inline, items = items[0], items[1:]
+        adapter = self._by_platform.get(event.actor.platform)
+        if adapter is None:  # a job's own event: no one to answer
+            return outcome
+        for item in items:
+            try:
+                await adapter.send_direct(item, event)
+            except DeliveryError as exc:
+                log.warning("could not answer %s directly: %s", event.actor.user_id, exc)
+        return outcome
 
     async def drain(self) -> int:
         """Deliver everything due now on every platform (scripts and tests)."""

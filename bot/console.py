@@ -17,15 +17,16 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from bot.adapters.base import Delivery, Sent
-from commands.dispatcher import Outcome
+from bot.adapters.base import Delivery, Receive, Sent
+from bot.http import Installer
 from commands.events import Action, Actor, Command, Inbound, Thread, ThreadReply
 from commands.i18n import translator
 from commands.messages import Message, Reaction
+from commands.prefixes import addressed
 from commands.render import plain
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 PLATFORM = "console"
 DEFAULT_CHANNEL = "#cooperation"
 
-_COMMAND = re.compile(r"^(?:(?P<handle>[\w.@-]+)\s*:\s*)?(?P<text>/grappe(?:\s.*)?)$", re.S)
+_COMMAND = re.compile(r"^(?:(?P<handle>[\w.@-]+)\s*:\s*)?(?P<text>.*)$", re.S)
 _REPLY = re.compile(r"^(?P<handle>[\w.@-]+) in (?P<ref>[A-Za-z]+-\d+)\s*:\s?(?P<text>.*)$", re.S)
 _CLICK = re.compile(
     r"^(?P<handle>[\w.@-]+) clicks (?P<ref>[A-Za-z]+-\d+) (?P<action>\S+)(?:\s+(?P<value>.+))?$")
@@ -64,7 +65,7 @@ def parse_line(line: str, default_handle: str | None = None,
         return Action(actor=Actor(PLATFORM, m["handle"].lower()),
                       thread=Thread(object_ref=m["ref"].upper(), channel=DEFAULT_CHANNEL),
                       action=m["action"], value=m["value"] or "", event_id=event_id)
-    if m := _COMMAND.match(line.strip()):
+    if (m := _COMMAND.match(line.strip())) and addressed(m["text"]) is not None:
         handle = m["handle"] or default_handle
         if handle:
             return Command(actor=Actor(PLATFORM, handle.lower()), text=m["text"],
@@ -80,6 +81,10 @@ class ConsoleAdapter:
     """
 
     platform = PLATFORM
+    concurrency = 1  # one terminal: everything in the order it was queued
+    duplicates_on_retry: frozenset[str] = frozenset()  # the journal writes each row once
+    redelivers = False
+    connected = True
 
     def __init__(self, out: TextIO | None = None, journal: Journal | None = None):
         self.out = out or sys.stdout
@@ -126,10 +131,18 @@ class ConsoleAdapter:
         self._print(where, ref, text)
         return Sent(where, self._next_id())
 
-    async def send_direct(self, item: Message | Reaction, channel: str | None,
-                          recipient: str) -> None:
-        if isinstance(item, Message):
-            self._print(f"DM:{recipient}", None, plain(item.blocks))
+    async def send_direct(self, item: Message, event: Inbound) -> None:
+        self._print(f"DM:{event.actor.user_id}", None, plain(item.blocks))
+
+    # --- the port's lifecycle: the console is driven by its lines (``run_lines``) ----
+    def serve(self, routes: Sequence[Installer]) -> bool:
+        return False
+
+    async def start(self, receive: Receive) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
 
     def bad_line(self, line: str, locale: str | None = None) -> None:
         t = translator(locale)
@@ -144,7 +157,7 @@ class ConsoleAdapter:
 async def run_lines(
     lines: Iterable[str],
     adapter: ConsoleAdapter,
-    dispatch: Callable[[Inbound], Awaitable[Outcome]],
+    receive: Receive,
     drain: Callable[[], Awaitable[int]],
     *,
     default_handle: str | None = None,
@@ -162,9 +175,7 @@ async def run_lines(
         if isinstance(event, BadLine):
             adapter.bad_line(event.line)
             continue
-        outcome = await dispatch(event)
-        for item in outcome.direct:
-            await adapter.send_direct(item, DEFAULT_CHANNEL, event.actor.user_id)
+        await receive(event)
         await drain()
         handled += 1
     return handled

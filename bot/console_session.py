@@ -9,7 +9,7 @@ from typing import TextIO
 
 from bot.app import Bot
 from bot.config import Settings
-from bot.console import DEFAULT_CHANNEL, ConsoleAdapter, parse_line, run_lines
+from bot.console import BadLine, ConsoleAdapter, parse_line, run_lines
 from bot.console_durable import Journal, ScriptRun, output_fd, release_leases
 from commands.i18n import translator
 from storage import migrate
@@ -37,7 +37,7 @@ async def run_console(
             await bot.start(background_delivery=False)
             run = await ScriptRun.begin(db, lines, default_handle) if resumable and lines else None
             await bot.drain()  # what a crashed run left undelivered comes first
-            await run_lines(stdin if lines is None else lines, adapter, bot.dispatch, bot.drain,
+            await run_lines(stdin if lines is None else lines, adapter, bot.receive, bot.drain,
                             default_handle=default_handle,
                             event_ids=run.event_id if run else None)
             if run is not None:
@@ -80,12 +80,10 @@ async def _interactive(bot: Bot, adapter: ConsoleAdapter, default_handle: str | 
         event = parse_line(line, default_handle)
         if event is None:
             continue
-        if not hasattr(event, "actor"):
+        if isinstance(event, BadLine):
             adapter.bad_line(line)
             continue
-        outcome = await bot.dispatch(event)  # type: ignore[arg-type]
-        for item in outcome.direct:
-            await adapter.send_direct(item, DEFAULT_CHANNEL, event.actor.user_id)  # type: ignore[union-attr]
+        await bot.receive(event)
         await bot.drain()
     try:
         readline.write_history_file(HISTORY)

@@ -30,7 +30,7 @@ async def readiness(db: Database, adapters: Sequence[Adapter],
                     clock: Callable[[], datetime] = utcnow) -> tuple[bool, dict[str, Any]]:
     """(ready, report) — the report is what ``/readyz`` answers as JSON."""
     report: dict[str, Any] = {
-        "adapters": {a.platform: bool(getattr(a, "connected", True)) for a in adapters}}
+        "adapters": {a.platform: a.connected for a in adapters}}
     try:
         async with asyncio.timeout(DB_TIMEOUT):
             async with db.session(read_only=True) as s:

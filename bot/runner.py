@@ -1,7 +1,7 @@
 """Running the bot on its platforms until SIGTERM or SIGINT.
 
 Each platform package (``bot.slack``, ``bot.matrix``) exposes
-``create_adapter(settings, db) -> PlatformAdapter`` and is imported only when
+``create_adapter(settings, db) -> Adapter`` and is imported only when
 that platform is configured (importing slack_bolt or nio costs start-up time).
 """
 
@@ -12,7 +12,7 @@ import importlib
 import logging
 import signal
 
-from bot.adapters.base import PlatformAdapter
+from bot.adapters.base import Adapter
 from bot.app import Bot
 from bot.config import Settings
 from bot.http import Installer
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 PLATFORM_PACKAGES = {"slack": "bot.slack", "matrix": "bot.matrix"}
 
 
-def create_adapters(settings: Settings, db: Database) -> list[PlatformAdapter]:
+def create_adapters(settings: Settings, db: Database) -> list[Adapter]:
     adapters = []
     for platform in settings.platforms:
         if platform not in PLATFORM_PACKAGES:
@@ -34,7 +34,7 @@ def create_adapters(settings: Settings, db: Database) -> list[PlatformAdapter]:
 
 
 def http_routes(settings: Settings, db: Database,
-                adapters: list[PlatformAdapter]) -> list[Installer]:
+                adapters: list[Adapter]) -> list[Installer]:
     """What ``grappe serve`` carries besides Slack's events: readiness and the iCal feeds."""
     from bot.health import ready_route
     from bot.ical import ical_routes
@@ -60,15 +60,14 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
         except (NotImplementedError, RuntimeError):  # pragma: no cover - not the main thread
             pass
     routes = http_routes(settings, db, adapters)
-    for adapter in adapters:  # an adapter that serves HTTP (Slack's events) carries them
-        if hasattr(adapter, "routes"):
-            adapter.routes.extend(routes)
+    # an adapter that serves HTTP itself (Slack's events) carries the other routes
+    served = [adapter.serve(routes) for adapter in adapters]
     await bot.start()
     server = None
     try:
         for adapter in adapters:
-            await adapter.start(bot)
-        if settings.serve_http and not any(getattr(a, "http", None) for a in adapters):
+            await adapter.start(bot.receive)
+        if settings.serve_http and not any(served):
             from bot.http import HttpServer  # no Slack events here: health and iCal feeds
 
             server = HttpServer(settings.host, settings.port, routes)

@@ -1,9 +1,10 @@
 """The one path of every inbound event.
 
-resolve the actor → record the event id (idempotency) → match the command and
-check the role → run the handler in a savepoint → write its messages to the
-outbox → commit → wake the delivery loops. Each cross-cutting rule lives here
-once; handlers only do their own work.
+find the object a reply or reaction is on (once; none: ignored) → resolve the actor →
+record the event id (idempotency) → match the command and check the role → run the
+handler in a savepoint → write its messages to the outbox → commit → hand the rows
+to the delivery loops. Each cross-cutting rule lives here once, for every platform;
+adapters only convert, handlers only do their own work.
 """
 
 from __future__ import annotations
@@ -13,75 +14,49 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
-from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands import direct, forms
 from commands.context import Context
 from commands.dates.when import format_day
 from commands.errors import CommandError
-from commands.events import Action, Command, Inbound, ThreadReply
+from commands.events import (
+    Action,
+    Command,
+    Inbound,
+    Invitation,
+    Submission,
+    Thread,
+    ThreadReply,
+    Unreadable,
+    where,
+)
 from commands.i18n import translator
-from commands.messages import Message, Outbound, Target, para
+from commands.messages import para
+from commands.outcome import Handoff, Outcome, Result
+from commands.prefixes import has_address, strip_prefix
 from commands.registry import Registry, Role
 from commands.routing import plan
 from commands.text import MAX_INPUT, clean, shorten
 from storage.db import Database, unavailable
-from storage.models import Outbox, utcnow
+from storage.models import Person, utcnow
 from storage.repo import directory as dir_repo
 from storage.repo import machinery as mach_repo
 
 log = logging.getLogger(__name__)
 
-PREFIXES = ("/grappe", "!grappe", "grappe")
 _LEADING_REF = re.compile(r"^\s*([A-Za-z]-\d{1,9})\s*[:,—-]?\s*(.*)$", re.S)
-
-
-@dataclass
-class Outcome:
-    """What the adapter needs to know once the transaction is over.
-
-    ``direct`` holds replies that could not go through the outbox (an unknown
-    person, the database unavailable): the adapter sends them at once.
-    """
-
-    handled: bool = True
-    duplicate: bool = False
-    direct: list[Outbound] = field(default_factory=list)
-    # for the log line: ok, refused, incident, duplicate, unknown-person, ignored,
-    # db-unavailable; the command's name or the answered object's family
-    result: str = "ok"
-    command: str | None = None
-    # the outbox rows the command queued, handed to the delivery loops after the commit
-    rows: list[Outbox] = field(default_factory=list, repr=False, compare=False)
-
-    @property
-    def queued(self) -> int:
-        """The outbox rows the command queued."""
-        return len(self.rows)
-
-
-class Handoff(Protocol):
-    """Who delivers what a command queues (the bot's delivery loops): ``claim`` leases the
-    rows inside the command's transaction, ``hand`` gives them over once it committed, so
-    they go out without being read back (bot/outbox.py)."""
-
-    def claim(self, rows: Sequence[Outbox]) -> None: ...
-
-    def hand(self, rows: Sequence[Outbox]) -> None: ...
-
-
-def strip_prefix(text: str) -> str:
-    stripped = text.strip()
-    for prefix in PREFIXES:
-        if stripped.lower().startswith(prefix + " ") or stripped.lower() == prefix:
-            return stripped[len(prefix) :].strip()
-    return stripped
+_DB_ERRORS = (OperationalError, InterfaceError, DBAPIError, OSError)
 
 
 class Dispatcher:
+    """``redelivering``: the platforms that give an event again when the database could
+    not take it (Matrix's sync), whose people must not be asked to send it again."""
+
     def __init__(
         self,
         db: Database,
@@ -89,15 +64,15 @@ class Dispatcher:
         *,
         platforms: Sequence[str],
         clock: Callable[[], datetime] = utcnow,
-        on_commit: Callable[[], None] | None = None,
         handoff: Handoff | None = None,
+        redelivering: Sequence[str] = (),
     ):
         self.db = db
         self.registry = registry
         self.platforms = tuple(platforms)
         self.clock = clock
-        self.on_commit = on_commit
         self.handoff = handoff
+        self.redelivering = frozenset(redelivering)
         # each person's language, kept from their last event: the database may be away when
         # they must be asked to try again (bounded by the directory's size)
         self._locales: dict[tuple[str, str], str | None] = {}
@@ -106,45 +81,50 @@ class Dispatcher:
     async def dispatch(self, event: Inbound) -> Outcome:
         started = time.perf_counter()
         try:
-            outcome = await self._dispatch(event)
-        except (OperationalError, InterfaceError, DBAPIError, OSError) as exc:
+            outcome = await self._dispatch(self._as_typed(event))
+        except _DB_ERRORS as exc:
             away = unavailable(exc)
             log.log(logging.WARNING if away else logging.ERROR, "database %s for %s: %s",
                     "unavailable" if away else "error", event.event_id, exc)
-            outcome = Outcome(handled=False, direct=[self._retry_later(event)],
-                              result="db-unavailable" if away else "db-error")
+            t = translator(self._locales.get(_key(event), self._coop_locale))
+            said = direct.retry_later(t, redelivered=event.actor.platform in self.redelivering)
+            outcome = Outcome(handled=False, direct=[said],
+                              result=Result.DB_UNAVAILABLE if away else Result.DB_ERROR)
         else:
             if self.handoff is not None:
                 self.handoff.hand(outcome.rows)
-            elif self.on_commit is not None and not outcome.duplicate:
-                self.on_commit()
         _log_inbound(event, outcome, time.perf_counter() - started)
         return outcome
 
     async def _dispatch(self, event: Inbound) -> Outcome:
-        if isinstance(event, Action) and event.reaction:
-            mapped = self._reaction_action(event)
-            if mapped is None:  # a casual reaction (❤️) on a card: not an answer
-                return Outcome(handled=False, result="ignored")
-            event = mapped
+        if isinstance(event, Invitation):
+            return await self._invitation(event)
+        if isinstance(event, Action) and event.reaction and not self._known_emoji(event.action):
+            return Outcome(handled=False, result=Result.IGNORED)  # a casual reaction (❤️)
         async with self.db.session() as s:
-            actor = event.actor
-            person = await dir_repo.person_by_identity(s, actor.platform, actor.user_id)
+            found = await self._addressed(s, event)
+            if found is None:  # a conversation among people, not an answer to one of ours
+                return Outcome(handled=False, result=Result.IGNORED)
+            event = found
+            person = await dir_repo.person_by_identity(s, event.actor.platform, event.actor.user_id)
+            coop = await dir_repo.cooperative(s)
+            self._coop_locale = coop.locale
+            t = translator(person.locale if person is not None else coop.locale)
+            if isinstance(event, Unreadable):
+                return Outcome(handled=False, direct=[direct.unreadable(t, event)],
+                               result=Result.UNREADABLE)
             if person is None:
-                return Outcome(handled=False, direct=[await self._unknown_person(s, event)],
-                               result="unknown-person")
-            self._locales[(actor.platform, actor.user_id)] = person.locale
-            if not await mach_repo.record_event(s, actor.platform, event.event_id):
-                return Outcome(duplicate=True, result="duplicate")
-            ctx = Context(
-                session=s,
-                person=person,
-                event=event,
-                now=self.clock(),
-                coop=await dir_repo.cooperative(s),
-                registry=self.registry,
-            )
-            self._coop_locale = ctx.coop.locale
+                message = direct.unknown_person(t, coop, await dir_repo.coordinators(s), event)
+                return Outcome(handled=False, direct=[message], result=Result.UNKNOWN_PERSON)
+            self._locales[_key(event)] = person.locale
+            ctx = Context(session=s, person=person, event=event, now=self.clock(), coop=coop,
+                          registry=self.registry)
+            form = await self._form(ctx)
+            if form is not None:  # nothing is recorded until the form comes back
+                return Outcome(handled=False, result=Result.FORM, form=form,
+                               command=ctx.spec.name if ctx.spec else None)
+            if not await mach_repo.record_event(s, event.actor.platform, event.event_id):
+                return Outcome(duplicate=True, result=Result.DUPLICATE)
             result = await self._run(ctx)
             rows = await plan(s, ctx.out, event, self.platforms)
             if self.handoff is not None:
@@ -153,20 +133,119 @@ class Dispatcher:
         command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
         return Outcome(result=result, command=command, rows=rows)
 
-    async def _run(self, ctx: Context) -> str:
-        """Run the handler; "ok", "refused" (a CommandError) or "incident"."""
+    # --- is it for us ------------------------------------------------------------
+    async def _addressed(self, s: AsyncSession, event: Inbound) -> Inbound | None:
+        """The event with the object it answers, a direct reply as a command, or None.
+
+        A reply or reaction on a platform message is looked up once here: a thread that
+        maps to none of our objects is people's chatter (ignored silently), unless it was
+        written in a direct conversation with the bot, where any text is a command. An
+        unprefixed text the platform took for a direct conversation is ignored when its
+        room is one of the directory's channels.
+        """
+        if isinstance(event, ThreadReply | Action):
+            thread = event.thread
+            ref = thread.object_ref
+            if ref is None and thread.message_id is not None:
+                ref = await mach_repo.object_of_message(s, event.actor.platform, thread.channel,
+                                                        thread.message_id)
+            if ref is None:
+                if isinstance(event, ThreadReply) and event.direct:
+                    return Command(actor=event.actor, text=event.text, event_id=event.event_id,
+                                   place=thread.channel, direct=True)
+                return None
+            event = replace(event, thread=replace(thread, object_ref=ref))
+            if isinstance(event, Action) and event.reaction:
+                action = self._reaction_action(ref, event.action)
+                return replace(event, action=action) if action is not None else None
+            return event
+        if isinstance(event, Command) and event.direct and event.place \
+                and not has_address(event.text) and await self._is_channel(s, event):
+            return None
+        return event
+
+    async def _is_channel(self, s: AsyncSession, event: Inbound) -> bool:
+        channels = await dir_repo.channels(s, platforms=[event.actor.platform])
+        return any(c.platform_channel_id == where(event) for c in channels)
+
+    def _known_emoji(self, emoji: str) -> bool:
+        bare = emoji.replace("\ufe0f", "")
+        return any(known.replace("\ufe0f", "") == bare
+                   for table in self.registry.choice_emojis.values() for known in table)
+
+    def _reaction_action(self, ref: str, emoji: str) -> str | None:
+        """The action a reaction stands for on its card's family, if any."""
+        bare = emoji.replace("\ufe0f", "")
+        table = self.registry.choice_emojis.get(ref.split("-", 1)[0], {})
+        return next((action for known, action in table.items()
+                     if known.replace("\ufe0f", "") == bare), None)
+
+    async def _invitation(self, event: Invitation) -> Outcome:
+        """Join the directory's rooms, rooms a coordinator invites to, people's direct rooms."""
+        async with self.db.session(read_only=True) as s:
+            if await self._is_channel(s, event):
+                return Outcome(handled=False, result=Result.ACCEPTED)
+            person = await dir_repo.person_by_identity(s, event.actor.platform,
+                                                       event.actor.user_id)
+        welcome = person is not None and (person.role == "coordinator" or event.direct)
+        return Outcome(handled=False, result=Result.ACCEPTED if welcome else Result.DECLINED)
+
+    # --- forms ---------------------------------------------------------------------
+    async def _form(self, ctx: Context) -> forms.Form | None:
+        """A form to open instead of running: a command with a form given no arguments,
+        or a choice that asks for text, where the platform can show one."""
+        event = ctx.event
+        if isinstance(event, Action) and event.asks is not None and not event.value:
+            ref = event.thread.object_ref
+            return forms.Form(
+                key=f"{forms.ANSWER}{ref}:{event.action}", title=ctx.tr("Your answer"),
+                submit=ctx.tr("Record"), cancel=ctx.tr("Cancel"),
+                fields=[forms.FormField(name="answer", label=event.asks, max_length=500)],
+                place=event.thread.channel, message_id=event.thread.message_id)
+        if not (isinstance(event, Command) and event.forms):
+            return None
+        found = self.registry.match(strip_prefix(event.text))
+        if found is None or found[1] or found[0].form is None:
+            return None
+        spec, _ = found
+        if spec.role is Role.COORDINATOR and not ctx.is_coordinator:
+            return None  # the command itself says who may
+        ctx.spec = spec
+        assert spec.form is not None
+        return forms.Form(key=f"{forms.COMMAND}{spec.name}", title=ctx.tr(spec.form.title),
+                          submit=ctx.tr(spec.form.submit), cancel=ctx.tr("Cancel"),
+                          fields=await spec.form.fields(ctx), place=event.place)
+
+    def _as_typed(self, event: Inbound) -> Inbound:
+        """A form's submission as the command or the answer a person would have typed."""
+        if not isinstance(event, Submission):
+            return event
+        if event.form.startswith(forms.ANSWER):
+            ref, _, action = event.form.removeprefix(forms.ANSWER).partition(":")
+            return Action(actor=event.actor, action=action, event_id=event.event_id,
+                          value=forms.text_of(event.values, "answer"),
+                          thread=Thread(object_ref=ref or None, channel=event.place,
+                                        message_id=event.message_id))
+        spec = self.registry.named(event.form.removeprefix(forms.COMMAND))
+        args = spec.form.text(event.values) if spec is not None and spec.form else ""
+        keyword = spec.name if spec is not None else "aide"
+        return Command(actor=event.actor, event_id=event.event_id, place=event.place,
+                       text=f"/grappe {keyword} {args}".rstrip())
+
+    # --- running -------------------------------------------------------------------
+    async def _run(self, ctx: Context) -> Result:
         s = ctx.session
         savepoint = await s.begin_nested()
         try:
             await self._handle(ctx)
             await s.flush()
             await savepoint.commit()
-            return "ok"
+            return Result.OK
         except CommandError as exc:
             await savepoint.rollback()
             ctx.discard()
             self._refuse(ctx, exc)
-            return "refused"
+            return Result.REFUSED
         except Exception as exc:
             if isinstance(exc, DBAPIError) and unavailable(exc):
                 raise  # away or busy (a lock timeout): the whole transaction goes, nothing stays
@@ -181,7 +260,7 @@ class Dispatcher:
                 "Sorry, something went wrong on our side and nothing was changed. "
                 "Please try again; if it persists, give the coordinators this reference: "
                 "{incident}.", incident=incident)))
-            return "incident"
+            return Result.INCIDENT
 
     async def _handle(self, ctx: Context) -> None:
         event = ctx.event
@@ -216,18 +295,14 @@ class Dispatcher:
         if spec.role is Role.COORDINATOR and not ctx.is_coordinator:
             raise CommandError(
                 "Only a coordinator can do that. Ask {names}.",
-                names=await self._coordinator_names(ctx))
+                names=_names(await dir_repo.coordinators(ctx.session), ctx.tr("a coordinator")))
         await spec.handler(ctx, rest)
         if spec.role is Role.COORDINATOR:
             await ctx.audit(f"command:{spec.name}", ctx.object_ref, shorten(text, 200))
 
     async def _threaded(self, ctx: Context, event: ThreadReply | Action, text: str) -> None:
         ref = event.thread.object_ref
-        if ref is None and event.thread.message_id is not None:
-            ref = await mach_repo.object_of_message(
-                ctx.session, event.actor.platform, event.thread.channel, event.thread.message_id)
-        if ref is None:
-            raise CommandError("This thread is not one of mine; nothing was recorded.")
+        assert ref is not None  # found by _addressed
         if isinstance(event, ThreadReply) and (named := _LEADING_REF.match(text)):
             # "P-5 : 1 et 3" in R-3's thread answers P-5 (threads are flat on Slack and Matrix)
             if named.group(1).upper().split("-")[0] in self.registry.replies:
@@ -241,21 +316,6 @@ class Dispatcher:
         arg = text if isinstance(event, ThreadReply) else event.action
         await handler(ctx, arg)
 
-    def _reaction_action(self, event: Action) -> Action | None:
-        """The action a reaction stands for on its card's family, if any.
-
-        A reaction on a platform message not yet mapped to an object is kept as
-        is: the thread lookup happens inside the transaction.
-        """
-        ref = event.thread.object_ref
-        emoji = event.action.replace("\ufe0f", "")
-        families = [ref.split("-", 1)[0]] if ref else list(self.registry.choice_emojis)
-        for prefix in families:
-            for known, action in self.registry.choice_emojis.get(prefix, {}).items():
-                if known.replace("\ufe0f", "") == emoji:
-                    return replace(event, action=action)
-        return None
-
     def _refuse(self, ctx: Context, exc: CommandError) -> None:
         params = {k: format_day(v, ctx.t.locale, today=ctx.now.astimezone(ctx.tz).date())
                   if isinstance(v, date) else v for k, v in exc.params.items()}
@@ -265,30 +325,13 @@ class Dispatcher:
             text = f"{text}\n{usage}"
         ctx.reply(para(text))
 
-    async def _coordinator_names(self, ctx: Context) -> str:
-        names = [p.display_name for p in await dir_repo.coordinators(ctx.session)]
-        return ", ".join(names) if names else ctx.tr("a coordinator")
 
-    async def _unknown_person(self, s, event: Inbound) -> Message:  # type: ignore[no-untyped-def]
-        coop = await dir_repo.cooperative(s)
-        t = translator(coop.locale)
-        names = ", ".join(p.display_name for p in await dir_repo.coordinators(s))
-        text = t.t(
-            "You are not in {cooperative}'s directory yet, so I cannot act for you "
-            "and nothing was recorded. Ask a coordinator ({names}) to link your account "
-            "with: /grappe link <your-handle> {platform} {user_id}",
-            cooperative=coop.name, names=names or t.t("a coordinator"),
-            platform=event.actor.platform, user_id=event.actor.user_id)
-        return Message(target=Target(kind="actor"), blocks=[para(text)], locale=t.locale)
-
-    def _retry_later(self, event: Inbound) -> Message:
-        key = (event.actor.platform, event.actor.user_id)
-        t = translator(self._locales[key] if key in self._locales else self._coop_locale)
-        text = t.t("I cannot reach my database right now, so nothing was recorded. "
-                   "Please try again in a moment.")
-        return Message(target=Target(kind="actor"), blocks=[para(text)], locale=t.locale)
+def _names(people: Sequence[Person], fallback: str) -> str:
+    return ", ".join(p.display_name for p in people) or fallback
 
 
+def _key(event: Inbound) -> tuple[str, str]:
+    return event.actor.platform, event.actor.user_id
 
 
 def _log_inbound(event: Inbound, outcome: Outcome, seconds: float) -> None:
@@ -302,4 +345,5 @@ def _log_inbound(event: Inbound, outcome: Outcome, seconds: float) -> None:
 def _kind(event: Inbound) -> str:
     if isinstance(event, Action):
         return "reaction" if event.reaction else "action"
-    return "reply" if isinstance(event, ThreadReply) else "command"
+    return {ThreadReply: "reply", Command: "command", Submission: "form",
+            Invitation: "invitation", Unreadable: "unreadable"}[type(event)]

@@ -1,8 +1,16 @@
-"""Neutral inbound events: what an adapter makes of a platform event."""
+"""Neutral inbound events: what a converter makes of a platform event.
+
+A converter says only what the platform says (who, where, which message, whether the
+conversation is one-to-one with the bot, whether the platform can show a form now);
+the dispatcher decides the rest once for every platform: whether a reply or a reaction
+is on one of our objects, who the person is, whether a reply in a direct conversation
+is a command.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,21 +30,34 @@ class Thread:
 
 @dataclass(frozen=True)
 class Command:
-    """``/grappe <text>`` typed by ``actor`` in ``place`` (a platform channel id, None for DMs)."""
+    """``/grappe <text>`` typed by ``actor`` in ``place`` (a platform channel id, None for DMs).
+
+    ``direct``: written in a one-to-one conversation with the bot, as the platform says
+    (the dispatcher ignores an unprefixed text there when the room is a directory
+    channel after all); ``forms``: the platform can open a form in answer (Slack, with a
+    trigger id), so a command that declares one opens it when given no arguments.
+    """
 
     actor: Actor
     text: str
     event_id: str
     place: str | None = None
+    direct: bool = False
+    forms: bool = False
 
 
 @dataclass(frozen=True)
 class ThreadReply:
+    """A message in a thread (or a reply to a message): an answer when the thread is one
+    of our objects' cards, people's chatter otherwise (ignored), and a command when it
+    was written in a direct conversation with the bot (``direct``)."""
+
     actor: Actor
     thread: Thread
     text: str
     event_id: str
     message_id: str | None = None  # the reply itself, for an acknowledgement
+    direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +67,8 @@ class Action:
     For a reaction, ``action`` is the emoji and ``reaction`` is True: the
     dispatcher maps it to the action the card's family declared for that emoji
     (see ``registry.choice_emojis``) and ignores any other emoji silently.
+    ``asks`` is the label of a choice that asks for text (``Choice.asks_text``) on a
+    platform that can show a form: the dispatcher answers with a one-field form.
     """
 
     actor: Actor
@@ -54,6 +77,47 @@ class Action:
     event_id: str
     value: str = ""
     reaction: bool = False
+    asks: str | None = None
 
 
-Inbound = Command | ThreadReply | Action
+@dataclass(frozen=True)
+class Submission:
+    """A form filled in (``commands.forms``): ``form`` is the form's key, ``values`` its
+    fields by name (a text, a list of chosen values, an ISO date, or None)."""
+
+    actor: Actor
+    form: str
+    values: dict[str, Any]
+    event_id: str
+    place: str | None = None
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """The bot is invited to ``place`` by ``actor``: the dispatcher says whether to join."""
+
+    actor: Actor
+    place: str
+    event_id: str
+    direct: bool = False
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A message the bot cannot read (end-to-end encrypted): its author is told why."""
+
+    actor: Actor
+    place: str
+    event_id: str
+
+
+Inbound = Command | ThreadReply | Action | Submission | Invitation | Unreadable
+Answerable = ThreadReply | Action
+
+
+def where(event: Inbound) -> str | None:
+    """The platform channel where the person acted (None: a direct conversation unknown)."""
+    if isinstance(event, ThreadReply | Action):
+        return event.thread.channel
+    return event.place

@@ -18,6 +18,7 @@ from enum import StrEnum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from commands.forms import FormSpec
 from commands.text import fold
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class CommandSpec:
     handler: Handler
     family: str
     hidden: bool = False
+    form: FormSpec | None = None  # what a platform with forms shows when no argument is given
 
     @property
     def english(self) -> str:
@@ -76,6 +78,10 @@ class Registry:
                 for register in getattr(value, DECLARED, ()):
                     register(registry, module.__name__)
         return registry
+
+    def named(self, name: str) -> CommandSpec | None:
+        """The command whose canonical (French) keyword is ``name``."""
+        return next((spec for spec in self.commands if spec.name == name), None)
 
     def extend(self, kind: str, name: str, value: Any) -> None:
         """Add ``value`` to the extensions of ``kind`` (re-adding a name replaces it)."""
@@ -151,12 +157,13 @@ def command(
     summary: str,
     role: Role = Role.MEMBER,
     hidden: bool = False,
+    form: FormSpec | None = None,
     registry: Registry | None = None,
 ) -> Callable[[H], H]:
     def register(fn: H) -> H:
         def add(r: Registry, module: str) -> None:
             r.add(CommandSpec(keywords[0], keywords, usage, summary, role, fn, _family(module),
-                              hidden))
+                              hidden, form))
 
         return declare(fn, add, registry)
 

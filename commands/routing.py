@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands.events import Command, Inbound, ThreadReply
+from commands.events import Inbound, ThreadReply, where
 from commands.messages import Envelope, Message, Outbound, Reaction
 from storage.models import Outbox
 from storage.repo import directory as dir_repo
@@ -48,8 +48,8 @@ async def _rows_for(
     assert isinstance(item, Message)
     target = item.target
     if target.kind == "actor":  # where they acted: a command's place, a reply's or click's thread
-        where = event.place if isinstance(event, Command) else event.thread.channel
-        return [_row(item, actor.platform, "ephemeral", channel=where, recipient=actor.user_id)]
+        return [_row(item, actor.platform, "ephemeral", channel=where(event),
+                     recipient=actor.user_id)]
     if target.kind == "dm":
         return await _dm_rows(s, item, actor.platform, platforms)
     chans = await dir_repo.channels(s, purpose=target.purpose, platforms=platforms)

@@ -134,7 +134,7 @@ class Console:
         No-break spaces (French typography) come back as plain spaces, so that
         assertions can be typed naturally.
         """
-        await run_lines(lines, self.adapter, self.bot.dispatch, self.bot.drain)
+        await run_lines(lines, self.adapter, self.bot.receive, self.bot.drain)
         output = self.out.getvalue()[self._seen :]
         self._seen = len(self.out.getvalue())
         return output.replace("\u00a0", " ").replace("\u202f", " ")

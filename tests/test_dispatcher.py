@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.features import registry as load_all
-from commands.dispatcher import Dispatcher, strip_prefix
+from commands.dispatcher import Dispatcher
 from commands.events import Actor, Command
+from commands.prefixes import strip_prefix
 from storage.db import Database
 from tests.snapshots import snapshot
 

@@ -1,15 +1,35 @@
-"""What every adapter offers the outbox, and the one error it raises."""
+"""The port: everything the runtime uses of an adapter, and the one error it raises.
+
+An adapter is two converters (platform payload → neutral event; neutral message →
+platform call), a sender and a runner. The runtime gives ``start`` the one callable
+that takes a neutral event (``Receive``: dispatch, then the direct replies); the
+delivery loop calls ``send`` for each outbox row. Nothing else of an adapter is read,
+and no adapter decides what the core decides (docs/adapters.md).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from bot.http import Installer
+from commands.events import Inbound
 from commands.messages import Message, Reaction
+from commands.outcome import Outcome
 
-if TYPE_CHECKING:
-    from bot.app import Bot
+
+class Receive(Protocol):
+    """The runtime's entry for one neutral event (``Bot.receive``).
+
+    ``inline=True``: the adapter carries the first direct reply in its own answer (Slack's
+    ack), found in ``Outcome.inline``; ``quiet=True``: a platform's retry of an event whose
+    first delivery was answered already (nothing is said twice).
+    """
+
+    def __call__(self, event: Inbound, *, inline: bool = False,
+                 quiet: bool = False) -> Awaitable[Outcome]: ...
 
 
 class DeliveryError(Exception):
@@ -54,26 +74,42 @@ class Sent:
     message_id: str
 
 
-class Adapter(Protocol):
-    """``platform`` names it; an optional ``concurrency`` (default 1) lets the outbox
-    deliver that many threads side by side, each thread still in order."""
+class Sender(Protocol):
+    """What the outbox's delivery loop uses.
+
+    ``concurrency``: how many threads are delivered side by side (each one in order);
+    ``duplicates_on_retry``: the roles a send of which cannot be found again after a
+    crash (Slack's ephemeral replies), delivered one at a time from send to record.
+    """
 
     platform: str
+    concurrency: int
+    duplicates_on_retry: frozenset[str]
 
     async def send(self, delivery: Delivery) -> Sent: ...
 
-    async def send_direct(self, item: Message | Reaction, channel: str | None,
-                          recipient: str) -> None: ...
 
+class Adapter(Sender, Protocol):
+    """An adapter connected to a platform.
 
-class PlatformAdapter(Adapter, Protocol):
-    """An adapter connected to a platform: it receives events and hands them to the bot.
-
-    ``start`` begins receiving (Socket Mode, an HTTP route, a sync loop) and
-    calls ``bot.dispatch(event)`` for each neutral event; ``stop`` stops
-    receiving and closes connections. Sending goes through ``send``.
+    ``redelivers``: events the database could not take come again from the platform
+    (Matrix's sync), so their authors are told to wait rather than to send them again.
+    ``connected`` is what ``/readyz`` reports. ``serve(routes)`` hands the adapter the
+    runtime's other HTTP routes when it runs an HTTP server itself (Slack's events);
+    it returns False when it runs none (the runtime then serves them).
+    ``send_direct`` renders a reply that could not go through the outbox, to the
+    person who acted, where they acted (``event``).
     """
 
-    async def start(self, bot: Bot) -> None: ...
+    redelivers: bool
+
+    @property
+    def connected(self) -> bool: ...
+
+    def serve(self, routes: Sequence[Installer]) -> bool: ...
+
+    async def start(self, receive: Receive) -> None: ...
 
     async def stop(self) -> None: ...
+
+    async def send_direct(self, item: Message, event: Inbound) -> None: ...

@@ -15,19 +15,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
-from bot.adapters.base import Delivery, DeliveryError, Sent
+from bot.adapters.base import Delivery, DeliveryError, Receive, Sent
+from bot.http import Installer
 from bot.matrix import outbound
 from bot.matrix.client import PLATFORM, Session, state_key
 from bot.matrix.order import ThreadOrder
 from bot.matrix.sync import TIMELINE_LIMIT, Receiver
-from commands.i18n import translator
-from commands.messages import Mention, Message, Reaction, Target, para
-from storage.repo import directory as dir_repo
-
-if TYPE_CHECKING:
-    from bot.app import Bot
+from commands.events import Inbound, where
+from commands.messages import Message, Reaction
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +34,8 @@ READY_WAIT = 30.0
 
 class MatrixAdapter:
     platform = PLATFORM
+    duplicates_on_retry: frozenset[str] = frozenset()  # a retry reuses its transaction id
+    redelivers = True  # an event the database could not take is handled again from the sync
     concurrency = 8  # threads delivered side by side (each one in order); the HTTP session is
     # opened once by ``Session.connect``, before any send
 
@@ -52,12 +52,15 @@ class MatrixAdapter:
         self.order = ThreadOrder()
 
     # --- lifecycle -----------------------------------------------------------
-    async def start(self, bot: Bot) -> None:
+    def serve(self, routes: Sequence[Installer]) -> bool:
+        return False  # no HTTP of its own: the runtime serves readiness and the feeds
+
+    async def start(self, receive: Receive) -> None:
         """Log in (or reuse the stored session), sync once, then keep syncing."""
         self._stopped = False
         self._ready.clear()
         await self.session.connect()
-        self.receiver = Receiver(self, bot, timeline_limit=self.timeline_limit)
+        self.receiver = Receiver(self, receive, timeline_limit=self.timeline_limit)
         await self.receiver.first_sync()
         self.receiver.start()
         self._ready.set()
@@ -145,12 +148,10 @@ class MatrixAdapter:
             first = first or event_id
         return first
 
-    async def send_direct(self, item: Message | Reaction, channel: str | None,
-                          recipient: str) -> None:
+    async def send_direct(self, item: Message, event: Inbound) -> None:
         """A reply that could not go through the outbox (an unknown person): in the same room."""
-        if not isinstance(item, Message):
-            return
-        room_id = channel or await self.direct_room(recipient)
+        recipient = event.actor.user_id
+        room_id = where(event) or await self.direct_room(recipient)
         rendered = outbound.render(item)
         rendered.user_ids.append(recipient)  # in a shared room, make sure they notice it
         content = outbound.content_of(rendered)
@@ -200,27 +201,15 @@ class MatrixAdapter:
         return await self.direct_room(user_id)
 
     # --- encrypted rooms ---------------------------------------------------------
-    async def encrypted_notice(self, room_id: str, sender: str) -> None:
-        """Say once (per room, and per person who writes there) that encryption hides them."""
+    async def told_unreadable(self, room_id: str, sender: str) -> bool:
+        """Whether this room (and this person in it) was told that encryption hides them."""
         key = state_key("e2e", f"{room_id}|{sender}")
         if key in self._told or await self.session.get(key) is not None:
             self._told.add(key)
-            return
-        async with self.session.db.session(read_only=True) as s:
-            locale = (await dir_repo.cooperative(s)).locale
-        text = translator(locale).t(
-            "I cannot read encrypted messages, so I cannot answer in this room. "
-            "Please write to me in a room without encryption, or in a direct "
-            "conversation without encryption.")
-        spans: list[Any] = [text]
-        if sender:
-            spans = [Mention(handle=sender, name=sender, ids={PLATFORM: sender}), " ", text]
-        message = Message(target=Target(kind="actor"), blocks=[para(*spans)], locale=locale)
-        content = outbound.content_of(outbound.render(message))
-        try:
-            await self.session.send(room_id, "m.room.message", content, uuid.uuid4().hex)
-        except DeliveryError as exc:
-            log.warning("could not warn %s about encryption: %s", room_id, exc)
-            return
+            return True
+        return False
+
+    async def remember_told(self, room_id: str, sender: str) -> None:
+        key = state_key("e2e", f"{room_id}|{sender}")
         await self.session.put(key, "told")
         self._told.add(key)

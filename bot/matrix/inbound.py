@@ -3,9 +3,12 @@
 - ``!grappe …`` (or ``/grappe …``) anywhere, a message that starts with a
   mention of the bot, and any text in a direct room → ``Command``;
 - a message in a thread (``m.thread``) or a rich reply (``m.in_reply_to``)
-  → ``ThreadReply`` on the root (the adapter keeps only the threads of cards);
+  → ``ThreadReply`` on the root (the dispatcher keeps only the threads of cards);
 - an ``m.reaction`` annotation → ``Action(reaction=True)`` with the emoji;
-- an encrypted event → ``Encrypted``: the bot cannot read it and says so.
+- an encrypted event → ``Unreadable``: the bot cannot read it and says so.
+
+``direct`` on the events says the room has two members at most (the dispatcher tells
+a directory channel apart); whether a text is addressed is ``commands.prefixes``'.
 
 Edits (``m.replace``), notices (other bots) and the bot's own events are ignored.
 """
@@ -25,10 +28,10 @@ from nio import (
     UnknownEncryptedEvent,
 )
 
-from commands.events import Action, Actor, Command, Inbound, Thread, ThreadReply
+from commands.events import Action, Actor, Command, Inbound, Thread, ThreadReply, Unreadable
+from commands.prefixes import addressed
 
 PLATFORM = "matrix"
-PREFIXES = ("!grappe", "/grappe")
 _PILL = re.compile(r'^\s*(?:<p>)?\s*<a href="https://matrix\.to/#/([^"]+)">([^<]*)</a>')
 
 
@@ -41,16 +44,7 @@ class RoomView:
     direct: bool = False  # a one-to-one room with the bot: any text is a command
 
 
-@dataclass(frozen=True)
-class Encrypted:
-    """An encrypted event: the bot cannot read it (and says so)."""
-
-    room_id: str
-    sender: str
-    event_id: str
-
-
-Converted = Inbound | Encrypted | None
+Converted = Inbound | None
 
 
 def _content(event: Event) -> dict[str, Any]:
@@ -82,17 +76,13 @@ def _after_mention(body: str, content: dict[str, Any], bot_id: str) -> str | Non
 
 
 def command_text(body: str, content: dict[str, Any], room: RoomView) -> str | None:
-    """The command in a message, or None when the message is not addressed to the bot."""
+    """The command in a message, or None when the message is not addressed to the bot
+    (a direct room's texts are found by the caller: a thread there may be a card's)."""
     text = body.strip()
-    lowered = text.lower()
-    for prefix in PREFIXES:
-        if lowered == prefix or lowered.startswith(prefix + " ") or lowered.startswith(
-                prefix + "\n"):
-            return text
     after = _after_mention(text, content, room.bot_id)
     if after is not None:
-        return after
-    return None
+        return addressed(after, mentioned=True)
+    return addressed(text)
 
 
 def thread_root(relates: dict[str, Any]) -> str | None:
@@ -116,13 +106,17 @@ def _text(event: RoomMessageText, room: RoomView) -> Converted:
     body = strip_reply_fallback(event.body)
     text = command_text(body, content, room)
     if text is not None:
-        return Command(actor=actor, text=text, event_id=event.event_id, place=room.room_id)
+        return Command(actor=actor, text=text, event_id=event.event_id, place=room.room_id,
+                       direct=room.direct)
     root = thread_root(relates)
     if root is not None:
         return ThreadReply(actor=actor, thread=Thread(channel=room.room_id, message_id=root),
-                           text=body, event_id=event.event_id, message_id=event.event_id)
-    if room.direct:
-        return Command(actor=actor, text=body, event_id=event.event_id, place=room.room_id)
+                           text=body, event_id=event.event_id, message_id=event.event_id,
+                           direct=room.direct)
+    said = addressed(body, direct=room.direct)
+    if said is not None:
+        return Command(actor=actor, text=said, event_id=event.event_id, place=room.room_id,
+                       direct=True)
     return None
 
 
@@ -133,7 +127,8 @@ def _reaction(event: ReactionEvent, room: RoomView) -> Converted:
 
 
 def _encrypted(event: Event, room: RoomView) -> Converted:
-    return Encrypted(room_id=room.room_id, sender=event.sender, event_id=event.event_id)
+    return Unreadable(actor=Actor(PLATFORM, event.sender), place=room.room_id,
+                      event_id=event.event_id)
 
 
 CONVERTERS: dict[type[Event], Callable[[Any, RoomView], Converted]] = {

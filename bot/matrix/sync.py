@@ -30,17 +30,13 @@ from nio import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.adapters.base import DeliveryError
+from bot.adapters.base import DeliveryError, Receive
 from bot.matrix import inbound
 from bot.matrix.client import PLATFORM
-from commands.events import Action, Command, Inbound, Thread, ThreadReply
-from commands.i18n import translator
-from commands.messages import Message, Target, para
-from storage.repo import directory as dir_repo
-from storage.repo import machinery as repo
+from commands.events import Actor, Invitation, Unreadable
+from commands.outcome import Result
 
 if TYPE_CHECKING:
-    from bot.app import Bot
     from bot.matrix.adapter import MatrixAdapter
 
 log = logging.getLogger(__name__)
@@ -52,7 +48,6 @@ MAX_PAUSE = 30.0
 # The token is written at most this often, off the reply's path (a crash replays the
 # events of the last second, which the dispatcher recognises by their ids).
 TOKEN_WRITE_DELAY = 1.0
-CHANNELS_TTL = 30.0  # the directory's rooms are read again after this, or for a new room
 
 
 def sync_filter(timeline_limit: int) -> dict[str, Any]:
@@ -92,23 +87,18 @@ class DatabaseAway(Exception):
 
 
 class Receiver:
-    def __init__(self, adapter: MatrixAdapter, bot: Bot, *,
+    def __init__(self, adapter: MatrixAdapter, receive: Receive, *,
                  timeline_limit: int = TIMELINE_LIMIT):
         self.adapter = adapter
         self.session = adapter.session
         self.client = adapter.session.client
-        self.bot = bot
-        self.db = adapter.session.db
+        self.receive = receive
         self.filter: dict[str, Any] | str = sync_filter(timeline_limit)
         self.token: str | None = None
-        self.channels: set[str] = set()
-        self._channels_read = -CHANNELS_TTL  # loop time of the last read
-        self._rooms_known: set[str] = set()
         self._unsaved: str | None = None  # a handled batch's token, not written yet
         self._writer: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._told: set[str] = set()  # events whose sender was told they wait for the database
         self.in_sync = True  # False while syncing with the homeserver fails (/readyz)
 
     @property
@@ -190,18 +180,12 @@ class Receiver:
     # --- one batch -------------------------------------------------------------
     async def _handle(self, resp: SyncResponse, *, history: bool) -> None:
         rooms = resp.rooms
-        now = asyncio.get_running_loop().time()
-        if rooms.invite or not self._rooms_known.issuperset(rooms.join) \
-                or (rooms.join and now - self._channels_read > CHANNELS_TTL):
-            await self._load_channels()
-            self._channels_read = now
-            self._rooms_known.update(rooms.join)
         for room_id, invite in rooms.invite.items():
             await self._invited(room_id, invite)
         for room_id, info in rooms.join.items():
             room = self.client.rooms.get(room_id)
             if room is not None and room.encrypted:
-                await self.adapter.encrypted_notice(room_id, "")
+                await self._unreadable(room_id, "", f"e2e:{room_id}")
             if not history:
                 continue
             events = list(info.timeline.events)
@@ -253,79 +237,40 @@ class Receiver:
             return
         if converted is None:
             return
-        if isinstance(converted, inbound.Encrypted):
-            await self.adapter.encrypted_notice(converted.room_id, converted.sender)
+        if isinstance(converted, Unreadable):
+            await self._unreadable(converted.place, converted.actor.user_id, converted.event_id)
             return
-        if isinstance(converted, ThreadReply | Action):
-            if not await self._is_card(converted.thread):
-                if not (view.direct and isinstance(converted, ThreadReply)):
-                    return  # a conversation among people, not an answer to a card
-                converted = Command(actor=converted.actor, text=converted.text,
-                                    event_id=converted.event_id, place=view.room_id)
-        elif view.direct:
+        outcome = await self.receive(converted)
+        if outcome.result == Result.DB_UNAVAILABLE:  # nothing recorded: replayed by the next
+            raise DatabaseAway(converted.event_id)  # sync (its author was told, once)
+        if view.direct and outcome.result != Result.IGNORED:
             await self.adapter.remember_direct(converted.actor.user_id, view.room_id)
-        await self._dispatch(converted, view.room_id)
 
-    async def _dispatch(self, event: Inbound, room_id: str) -> None:
-        outcome = await self.bot.dispatch(event)
-        if outcome.result == "db-unavailable":  # nothing recorded: replayed by the next sync
-            await self._tell_waiting(event, room_id, outcome.direct)
-            raise DatabaseAway(event.event_id)
-        self._told.discard(event.event_id)
-        for item in outcome.direct:
-            try:
-                await self.adapter.send_direct(item, room_id, event.actor.user_id)
-            except DeliveryError as exc:
-                log.warning("could not answer %s directly: %s", event.actor.user_id, exc)
-
-    async def _tell_waiting(self, event: Inbound, room_id: str, direct: Sequence[object]) -> None:
-        """Tell the sender, once per event, that it waits for the database (no retry needed:
-        asking them to send it again would have it handled twice)."""
-        if event.event_id in self._told:
+    async def _unreadable(self, room_id: str, sender: str, event_id: str) -> None:
+        """Say once (per room, and per person who writes there) that encryption hides them."""
+        if await self.adapter.told_unreadable(room_id, sender):
             return
-        self._told.add(event.event_id)
-        locale = next((m.locale for m in direct if isinstance(m, Message)), None)
-        t = translator(locale)
-        notice = Message(target=Target(kind="actor"), locale=t.locale, blocks=[para(t.t(
-            "I cannot reach my database right now; your message will be handled "
-            "as soon as it is back."))])
-        try:
-            await self.adapter.send_direct(notice, room_id, event.actor.user_id)
-        except DeliveryError as exc:
-            log.warning("could not tell %s to wait: %s", event.actor.user_id, exc)
+        outcome = await self.receive(Unreadable(Actor(PLATFORM, sender), room_id, event_id))
+        if outcome.result == Result.UNREADABLE:
+            await self.adapter.remember_told(room_id, sender)
 
     # --- rooms -------------------------------------------------------------------
-    async def _load_channels(self) -> None:
-        async with self.db.session(read_only=True) as s:
-            found = await dir_repo.channels(s, platforms=[PLATFORM])
-        self.channels = {c.platform_channel_id for c in found}
-
     def is_direct(self, room_id: str) -> bool:
-        """A one-to-one room with the bot (not a directory channel)."""
+        """A one-to-one room with the bot, as the homeserver says (the core tells a
+        directory channel apart)."""
         room = self.client.rooms.get(room_id)
-        return room_id not in self.channels and room is not None and room.member_count <= 2
-
-    async def _is_card(self, thread: Thread) -> bool:
-        assert thread.message_id is not None
-        async with self.db.session(read_only=True) as s:
-            ref = await repo.object_of_message(s, PLATFORM, thread.channel, thread.message_id)
-        return ref is not None
+        return room is not None and room.member_count <= 2
 
     async def _invited(self, room_id: str, info: InviteInfo) -> None:
-        """Join directory rooms, rooms a coordinator invites to, and people's direct rooms."""
+        """The core says which invitations to take (directory rooms, a coordinator's, DMs)."""
         inviter, direct = inviter_of(info, self.bot_id)
-        if room_id not in self.channels and not await self._may_invite(inviter, direct):
+        outcome = await self.receive(Invitation(Actor(PLATFORM, inviter or ""), room_id,
+                                                f"invite:{room_id}", direct=direct))
+        if outcome.result != Result.ACCEPTED:
             log.warning("declining the invitation of %s to %s", inviter, room_id)
             await self._try(self.client.room_leave(room_id), f"decline {room_id}")
             return
         await self._try(self.client.join(room_id), f"join {room_id}")
-
-    async def _may_invite(self, inviter: str | None, direct: bool) -> bool:
-        if inviter is None:
-            return False
-        async with self.db.session(read_only=True) as s:
-            person = await dir_repo.person_by_identity(s, PLATFORM, inviter)
-        return person is not None and (person.role == "coordinator" or direct)
 
     async def _try(self, request: Any, what: str) -> None:
         try:

@@ -14,6 +14,6 @@ __all__ = ["SlackAdapter", "SlackSetupError", "create_adapter"]
 
 
 def create_adapter(settings: Settings, db: Database) -> SlackAdapter:
-    """The adapter; under ``grappe serve`` its HTTP server also carries the routes the
-    runner adds to ``routes`` (readiness, the iCal feeds)."""
-    return SlackAdapter(settings, db)
+    """The adapter; under ``grappe serve`` its HTTP server also carries the runtime's
+    other routes (readiness, the iCal feeds: ``serve``)."""
+    return SlackAdapter(settings)

@@ -1,18 +1,17 @@
 """The Slack adapter: its lifecycle, its one HTTP session, and what listeners need.
 
-``start(bot)`` opens one aiohttp session shared by every Web API call, checks
+``start(receive)`` opens one aiohttp session shared by every Web API call, checks
 the token once (``auth.test``, so that no request waits for it later), builds
 the Bolt app and starts receiving: Socket Mode when ``SLACK_APP_TOKEN`` is
 set, else the HTTP endpoint of ``grappe serve``. ``send`` is called by the
-outbox's delivery loop.
+outbox's delivery loop. The adapter reads no storage and knows no command.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -24,30 +23,23 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.adapters.base import Delivery, Sent
+from bot.adapters.base import Delivery, Receive, Sent
 from bot.config import Settings
 from bot.http import HttpServer, Installer
-from bot.slack import modals
 from bot.slack.app import build_app
 from bot.slack.http import events_route
 from bot.slack.inbound import PLATFORM
 from bot.slack.outbound import PERMANENT, Sender
 from bot.slack.render import render
 from bot.slack.socket import SocketRunner
-from commands.dispatcher import Outcome
-from commands.events import Action, Command, Inbound, ThreadReply
-from commands.i18n import Translator, translator
-from commands.messages import Message, Reaction
-from storage.db import Database
-from storage.repo import directory as dir_repo
-from storage.repo import machinery as mach_repo
+from commands.events import Inbound, ThreadReply, where
+from commands.messages import Message
+from commands.outcome import Outcome
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Bot
 
 log = logging.getLogger(__name__)
 
@@ -68,21 +60,20 @@ class SlackAdapter:
     # posts are found again by their metadata after a crash; an ephemeral reply cannot be
     # (Slack keeps it nowhere), so those go one at a time from send to record (bot.outbox)
     duplicates_on_retry = frozenset({"ephemeral"})
+    redelivers = False  # Slack retries an event 3 times at most, then drops it
 
-    def __init__(self, settings: Settings, db: Database, *,
-                 retry_handlers: list[AsyncRetryHandler] | None = None,
-                 routes: list[Installer] | None = None):
+    def __init__(self, settings: Settings, *,
+                 retry_handlers: list[AsyncRetryHandler] | None = None):
         if not settings.slack_bot_token:
             raise SlackSetupError("SLACK_BOT_TOKEN is not set")
         self.settings = settings
-        self.db = db
         self.mode = "socket" if settings.slack_app_token else "http"
         self.retry_handlers = retry_handlers
-        self.bot: Bot | None = None
+        self._receive: Receive | None = None
         self.auth: AuthorizeResult | None = None
         self.bolt: AsyncApp | None = None
         self.http: HttpServer | None = None
-        self.routes = list(routes or [])  # other features' HTTP routes (iCal feeds)
+        self.routes: list[Installer] = []  # the runtime's other HTTP routes (iCal, readiness)
         self.socket: SocketRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
@@ -130,9 +121,16 @@ class SlackAdapter:
         return self.auth
 
     # --- lifecycle ---------------------------------------------------------------
-    async def prepare(self, bot: Bot) -> AsyncApp:
+    def serve(self, routes: Sequence[Installer]) -> bool:
+        """Under ``grappe serve`` in HTTP mode, the server of Slack's events carries them."""
+        if self.mode == "http" and self.settings.serve_http:
+            self.routes.extend(routes)
+            return True
+        return False
+
+    async def prepare(self, receive: Receive) -> AsyncApp:
         """Check the token and build the Bolt app; receiving starts in ``start``."""
-        self.bot = bot
+        self._receive = receive
         try:
             await self.authorize()
         except SlackApiError as exc:
@@ -147,8 +145,8 @@ class SlackAdapter:
                               authorize=self.authorize)
         return self.bolt
 
-    async def start(self, bot: Bot) -> None:
-        bolt = await self.prepare(bot)
+    async def start(self, receive: Receive) -> None:
+        bolt = await self.prepare(receive)
         if self.mode == "socket":
             assert self.settings.slack_app_token is not None
             self.socket = SocketRunner(bolt, self.settings.slack_app_token, self.client)
@@ -181,53 +179,11 @@ class SlackAdapter:
         self._session = self._client = self._sender = None
 
     # --- what the listeners need -------------------------------------------------
-    async def dispatch(self, event: Inbound) -> Outcome:
-        if self.bot is None:
+    async def receive(self, event: Inbound, *, inline: bool = False,
+                      quiet: bool = False) -> Outcome:
+        if self._receive is None:
             raise RuntimeError("the Slack adapter is not started")
-        return await self.bot.dispatch(event)
-
-    async def on_card(self, event: ThreadReply | Action) -> ThreadReply | Action | None:
-        """The event with its card's object ref, or None when the message is not a card."""
-        thread = event.thread
-        if thread.object_ref is not None or thread.message_id is None:
-            return event
-        try:
-            async with self.db.session(read_only=True) as s:
-                ref = await mach_repo.object_of_message(s, PLATFORM, thread.channel,
-                                                        thread.message_id)
-        except (SQLAlchemyError, OSError):
-            return event  # the dispatcher tells the person the database is unavailable
-        if ref is None:
-            return None
-        return dataclasses.replace(event, thread=dataclasses.replace(thread, object_ref=ref))
-
-    async def _translator_of(self, user_id: str) -> Translator | None:
-        """The person's language, or None when they are unknown (the dispatcher answers)."""
-        try:
-            async with self.db.session(read_only=True) as s:
-                person = await dir_repo.person_by_identity(s, PLATFORM, user_id)
-        except (SQLAlchemyError, OSError):
-            return None
-        return translator(person.locale) if person is not None else None
-
-    async def request_form(self, event: Command, keyword: str) -> dict[str, Any] | None:
-        """The request form for this person, or None to let the dispatcher answer."""
-        try:
-            async with self.db.session(read_only=True) as s:
-                person = await dir_repo.person_by_identity(s, PLATFORM, event.actor.user_id)
-                skills = await dir_repo.skills(s) if person is not None else []
-        except (SQLAlchemyError, OSError):
-            return None
-        if person is None:
-            return None
-        t = translator(person.locale)
-        pairs = [(k.slug, k.label_en if t.locale == "en" and k.label_en else k.label)
-                 for k in skills]
-        return modals.request_form(pairs, t, channel=event.place, keyword=keyword)
-
-    async def answer_form(self, prompt: modals.AnswerPrompt) -> dict[str, Any] | None:
-        t = await self._translator_of(prompt.actor.user_id)
-        return modals.answer_form(prompt, t) if t is not None else None
+        return await self._receive(event, inline=inline, quiet=quiet)
 
     def spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
         """Run network work after the ack; failures are logged, never raised to Slack."""
@@ -248,16 +204,12 @@ class SlackAdapter:
     async def _open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         await self.client.views_open(trigger_id=trigger_id, view=view)
 
-    def post_direct(self, message: Message, channel: str | None, user: str,
-                    thread: str | None = None) -> None:
-        self.spawn(self.sender.post_direct(render(message), channel, user, thread),
-                   "direct reply")
-
     # --- what the outbox needs ---------------------------------------------------
     async def send(self, delivery: Delivery) -> Sent:
         return await self.sender.send(delivery)
 
-    async def send_direct(self, item: Message | Reaction, channel: str | None,
-                          recipient: str) -> None:
-        if isinstance(item, Message):
-            await self.sender.post_direct(render(item), channel, recipient)
+    async def send_direct(self, item: Message, event: Inbound) -> None:
+        """Only to the person, where they acted (in the thread of a reply), after the ack."""
+        thread = event.thread.message_id if isinstance(event, ThreadReply) else None
+        self.spawn(self.sender.post_direct(render(item), where(event), event.actor.user_id,
+                                           thread), "direct reply")

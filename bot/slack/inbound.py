@@ -13,43 +13,20 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.slack.modals import AnswerPrompt, parse_submission
+from bot.slack.emoji import emoji
+from bot.slack.modals import parse_submission
 from bot.slack.render import ask_action, choice_action
-from commands.dispatcher import PREFIXES
-from commands.events import Action, Actor, Command, Inbound, Thread, ThreadReply
+from commands.events import Action, Actor, Command, Inbound, Submission, Thread, ThreadReply
+from commands.prefixes import addressed, as_command
 
 PLATFORM = "slack"
 Payload = Mapping[str, Any]
-
-# Slack's reaction names for the emojis that cards declare (and that the bot reacts with).
-EMOJI_BY_NAME: dict[str, str] = {
-    "+1": "👍", "thumbsup": "👍", "-1": "👎", "thumbsdown": "👎",
-    "raising_hand": "🙋", "date": "📅", "calendar": "📆",
-    "white_check_mark": "✅", "heavy_check_mark": "✔️", "x": "❌",
-    "speech_balloon": "💬", "eyes": "👀", "tada": "🎉", "warning": "⚠️",
-    "one": "1️⃣", "two": "2️⃣", "three": "3️⃣", "four": "4️⃣", "five": "5️⃣",
-    "six": "6️⃣", "seven": "7️⃣", "eight": "8️⃣", "nine": "9️⃣",
-}
-NAME_BY_EMOJI: dict[str, str] = {}
-for _name, _emoji in EMOJI_BY_NAME.items():
-    NAME_BY_EMOJI.setdefault(_emoji.replace("\ufe0f", ""), _name)
 
 # Message subtypes that are still a person writing; every other subtype
 # (message_changed, message_deleted, bot_message, channel_join…) is ignored.
 PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
 _MARKUP = re.compile(r"<([^<>]*)>")
-
-
-def emoji(name: str) -> str:
-    """``thumbsup`` or ``+1::skin-tone-3`` → 👍; an unknown name stays ``:name:``."""
-    base = name.split("::", 1)[0]
-    return EMOJI_BY_NAME.get(base, f":{base}:")
-
-
-def reaction_name(emoji_text: str) -> str | None:
-    """The Slack name to react with ``emoji_text``, if the bot knows it."""
-    return NAME_BY_EMOJI.get(emoji_text.replace("\ufe0f", ""))
 
 
 def _markup(m: re.Match[str]) -> str:
@@ -78,15 +55,6 @@ def plain_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def as_command_text(text: str) -> str:
-    """``membres`` → ``/grappe membres``; text already starting with a prefix is kept."""
-    stripped = text.strip()
-    lowered = stripped.lower()
-    if any(lowered == p or lowered.startswith(p + " ") for p in PREFIXES):
-        return stripped
-    return f"/grappe {stripped}".rstrip()
-
-
 def _actor(user_id: str) -> Actor:
     return Actor(PLATFORM, user_id)
 
@@ -99,15 +67,25 @@ def _text_to_bot(event: Payload, bot_user_id: str | None) -> str:
     return plain_text(text).strip()
 
 
+def _command(body: Payload, user: str, text: str, *, place: str | None, mentioned: bool = False,
+             direct: bool = False) -> Command | None:
+    said = addressed(text, mentioned=mentioned, direct=direct)
+    if said is None:
+        return None
+    return Command(actor=_actor(user), text=as_command(said), event_id=body["event_id"],
+                   place=place, direct=direct)
+
+
 # --- slash commands ------------------------------------------------------------------
 
 def slash_command(body: Payload) -> Command:
     """``/grappe membres`` in a channel (or a DM: ``D…`` channel ids are kept as places)."""
     return Command(
         actor=_actor(body["user_id"]),
-        text=as_command_text(plain_text(body.get("text") or "")),
+        text=as_command(plain_text(body.get("text") or "")),
         event_id=f"command:{body['trigger_id']}",
         place=body.get("channel_id") or None,
+        forms=bool(body.get("trigger_id")),
     )
 
 
@@ -128,11 +106,12 @@ def _message(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound 
             text=text,
             event_id=body["event_id"],
             message_id=event.get("ts"),
+            direct=event.get("channel_type") == "im",
         )
-    if event.get("channel_type") == "im" and text.strip():
-        # A direct message to the bot is a command ("membres" or "grappe membres").
-        return Command(actor=_actor(user), text=as_command_text(text),
-                       event_id=body["event_id"], place=None)
+    # a direct message to the bot is a command ("membres" or "grappe membres"); in a
+    # channel, only what starts with a prefix (the mention comes as app_mention)
+    if event.get("channel_type") == "im":
+        return _command(body, user, text, place=None, direct=True)
     return None  # chatter in a channel, outside any thread
 
 
@@ -141,11 +120,8 @@ def _mention(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound 
     user = event.get("user")
     if not user or user == bot_user_id or event.get("bot_id") or event.get("thread_ts"):
         return None
-    text = _text_to_bot(event, bot_user_id)
-    if not text:
-        return None
-    return Command(actor=_actor(user), text=as_command_text(text),
-                   event_id=body["event_id"], place=event.get("channel"))
+    return _command(body, user, _text_to_bot(event, bot_user_id), place=event.get("channel"),
+                    mentioned=True)
 
 
 def _reaction(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound | None:
@@ -180,8 +156,9 @@ def event_callback(body: Payload, bot_user_id: str | None = None) -> Inbound | N
 
 # --- interactivity ------------------------------------------------------------------
 
-def block_action(body: Payload) -> Action | AnswerPrompt | None:
-    """A click on a card's button: an answer, or a prompt for text (a modal)."""
+def block_action(body: Payload) -> Action | None:
+    """A click on a card's button: an answer; for a choice that asks for text, the button's
+    label goes with it (``Action.asks``: the core answers with a form)."""
     actions = body.get("actions") or []
     if not actions:
         return None
@@ -195,24 +172,22 @@ def block_action(body: Payload) -> Action | AnswerPrompt | None:
     action_id = clicked.get("action_id", "")
     if not user or not ref:
         return None
-    if (asked := ask_action(action_id)) is not None:
-        label = ((clicked.get("text") or {}).get("text") or asked)
-        return AnswerPrompt(actor=_actor(user), object_ref=ref, action=asked, label=label,
-                            channel=channel, message_ts=message_ts,
-                            trigger_id=body.get("trigger_id", ""))
-    action = choice_action(action_id)
+    asked = ask_action(action_id)
+    action = asked or choice_action(action_id)
     if action is None:
         return None
+    label = (clicked.get("text") or {}).get("text") or action
     return Action(
         actor=_actor(user),
         thread=Thread(object_ref=ref, channel=channel, message_id=message_ts),
         action=action,
         event_id=f"action:{body.get('trigger_id') or clicked.get('action_ts')}",
+        asks=label if asked is not None and body.get("trigger_id") else None,
     )
 
 
-def view_submission(body: Payload) -> Inbound | None:
-    """A submitted modal: the request form (a command) or a free-text answer (an action)."""
+def view_submission(body: Payload) -> Submission | None:
+    """A submitted modal: the neutral submission of its form."""
     user = (body.get("user") or {}).get("id")
     view = body.get("view") or {}
     if not user or not view.get("id"):

@@ -26,7 +26,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import Delivery, DeliveryError, Sent
-from bot.slack.inbound import reaction_name
+from bot.slack.emoji import reaction_name
 from bot.slack.render import Rendered, render
 from commands.messages import Attachment, Message, Reaction
 

@@ -6,6 +6,7 @@ import re
 
 from commands import lookup
 from commands.context import Context
+from commands.requests.form import REQUEST_FORM
 from commands.dates.when import end_of_day, format_day
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_
@@ -45,7 +46,7 @@ async def refresh_card(ctx: Context, request: Request) -> None:
 @command(("demande", "request"), usage=N_("/grappe request <client> : <need> [#skill …] "
                                           "[by <date>]  ·  /grappe request R-3"),
          summary=N_("Relay a client's request to the enterprises whose skills match, "
-                    "or show one request with its whole history."))
+                    "or show one request with its whole history."), form=REQUEST_FORM)
 async def request_command(ctx: Context, args: str) -> None:
     if parse_ref(args) is not None:
         await show(ctx, await get_request(ctx, args))

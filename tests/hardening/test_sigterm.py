@@ -168,7 +168,7 @@ async def test_sigterm_finishes_the_command_in_flight_and_keeps_the_outbox(
     # the next start delivers what was pending, once each
     settings = Settings(DATABASE_URL=sqlite_coop.url, SLACK_BOT_TOKEN="xoxb-test-token",
                         SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url)
-    adapter = SlackAdapter(settings, sqlite_coop)
+    adapter = SlackAdapter(settings)
     bot = Bot(settings, sqlite_coop, [adapter])
     await bot.start(background_delivery=False)
     try:

@@ -49,7 +49,7 @@ class BotHarness:
         bot = Bot(self.settings, self.db, [adapter], registry=registry)
         await bot.start()
         self.bot, self.adapter = bot, adapter
-        await adapter.start(bot)
+        await adapter.start(bot.receive)
         return adapter
 
     async def stop(self) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from nio import Event
 
-from bot.matrix.inbound import Encrypted, RoomView, convert, strip_reply_fallback
-from commands.events import Action, Command, ThreadReply
+from bot.matrix.inbound import RoomView, convert, strip_reply_fallback
+from commands.events import Action, Command, ThreadReply, Unreadable
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "matrix"
 CASES = json.loads((DATA / "inbound.json").read_text())["cases"]
@@ -38,8 +38,8 @@ def _meaning(converted: object) -> dict[str, Any] | None:
             return {"type": "ThreadReply", "text": text, "root": thread.message_id}
         case Action(action=action, thread=thread):
             return {"type": "Action", "action": action, "root": thread.message_id}
-        case Encrypted(sender=sender):
-            return {"type": "Encrypted", "sender": sender}
+        case Unreadable(actor=actor):
+            return {"type": "Encrypted", "sender": actor.user_id}
     raise AssertionError(converted)
 
 

@@ -219,12 +219,12 @@ async def start_slack(coop_db: Database, fake_slack: FakeSlack) -> AsyncIterator
             "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake_slack.api_url,
             "GRAPPE_SERVE_HTTP": True, "GRAPPE_HOST": "127.0.0.1", "PORT": 0,
             "SLACK_TIMEOUT": 5, **overrides})
-        adapter = SlackAdapter(settings, coop_db)
+        adapter = SlackAdapter(settings)
         bot = Bot(settings, coop_db, [adapter], registry=sample_registry())
         harness = SlackHarness(adapter, bot, fake_slack, http, coop_db)
         bot.loops["slack"].clock = harness.clock if not background else utcnow
         await bot.start(background_delivery=background)
-        await adapter.start(bot)
+        await adapter.start(bot.receive)
         started.append(harness)
         return harness
 

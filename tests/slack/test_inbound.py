@@ -7,7 +7,11 @@ from typing import Any
 
 import pytest
 
+from bot.features import registry as load_all
+from bot.slack import emoji as slack_emoji
 from bot.slack import inbound
+from commands.dispatcher import Dispatcher
+from commands.events import Action, Actor, Command, Thread
 from tests.slack.fake_slack import BOT_USER
 from tests.slack.payloads import DATA, case
 
@@ -47,14 +51,32 @@ def test_slack_markup_becomes_plain_text(typed: str, plain: str) -> None:
 @pytest.mark.parametrize(("name", "emoji"), [
     ("+1", "👍"), ("thumbsup", "👍"), ("-1", "👎"), ("thumbsdown", "👎"),
     ("raising_hand", "🙋"), ("one", "1️⃣"), ("nine", "9️⃣"), ("+1::skin-tone-2", "👍"),
-    ("heart", ":heart:"),
+    ("heart", "❤️"), ("unicorn_face", "🦄"), ("grappe-logo", ":grappe-logo:"),
 ])
 def test_reaction_names_become_emojis(name: str, emoji: str) -> None:
-    assert inbound.emoji(name) == emoji
+    assert slack_emoji.emoji(name) == emoji
 
 
 def test_the_bot_reacts_with_slack_names() -> None:
-    assert inbound.reaction_name("✅") == "white_check_mark"
-    assert inbound.reaction_name("👍") == "+1"
-    assert inbound.reaction_name("1️⃣") == "one"
-    assert inbound.reaction_name("🦄") is None
+    assert slack_emoji.reaction_name("✅") == "white_check_mark"
+    assert slack_emoji.reaction_name("👍") == "+1"
+    assert slack_emoji.reaction_name("1️⃣") == "one"
+    assert slack_emoji.reaction_name("🦄") == "unicorn_face"  # any emoji, not a hand list
+    assert slack_emoji.reaction_name("pas un emoji") is None
+
+
+@pytest.mark.parametrize(("name", "typed"), [
+    ("view_submission_request", Command(
+        actor=Actor("slack", "U07GRPE031"), event_id="view:V07FORM0001", place="C01COOPERA",
+        text="/grappe demande Mairie de Roubaix CCAS : Bilan de la subvention et plan de com "
+             "#comptabilite #communication ; pour 15/1/2027")),
+    ("view_submission_answer", Action(
+        actor=Actor("slack", "U07GRPE031"), action="available", event_id="view:V07FORM0001",
+        value="lundi matin et jeudi",
+        thread=Thread(object_ref="R-1", channel="C01COOPERA", message_id="1700000001.000001"))),
+])
+def test_a_submitted_form_is_what_the_person_would_have_typed(name: str, typed: object) -> None:
+    """The form's meaning is the core's: the command family reads the values as its text."""
+    submission = inbound.view_submission(case(name)["payload"])
+    assert submission is not None
+    assert Dispatcher(None, load_all(), platforms=["slack"])._as_typed(submission) == typed  # type: ignore[arg-type]

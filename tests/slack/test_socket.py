@@ -20,7 +20,7 @@ async def test_socket_mode_envelopes_are_acked_on_the_socket_and_answered(
         coop_db: Database, fake_slack: FakeSlack) -> None:
     settings = Settings(DATABASE_URL=coop_db.url, SLACK_BOT_TOKEN="xoxb-test-token",
                         SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=fake_slack.api_url)
-    adapter = SlackAdapter(settings, coop_db)
+    adapter = SlackAdapter(settings)
     assert adapter.mode == "socket"
     bot = Bot(settings, coop_db, [adapter], registry=sample_registry())
     await bot.start()

@@ -29,7 +29,7 @@ from bot.adapters.base import Delivery, Sent
 from bot.app import Bot
 from bot.config import Settings
 from commands.events import Inbound
-from commands.messages import Message, Reaction
+from commands.messages import Message
 from storage.db import Database
 from storage.models import InboundEvent, Outbox
 from tests.hardening.conftest import WORK_TABLES
@@ -113,6 +113,9 @@ class NullAdapter:
     """An adapter that delivers everything at once, for the reference run."""
 
     concurrency = 1
+    duplicates_on_retry: frozenset[str] = frozenset()
+    redelivers = False
+    connected = True
 
     def __init__(self, platform: str):
         self.platform = platform
@@ -121,8 +124,7 @@ class NullAdapter:
         where = delivery.channel or f"to:{delivery.recipient}"
         return Sent(where, f"ref-{delivery.row_id}")
 
-    async def send_direct(self, item: Message | Reaction, channel: str | None,
-                          recipient: str) -> None:
+    async def send_direct(self, item: Message, event: Inbound) -> None:
         return None
 
 
