@@ -7,6 +7,7 @@ same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,6 +23,14 @@ from storage.repo import directory as dir_repo
 from storage.repo import machinery as mach_repo
 
 COOPERATION = "cooperation"
+
+
+def mentions_with(people: Sequence[Person],
+                  ids: Mapping[int, Mapping[str, str]]) -> list[Mention]:
+    """Mentions of ``people`` with their platform ids (as ``identities_of`` gives them): the
+    pure half of a card that pings people, its loader having read the ids."""
+    return [Mention(handle=p.handle, name=p.display_name, ids=dict(ids.get(p.id or 0, {})))
+            for p in people]
 
 
 @dataclass
@@ -135,11 +144,8 @@ class Context:
         return Mention(handle=person.handle, name=person.display_name, ids=dict(ids))
 
     async def mentions(self, people: list[Person]) -> list[Mention]:
-        all_ids = await dir_repo.identities_of(self.session, [p.id for p in people if p.id])
-        return [
-            Mention(handle=p.handle, name=p.display_name, ids=dict(all_ids.get(p.id or 0, {})))
-            for p in people
-        ]
+        ids = await dir_repo.identities_of(self.session, [p.id for p in people if p.id])
+        return mentions_with(people, ids)
 
     async def audit(self, action: str, object_ref: str | None = None, detail: str = "") -> None:
         await mach_repo.add_audit(self.session, self.person.id, action, object_ref, detail)

@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.context import mentions_with
 from commands.dates.when import format_day
 from commands.i18n import N_, Translator, translator
 from commands.messages import Block, Choice, Choices, Heading, Mention, Span, bold, para, spans
 from commands.messages import bullets as bullet_list
-from storage.models import Answer, Consultation, Cooperative, Enterprise, Person, Request, Skill
+from storage.models import Answer, Consultation, Cooperative, Enterprise, Request, Skill
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
@@ -179,14 +180,8 @@ class RequestView:
         every = [p for group in people.values() for p in group] + coordinators
         ids = await dir_repo.identities_of(s, {p.id or 0 for p in every})
         return cls(current, skills,
-                   {eid: mentions(group, ids) for eid, group in people.items()},
-                   mentions(coordinators, ids))
-
-
-def mentions(people: Sequence[Person], ids: Mapping[int, Mapping[str, str]]) -> list[Mention]:
-    """Mentions of ``people`` with their platform ids (``identities_of``)."""
-    return [Mention(handle=p.handle, name=p.display_name, ids=dict(ids.get(p.id or 0, {})))
-            for p in people]
+                   {eid: mentions_with(group, ids) for eid, group in people.items()},
+                   mentions_with(coordinators, ids))
 
 
 def render(view: RequestView, coop: Cooperative, *, today: datetime | None = None) -> list[Block]:
