@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.dates.day_parts import DayParts
 from commands.events import Action, Command, Inbound, ThreadReply
 from commands.i18n import Translator, translator
 from commands.messages import Block, Mention, Message, Outbound, Reaction, Target, para
@@ -23,6 +25,25 @@ from storage.repo import directory as dir_repo
 from storage.repo import machinery as mach_repo
 
 COOPERATION = "cooperation"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What the runtime decides once, from its settings, and the core only reads.
+
+    It travels with every ``Context`` (``ctx.env``) and every job (``JobEnv.environment``)
+    instead of living in module-level state that a runtime would write: two bots in one
+    process (tests, replicas) never see each other's. ``files_dir`` is where charts are
+    written (None: no chart); ``day_parts`` what "matin", "soir" … mean to the slot
+    parsers; ``retention_months`` after how long closed requests are anonymised (None or
+    0: never); ``nudge_hours`` how many business hours before a deadline the silent
+    enterprises are reminded.
+    """
+
+    files_dir: Path | None = None
+    day_parts: DayParts = DayParts()
+    retention_months: int | None = None
+    nudge_hours: float = 24.0
 
 
 def mentions_with(people: Sequence[Person],
@@ -41,6 +62,7 @@ class Context:
     now: datetime
     coop: Cooperative
     registry: Registry
+    env: Environment = Environment()
     spec: CommandSpec | None = None
     object_ref: str | None = None
     out: list[Outbound] = field(default_factory=list)

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from commands.context import Context
+from commands.context import Context, Environment
 from commands.dates.when import format_day
 from commands.errors import CommandError
 from commands.events import Action, Command, Inbound, ThreadReply
@@ -91,7 +91,9 @@ class Dispatcher:
         clock: Callable[[], datetime] = utcnow,
         on_commit: Callable[[], None] | None = None,
         handoff: Handoff | None = None,
+        environment: Environment | None = None,
     ):
+        self.environment = environment or Environment()  # the runtime's: in every Context
         self.db = db
         self.registry = registry
         self.platforms = tuple(platforms)
@@ -143,6 +145,7 @@ class Dispatcher:
                 now=self.clock(),
                 coop=await dir_repo.cooperative(s),
                 registry=self.registry,
+                env=self.environment,
             )
             self._coop_locale = ctx.coop.locale
             result = await self._run(ctx)

@@ -6,7 +6,6 @@ import re
 
 from commands import lookup
 from commands.context import Context
-from commands.dates.day_parts import day_parts
 from commands.dates.when import end_of_day
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_, translator
@@ -57,7 +56,7 @@ async def poll_command(ctx: Context, args: str) -> None:
         poll = await get_poll(ctx, args)
         ctx.reply(*[b for b in await card(ctx, poll) if b.kind != "choices"])
         return
-    new = parse_poll(args, now=ctx.now, tz=ctx.tz, parts=day_parts())
+    new = parse_poll(args, now=ctx.now, tz=ctx.tz, parts=ctx.env.day_parts)
     request = None
     if new.request_number is not None:
         request = await requests_repo.get(ctx.session, new.request_number)
