@@ -3,36 +3,16 @@ enterprises it consults (no query per enterprise while it is drawn)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import event
 
 from commands.requests.view import RequestView, render
 from storage.db import Database
 from storage.models import Answer, Consultation, Request
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
+from tests.test_outbox_handoff import statements as counted
 
 NOW = datetime(2026, 3, 24, 9, 0, tzinfo=UTC)
-
-
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    """The SQL statements the engine runs meanwhile."""
-    statements: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
 
 async def _request(db: Database, consulted: int) -> int:
@@ -57,9 +37,12 @@ async def _statements(db: Database, request_id: int) -> int:
         coop = await dir_repo.cooperative(s)  # the context has it before any card
         request = await repo.get(s, request_id)
         assert request is not None
-        with counting(db) as statements:
-            blocks = render(await RequestView.load(s, request), coop, today=NOW)
+        with counted(db) as statements:
+            view = await RequestView.load(s, request)
+            loaded = len(statements)
+            blocks = render(view, coop, today=NOW)
         assert blocks
+        assert len(statements) == loaded  # drawing the card asks storage nothing
         return len(statements)
 
 
