@@ -13,8 +13,7 @@ from bot import features
 from bot.adapters.base import Adapter, DeliveryError
 from bot.config import Settings
 from bot.outbox import DeliveryLoop
-from commands.dates import day_parts
-from commands.digest import sections as digest
+from commands.context import Environment
 from commands.dispatcher import Dispatcher
 from commands.events import Inbound
 from commands.messages import Message
@@ -49,8 +48,9 @@ class Bot:
         self.settings = settings
         self.clock = clock
         self.files_dir = Path(settings.files_dir or Path(tempfile.gettempdir()) / "grappe-files")
-        digest.configure(files_dir=self.files_dir)
-        day_parts.configure(settings.day_parts())
+        self.environment = Environment(
+            files_dir=self.files_dir, day_parts=settings.day_parts(),
+            retention_months=settings.retention_months, nudge_hours=settings.nudge_hours)
         self._with_scheduler = scheduler
         self.scheduler: Scheduler | None = None
         self.db = db
@@ -59,7 +59,7 @@ class Bot:
         self.loops = {a.platform: DeliveryLoop(db, a) for a in self.adapters}
         self.dispatcher = Dispatcher(
             db, self.registry, platforms=[a.platform for a in self.adapters],
-            handoff=self, clock=clock,
+            handoff=self, clock=clock, environment=self.environment,
             redelivering=[a.platform for a in self.adapters if a.redelivers],
         )
         self._by_platform = {a.platform: a for a in self.adapters}
@@ -130,14 +130,11 @@ class Bot:
                 loop.start()
             if self._with_scheduler:
                 from bot.scheduler import Scheduler  # APScheduler only when scheduling
-                from commands.privacy.forget import configure_retention
-
-                configure_retention(self.settings.retention_months)
 
                 self.scheduler = Scheduler(
                     self.db, platforms=list(self.loops), registry=self.registry, clock=self.clock,
                     on_commit=self._wake,
-                    files_dir=self.files_dir, nudge_hours=self.settings.nudge_hours)
+                    environment=self.environment)
                 await self.scheduler.start()
         self._started = True
 

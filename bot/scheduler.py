@@ -27,7 +27,6 @@ import socket
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apscheduler.job import Job
@@ -38,6 +37,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import undefined
 
 from commands import reminders
+from commands.context import Environment
 from commands.digest.sections import WEEKDAYS, digest_channels, post_digest, schedule_of
 from commands.jobs import JobEnv
 from commands.registry import Registry
@@ -90,15 +90,14 @@ class Scheduler:
         registry: Registry,
         clock: Callable[[], datetime] = utcnow,
         on_commit: Callable[[], None] | None = None,
-        files_dir: Path | None = None,
-        nudge_hours: float = 24.0,
+        environment: Environment | None = None,
         owner: str | None = None,
     ):
         self.id = uuid.uuid4().hex
         self.clock = clock
         self.env = JobEnv(
-            db=db, platforms=tuple(platforms), registry=registry, files_dir=files_dir,
-            nudge_hours=nudge_hours,
+            db=db, platforms=tuple(platforms), registry=registry,
+            environment=environment or Environment(),
             owner=owner or f"{socket.gethostname()}:{os.getpid()}:{self.id[:8]}",
             on_commit=on_commit,
         )

@@ -7,12 +7,15 @@ same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.dates.day_parts import DayParts
 from commands.events import Action, Command, Inbound, ThreadReply
 from commands.i18n import Translator, translator
 from commands.messages import Block, Mention, Message, Outbound, Reaction, Target, para
@@ -24,6 +27,33 @@ from storage.repo import machinery as mach_repo
 COOPERATION = "cooperation"
 
 
+@dataclass(frozen=True)
+class Environment:
+    """What the runtime decides once, from its settings, and the core only reads.
+
+    It travels with every ``Context`` (``ctx.env``) and every job (``JobEnv.environment``)
+    instead of living in module-level state that a runtime would write: two bots in one
+    process (tests, replicas) never see each other's. ``files_dir`` is where charts are
+    written (None: no chart); ``day_parts`` what "matin", "soir" … mean to the slot
+    parsers; ``retention_months`` after how long closed requests are anonymised (None or
+    0: never); ``nudge_hours`` how many business hours before a deadline the silent
+    enterprises are reminded.
+    """
+
+    files_dir: Path | None = None
+    day_parts: DayParts = DayParts()
+    retention_months: int | None = None
+    nudge_hours: float = 24.0
+
+
+def mentions_with(people: Sequence[Person],
+                  ids: Mapping[int, Mapping[str, str]]) -> list[Mention]:
+    """Mentions of ``people`` with their platform ids (as ``identities_of`` gives them): the
+    pure half of a card that pings people, its loader having read the ids."""
+    return [Mention(handle=p.handle, name=p.display_name, ids=dict(ids.get(p.id or 0, {})))
+            for p in people]
+
+
 @dataclass
 class Context:
     session: AsyncSession
@@ -32,6 +62,7 @@ class Context:
     now: datetime
     coop: Cooperative
     registry: Registry
+    env: Environment = Environment()
     spec: CommandSpec | None = None
     object_ref: str | None = None
     out: list[Outbound] = field(default_factory=list)
@@ -135,11 +166,8 @@ class Context:
         return Mention(handle=person.handle, name=person.display_name, ids=dict(ids))
 
     async def mentions(self, people: list[Person]) -> list[Mention]:
-        all_ids = await dir_repo.identities_of(self.session, [p.id for p in people if p.id])
-        return [
-            Mention(handle=p.handle, name=p.display_name, ids=dict(all_ids.get(p.id or 0, {})))
-            for p in people
-        ]
+        ids = await dir_repo.identities_of(self.session, [p.id for p in people if p.id])
+        return mentions_with(people, ids)
 
     async def audit(self, action: str, object_ref: str | None = None, detail: str = "") -> None:
         await mach_repo.add_audit(self.session, self.person.id, action, object_ref, detail)

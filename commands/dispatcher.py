@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands import direct, forms
-from commands.context import Context
+from commands.context import Context, Environment
 from commands.dates.when import format_day
 from commands.errors import CommandError
 from commands.events import (
@@ -66,7 +66,9 @@ class Dispatcher:
         clock: Callable[[], datetime] = utcnow,
         handoff: Handoff | None = None,
         redelivering: Sequence[str] = (),
+        environment: Environment | None = None,
     ):
+        self.environment = environment or Environment()  # the runtime's: in every Context
         self.db = db
         self.registry = registry
         self.platforms = tuple(platforms)
@@ -118,7 +120,7 @@ class Dispatcher:
                 return Outcome(handled=False, direct=[message], result=Result.UNKNOWN_PERSON)
             self._locales[_key(event)] = person.locale
             ctx = Context(session=s, person=person, event=event, now=self.clock(), coop=coop,
-                          registry=self.registry)
+                          registry=self.registry, env=self.environment)
             form = await self._form(ctx)
             if form is not None:  # nothing is recorded until the form comes back
                 return Outcome(handled=False, result=Result.FORM, form=form,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.context import Environment
 from commands.events import Actor, Command
 from commands.messages import Message
 from commands.registry import Registry
@@ -31,17 +31,16 @@ class JobEnv:
 
     ``platforms`` are the running platforms (the outbox rows are written for
     them); ``registry`` holds the features' digest sections and reminder sources;
-    ``owner`` names this replica in the claims it takes; ``files_dir``
-    is where charts are written (None: no chart); ``nudge_hours`` is how many
-    business hours before a deadline the silent enterprises are reminded.
+    ``owner`` names this replica in the claims it takes; ``environment`` is what the
+    runtime decided from its settings (the files directory, the nudge's hours, the
+    retention period: the same value the commands get as ``ctx.env``).
     """
 
     db: Database
     platforms: tuple[str, ...]
     registry: Registry = field(compare=False)
     owner: str = ""
-    files_dir: Path | None = None
-    nudge_hours: float = 24.0
+    environment: Environment = Environment()
     on_commit: Callable[[], None] | None = field(default=None, compare=False)
 
     def wake(self) -> None:

@@ -18,7 +18,6 @@ from commands.bookings.view import (
     kind_of,
 )
 from commands.context import Context
-from commands.dates.day_parts import day_parts
 from commands.dates.slots import Interval, day_bounds, parse_when
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_
@@ -150,7 +149,7 @@ async def free(ctx: Context, args: str) -> None:
         raise UsageError("Say which resource or kind, and when.")
     kind = kind_of(words[0])
     resource = None if kind else await find_resource(ctx, words[0])
-    parts = day_parts()
+    parts = ctx.env.day_parts
     if resource is not None:
         parts = parts.with_day(resource.opens, resource.closes)
     text = words[1] if len(words) > 1 else "aujourd'hui"

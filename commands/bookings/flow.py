@@ -29,7 +29,6 @@ from commands.bookings.view import (
     refs,
 )
 from commands.context import Context
-from commands.dates.day_parts import day_parts
 from commands.dates.slots import Interval, parse_when
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_
@@ -109,7 +108,7 @@ async def book(ctx: Context, args: str) -> None:
     parsed = parse_args(args)
     resource = await find_resource(ctx, parsed.resource)
     enterprise = await _enterprise(ctx, parsed)
-    parts = day_parts().with_day(resource.opens, resource.closes)
+    parts = ctx.env.day_parts.with_day(resource.opens, resource.closes)
     when = parse_when(parsed.when, now=ctx.now, tz=ctx.tz, parts=parts)
     if not when.has_time:
         raise UsageError("Say the time too, for example “jeudi 14h-16h” or “demain matin”.")

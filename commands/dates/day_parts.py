@@ -1,6 +1,6 @@
 """What "matin", "après-midi", "soir" and "journée" mean: the cooperative's parts of the
-day, set from the settings at start-up (``GRAPPE_MORNING`` …) and read by the slot parser
-(commands.dates.slots)."""
+day, read from the settings at start-up (``GRAPPE_MORNING`` …) into the runtime's
+``Environment`` and handed to the slot parser (commands.dates.slots) as an argument."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from commands.errors import SettingValueError
 
-__all__ = ["DayParts", "configure", "day_parts", "hhmm"]
+__all__ = ["DayParts", "hhmm"]
 
 
 def hhmm(text: str) -> int:
@@ -23,7 +23,7 @@ class DayParts:
 
     The morning is configurable (``GRAPPE_MORNING=08:30-12:00``, likewise
     ``GRAPPE_AFTERNOON`` and ``GRAPPE_EVENING``, checked with the other settings at
-    start-up and given by ``configure``); "journée" is a resource's opening hours when
+    start-up and carried by ``ctx.env.day_parts``); "journée" is a resource's opening hours when
     one is known.
     """
 
@@ -59,16 +59,3 @@ class DayParts:
         if word in ("soir", "soiree", "evening", "tonight"):
             return self.evening
         return self.day
-
-
-_parts = DayParts()
-
-
-def configure(parts: DayParts) -> None:
-    """The cooperative's day parts (``Bot`` passes the settings' at start-up)."""
-    global _parts
-    _parts = parts
-
-
-def day_parts() -> DayParts:
-    return _parts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands.context import Context
 from commands.dates.when import format_moment
-from commands.digest.sections import COOPERATION, OPTIONS, DigestWeek, build, next_scheduled
+from commands.digest.sections import COOPERATION, DigestWeek, build, next_scheduled
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_
 from commands.messages import para
@@ -50,7 +50,7 @@ async def digest_now(ctx: Context, args: str) -> None:
     word = fold(args.strip())
     if word and word not in PREVIEW:
         raise UsageError("Write “preview” to see the digest yourself, or nothing to post it.")
-    week = DigestWeek.ending(ctx.now, ctx.tz, purpose=COOPERATION, files_dir=OPTIONS.files_dir)
+    week = DigestWeek.ending(ctx.now, ctx.tz, purpose=COOPERATION, files_dir=ctx.env.files_dir)
     if word:
         ctx.reply(*await build(ctx.session, ctx.coop, week, ctx.registry, ctx.t.locale))
         return

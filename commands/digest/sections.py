@@ -83,20 +83,6 @@ class DigestWeek:
         return datetime.combine(self.day + timedelta(days=7), time(0), tzinfo=self.tz)
 
 
-@dataclass
-class Options:
-    """Set once by the bot from its settings: where on-demand digests write their chart."""
-
-    files_dir: Path | None = None
-
-
-OPTIONS = Options()
-
-
-def configure(*, files_dir: Path | None) -> None:
-    OPTIONS.files_dir = files_dir
-
-
 SectionFn = Callable[[AsyncSession, Cooperative, DigestWeek, Translator],
                      Awaitable[list[Block] | None]]
 
@@ -210,7 +196,7 @@ async def post_digest(env: JobEnv, channel: str, now: datetime, *, catch_up: boo
         messages = []
         if not paused:
             week = DigestWeek.ending(now, tz, period=period, purpose=rows[0].purpose,
-                                     files_dir=env.files_dir)
+                                     files_dir=env.environment.files_dir)
             messages.append(digest_message(coop, await build(s, coop, week, env.registry),
                                             rows[0].purpose))
     async with env.db.session() as s:  # a paused channel's week is settled, with nothing said

@@ -13,7 +13,7 @@ from commands.digest.sections import DigestWeek, digest_section
 from commands.i18n import Translator, translator
 from commands.jobs import JobEnv
 from commands.messages import Block, Span, bold, bullets, para, spans
-from commands.polls.view import tally
+from commands.polls.view import tallies
 from commands.reminders import Reminder, dm, reminder_source
 from storage.models import Cooperative
 from storage.repo import polls as repo
@@ -28,8 +28,8 @@ async def open_polls(s: AsyncSession, coop: Cooperative, week: DigestWeek,
     if not polls:
         return None
     items: list[list[Span]] = []
-    for poll in polls:
-        current = await tally(s, poll)
+    for current in await tallies(s, polls):
+        poll = current.poll
         line = spans(bold(poll.ref), f" {poll.title} — ",
                      t.tn("{n} answer", "{n} answers", len(current.voters)))
         if poll.deadline:
@@ -45,10 +45,11 @@ async def poll_reminders(s: AsyncSession, coop: Cooperative, now: datetime,
     """Invitees who have not answered, once, when the deadline is less than a day away."""
     tz = ZoneInfo(coop.timezone)
     due: list[Reminder] = []
-    for poll in await repo.open_polls(s):
-        if poll.deadline is None or not now < poll.deadline <= now + POLL_REMINDER:
-            continue
-        current = await tally(s, poll)
+    closing = [p for p in await repo.open_polls(s)
+               if p.deadline is not None and now < p.deadline <= now + POLL_REMINDER]
+    for current in await tallies(s, closing):
+        poll = current.poll
+        assert poll.deadline is not None
         for person in current.missing:
             tp = translator(person.locale)
             text = tp.t("Reminder: the poll {ref} “{title}” closes {when} and your answer is "

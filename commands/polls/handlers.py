@@ -6,15 +6,14 @@ import re
 
 from commands import lookup
 from commands.context import Context
-from commands.dates.day_parts import day_parts
 from commands.dates.when import end_of_day
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_, translator
-from commands.messages import para
+from commands.messages import Block, para
 from commands.polls.ballots import YES, parse_ballot
 from commands.polls.booking import book_chosen
 from commands.polls.parsing import parse_poll
-from commands.polls.view import EMOJIS, card, option_label, tally
+from commands.polls.view import EMOJIS, PollView, option_label, render, tally
 from commands.registry import command, on_action, on_reply
 from commands.text import fold, shorten
 from storage.models import Person, Poll, PollOption
@@ -38,10 +37,14 @@ async def get_poll(ctx: Context, text: str) -> Poll:
     return poll
 
 
-async def refresh_card(ctx: Context, poll: Poll) -> None:
+async def card(ctx: Context, poll: Poll) -> list[Block]:
+    """The poll's card as it stands now: loaded, then drawn."""
     today = ctx.now.astimezone(ctx.tz).date()
-    ctx.edit_card(poll.ref, *await card(ctx.session, poll, ctx.coop, today=today),
-                  purpose=poll.purpose)
+    return render(await PollView.load(ctx.session, poll), ctx.coop, today=today)
+
+
+async def refresh_card(ctx: Context, poll: Poll) -> None:
+    ctx.edit_card(poll.ref, *await card(ctx, poll), purpose=poll.purpose)
 
 
 @command(("dispo", "poll"),
@@ -51,11 +54,9 @@ async def refresh_card(ctx: Context, poll: Poll) -> None:
 async def poll_command(ctx: Context, args: str) -> None:
     if _REF.match(args.strip()):
         poll = await get_poll(ctx, args)
-        today = ctx.now.astimezone(ctx.tz).date()
-        ctx.reply(*[b for b in await card(ctx.session, poll, ctx.coop, today=today)
-                    if b.kind != "choices"])
+        ctx.reply(*[b for b in await card(ctx, poll) if b.kind != "choices"])
         return
-    new = parse_poll(args, now=ctx.now, tz=ctx.tz, parts=day_parts())
+    new = parse_poll(args, now=ctx.now, tz=ctx.tz, parts=ctx.env.day_parts)
     request = None
     if new.request_number is not None:
         request = await requests_repo.get(ctx.session, new.request_number)
@@ -70,8 +71,7 @@ async def poll_command(ctx: Context, args: str) -> None:
                for n, o in enumerate(new.options, start=1)]
     await repo.add(ctx.session, poll, options, [p.id or 0 for p in invitees])
     ctx.object_ref = poll.ref
-    today = ctx.now.astimezone(ctx.tz).date()
-    blocks = await card(ctx.session, poll, ctx.coop, today=today)
+    blocks = await card(ctx, poll)
     if request is not None:
         ctx.in_thread(request.ref, *blocks, card_of=poll.ref)
     else:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.context import mentions_with
 from commands.dates.slots import Interval, format_range
 from commands.dates.when import format_day, format_moment
 from commands.i18n import Translator, translator
 from commands.messages import Block, Choice, Choices, Heading, Mention, Span, bold, para, spans
 from commands.messages import bullets as bullet_list
 from commands.polls.ballots import MAYBE, NO, YES
-from storage.models import Cooperative, Person, Poll, PollOption
+from storage.models import Cooperative, Enterprise, Person, Poll, PollOption, PollVote
 from storage.repo import directory as dir_repo
 from storage.repo import polls as repo
 
@@ -44,11 +46,26 @@ class PollTally:
 
 
 async def tally(s: AsyncSession, poll: Poll) -> PollTally:
-    options = list(await repo.options(s, poll.id or 0))
-    votes = list(await repo.votes(s, poll.id or 0))
-    people = await dir_repo.people_by_id(s, [v.person_id for v in votes if v.person_id])
+    return (await tallies(s, [poll]))[0]
+
+
+async def tallies(s: AsyncSession, polls: Sequence[Poll]) -> list[PollTally]:
+    """The tallies of several polls in three queries (the names from the directory's copy),
+    not three per poll."""
+    ids = [p.id or 0 for p in polls]
+    options, votes = await repo.options_of(s, ids), await repo.votes_of(s, ids)
+    invitees = await repo.invitees_of(s, ids)
+    every = [v for group in votes.values() for v in group]
+    people = await dir_repo.people_by_id(s, [v.person_id for v in every if v.person_id])
     enterprises = await dir_repo.enterprises_by_id(
-        s, [int(v.voter.split(":")[1]) for v in votes if v.voter.startswith("enterprise:")])
+        s, [int(v.voter.split(":")[1]) for v in every if v.voter.startswith("enterprise:")])
+    return [_tally(p, options.get(p.id or 0, []), votes.get(p.id or 0, []), people, enterprises,
+                   invitees.get(p.id or 0, [])) for p in polls]
+
+
+def _tally(poll: Poll, options: list[PollOption], votes: list[PollVote],
+           people: dict[int, Person], enterprises: dict[int, Enterprise],
+           invitees: list[Person]) -> PollTally:
     counts = {o.position: {YES: 0, MAYBE: 0, NO: 0} for o in options}
     names: dict[int, dict[str, list[str]]] = {o.position: {YES: [], MAYBE: [], NO: []}
                                               for o in options}
@@ -61,8 +78,7 @@ async def tally(s: AsyncSession, poll: Poll) -> PollTally:
                else people[v.person_id].handle if v.person_id in people else "?")
         names[v.position][v.value].append(who)
     return PollTally(poll, options, counts, names, {v.voter for v in votes},
-                     {v.person_id for v in votes if v.person_id},
-                     list(await repo.invitees(s, poll.id or 0)))
+                     {v.person_id for v in votes if v.person_id}, invitees)
 
 
 def option_label(option: PollOption | Interval, tz: ZoneInfo, t: Translator, *,
@@ -81,10 +97,30 @@ def _counts(t: Translator, c: dict[str, int], names: dict[str, list[str]]) -> st
     return f"{text} — {who}" if who else text
 
 
-async def card(s: AsyncSession, poll: Poll, coop: Cooperative, *, today: date) -> list[Block]:
+@dataclass(frozen=True)
+class PollView:
+    """Everything a poll's card shows, read at once: ``load`` queries, ``render`` draws.
+
+    ``missing`` mentions who has not answered yet (the card pings them while the poll
+    is open and its results are shown).
+    """
+
+    tally: PollTally
+    missing: list[Mention]
+
+    @classmethod
+    async def load(cls, s: AsyncSession, poll: Poll) -> PollView:
+        current = await tally(s, poll)
+        ids = await dir_repo.identities_of(s, [p.id or 0 for p in current.missing])
+        return cls(current, mentions_with(current.missing, ids))
+
+
+def render(view: PollView, coop: Cooperative, *, today: date) -> list[Block]:
+    """The poll's card, in the cooperative's language (no I/O: ``PollView.load``)."""
     t = translator(coop.locale)
     tz = ZoneInfo(coop.timezone)
-    current = await tally(s, poll)
+    current = view.tally
+    poll = current.poll
     title = f"{poll.ref} · {poll.title}"
     if poll.status == "closed":
         title += " — " + t.t("closed")
@@ -114,12 +150,10 @@ async def card(s: AsyncSession, poll: Poll, coop: Cooperative, *, today: date) -
         items.append(line)
     blocks.append(bullet_list(items))
     blocks.append(para(t.tn("{n} answer so far.", "{n} answers so far.", len(current.voters))))
-    if poll.status == "open" and current.missing and not poll.hidden:
-        ids = await dir_repo.identities_of(s, [p.id or 0 for p in current.missing])
+    if poll.status == "open" and view.missing and not poll.hidden:
         pings: list[Span] = []
-        for p in current.missing:
-            pings += spans(" ", Mention(handle=p.handle, name=p.display_name,
-                                        ids=dict(ids.get(p.id or 0, {}))))
+        for m in view.missing:
+            pings += spans(" ", m)
         blocks.append(para(bold(t.t("Not answered yet:")), *pings))
     if poll.status == "open":
         blocks.append(para(t.t("Answer in this thread: “1 and 3”, “1 yes, 2 if need be”, "

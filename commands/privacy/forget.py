@@ -9,7 +9,6 @@ closed more than N months ago, each request once (a claim decides).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,20 +24,6 @@ FORMER_MEMBER = N_("former member")
 ANONYMISED_CLIENT = N_("anonymised client")
 ANONYMISED_NEED = N_("need anonymised after the retention period")
 RETENTION_KIND = "retention"
-
-
-@dataclass
-class RetentionOptions:
-    """``months`` None: requests are kept as they are (no retention)."""
-
-    months: int | None = None
-
-
-RETENTION = RetentionOptions()
-
-
-def configure_retention(months: int | None) -> None:
-    RETENTION.months = months if months and months > 0 else None
 
 
 async def forget(s: AsyncSession, handle: str) -> tuple[str, int]:

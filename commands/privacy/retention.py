@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.jobs import JobEnv
-from commands.privacy.forget import RETENTION, apply_retention
+from commands.privacy.forget import apply_retention
 from commands.reminders import Reminder, reminder_source
 from storage.models import Cooperative
 
@@ -22,10 +22,11 @@ log = logging.getLogger(__name__)
 @reminder_source("retention")
 async def retention(s: AsyncSession, coop: Cooperative, now: datetime,
                     env: JobEnv) -> list[Reminder]:
-    if RETENTION.months is None:
+    months = env.environment.retention_months
+    if not months or months <= 0:
         return []
     async with env.db.session() as write:
-        done = await apply_retention(write, now, RETENTION.months, env.owner)
+        done = await apply_retention(write, now, months, env.owner)
     if done:
         log.info("retention: anonymised %s", ", ".join(done))
     return []

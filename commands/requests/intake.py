@@ -6,15 +6,15 @@ import re
 
 from commands import lookup
 from commands.context import Context
-from commands.requests.form import REQUEST_FORM
 from commands.dates.when import end_of_day, format_day
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_
 from commands.messages import Block, Heading, Span, bold, bullets, para, spans
 from commands.registry import Role, command
+from commands.requests.form import REQUEST_FORM
 from commands.requests.history import history_blocks
 from commands.requests.parsing import infer_skills, parse_new_request, parse_ref
-from commands.requests.view import card, status_label, tallies, tally
+from commands.requests.view import RequestView, render, status_label, tallies
 from commands.text import fold, shorten
 from storage.models import Consultation, Request
 from storage.repo import directory as dir_repo
@@ -38,9 +38,13 @@ async def get_request(ctx: Context, text: str) -> Request:
     return request
 
 
+async def card(ctx: Context, request: Request) -> list[Block]:
+    """The request's card as it stands now: loaded, then drawn."""
+    return render(await RequestView.load(ctx.session, request), ctx.coop, today=ctx.now)
+
+
 async def refresh_card(ctx: Context, request: Request) -> None:
-    ctx.edit_card(request.ref, *await card(ctx.session, request, ctx.coop, today=ctx.now),
-                  purpose=request.purpose)
+    ctx.edit_card(request.ref, *await card(ctx, request), purpose=request.purpose)
 
 
 @command(("demande", "request"), usage=N_("/grappe request <client> : <need> [#skill …] "
@@ -66,8 +70,7 @@ async def request_command(ctx: Context, args: str) -> None:
                                      added_at=ctx.now))
     await ctx.session.flush()
     ctx.object_ref = request.ref
-    ctx.post(*await card(ctx.session, request, ctx.coop, today=ctx.now), card_of=request.ref,
-             purpose=request.purpose)
+    ctx.post(*await card(ctx, request), card_of=request.ref, purpose=request.purpose)
     names = ", ".join(e.name for e, _ in matches)
     ctx.reply(para(ctx.trn("{ref} is relayed to {n} enterprise: {names}.",
                            "{ref} is relayed to {n} enterprises: {names}.",
@@ -78,9 +81,10 @@ async def request_command(ctx: Context, args: str) -> None:
 
 
 async def show(ctx: Context, request: Request) -> None:
-    blocks: list[Block] = await card(ctx.session, request, ctx.coop, today=ctx.now)
-    blocks = [b for b in blocks if b.kind != "choices"]
-    blocks += await history_blocks(ctx, request, await tally(ctx.session, request))
+    view = await RequestView.load(ctx.session, request)
+    blocks: list[Block] = [b for b in render(view, ctx.coop, today=ctx.now)
+                           if b.kind != "choices"]
+    blocks += await history_blocks(ctx, request, view.tally)
     ctx.reply(*blocks)
 
 

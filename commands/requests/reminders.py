@@ -36,10 +36,10 @@ def nudge_text(person: Person, request: Request, enterprise: str, coop: Cooperat
 @reminder_source("deadline")
 async def deadline_nudges(s: AsyncSession, coop: Cooperative, now: datetime,
                           env: JobEnv) -> list[Reminder]:
-    """Consulted enterprises that have not answered, ``env.nudge_hours`` business hours
+    """Consulted enterprises that have not answered, ``env.environment.nudge_hours`` business hours
     (or less) before the deadline: their people get one DM per enterprise and request."""
     tz = ZoneInfo(coop.timezone)
-    lead = timedelta(hours=env.nudge_hours)
+    lead = timedelta(hours=env.environment.nudge_hours)
     due: list[Reminder] = []
     for request in await repo.open_with_deadline_after(s, now):
         assert request.deadline is not None

@@ -1,23 +1,26 @@
 """What a request looks like: the tally of answers, its card, its history.
 
 The card is rebuilt from the database each time (never patched), so an edit
-always shows the whole truth; it is written in the cooperative's language.
+always shows the whole truth; it is written in the cooperative's language. Load,
+then render: ``RequestView.load`` reads what the card shows in a fixed number of
+batched queries, ``render`` draws it without touching storage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.context import mentions_with
 from commands.dates.when import format_day
 from commands.i18n import N_, Translator, translator
 from commands.messages import Block, Choice, Choices, Heading, Mention, Span, bold, para, spans
 from commands.messages import bullets as bullet_list
-from storage.models import Answer, Consultation, Cooperative, Enterprise, Request
+from storage.models import Answer, Consultation, Cooperative, Enterprise, Request, Skill
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
@@ -139,15 +142,6 @@ def standing_text(t: Translator, st: Standing) -> str:
     return " · ".join(parts)
 
 
-async def _mentions_by_enterprise(s: AsyncSession, ids: list[int]) -> dict[int, list[Mention]]:
-    people = await dir_repo.people_of(s, ids)
-    identities = await dir_repo.identities_of(
-        s, [p.id or 0 for group in people.values() for p in group])
-    return {eid: [Mention(handle=p.handle, name=p.display_name,
-                          ids=dict(identities.get(p.id or 0, {}))) for p in group]
-            for eid, group in people.items()}
-
-
 def _line(t: Translator, st: Standing, mentions: list[Mention], role: str = "") -> list[Span]:
     items: list[Span] = spans(bold(st.enterprise.name))
     if role:
@@ -158,13 +152,43 @@ def _line(t: Translator, st: Standing, mentions: list[Mention], role: str = "") 
     return items
 
 
-async def card(s: AsyncSession, request: Request, coop: Cooperative, *,
-               today: datetime | None = None) -> list[Block]:
-    """The request's card, in the cooperative's language."""
+@dataclass(frozen=True)
+class RequestView:
+    """Everything a request's card shows, read at once: ``load`` queries, ``render`` draws.
+
+    ``mentions`` are the people of each enterprise standing on the request;
+    ``coordinators`` are pinged only when no enterprise is consulted.
+    """
+
+    tally: Tally
+    skills: Sequence[Skill]
+    mentions: Mapping[int, list[Mention]]
+    coordinators: list[Mention]
+
+    @property
+    def request(self) -> Request:
+        return self.tally.request
+
+    @classmethod
+    async def load(cls, s: AsyncSession, request: Request) -> RequestView:
+        """A fixed number of batched reads (the people and their ids from the directory's
+        copy), whatever the number of enterprises."""
+        current = await tally(s, request)
+        skills = await repo.skills_of(s, request.id or 0)
+        people = await dir_repo.people_of(s, [st.enterprise.id or 0 for st in current.standings])
+        coordinators = [] if current.consulted else list(await dir_repo.coordinators(s))
+        every = [p for group in people.values() for p in group] + coordinators
+        ids = await dir_repo.identities_of(s, {p.id or 0 for p in every})
+        return cls(current, skills,
+                   {eid: mentions_with(group, ids) for eid, group in people.items()},
+                   mentions_with(coordinators, ids))
+
+
+def render(view: RequestView, coop: Cooperative, *, today: datetime | None = None) -> list[Block]:
+    """The request's card, in the cooperative's language (no I/O: ``RequestView.load``)."""
     t = translator(coop.locale)
     tz = ZoneInfo(coop.timezone)
-    current = await tally(s, request)
-    skills = await repo.skills_of(s, request.id or 0)
+    request, current = view.request, view.tally
     title = f"{request.ref} · {request.client}"
     if request.status != "open":
         title += f" — {status_label(t, request.status)}"
@@ -173,25 +197,20 @@ async def card(s: AsyncSession, request: Request, coop: Cooperative, *,
         local_today = (today or request.created_at).astimezone(tz).date()
         day = format_day(request.deadline.astimezone(tz).date(), t.locale, today=local_today)
         blocks.append(para(bold(t.t("Deadline: ")), day))
-    labels = [k.label_en if t.locale == "en" and k.label_en else k.label for k in skills]
+    labels = [k.label_en if t.locale == "en" and k.label_en else k.label for k in view.skills]
     blocks.append(para(bold(t.t("Skills: ")), ", ".join(labels) or t.t("none given")))
-    mentions = await _mentions_by_enterprise(
-        s, [st.enterprise.id or 0 for st in current.standings])
     consulted = current.consulted
     role_names = {"lead": t.t("lead"), "partner": t.t("partner")}
     if consulted:
         answered = sum(1 for st in consulted if st.answered)
         blocks.append(para(bold(t.t("Enterprises consulted ({answered}/{total} answered):",
                                     answered=answered, total=len(consulted)))))
-        blocks.append(bullet_list([_line(t, st, mentions.get(st.enterprise.id or 0, []),
+        blocks.append(bullet_list([_line(t, st, view.mentions.get(st.enterprise.id or 0, []),
                                          role_names.get(st.role, "")) for st in consulted]))
     else:
-        coordinators = await dir_repo.coordinators(s)
-        ids = await dir_repo.identities_of(s, [p.id or 0 for p in coordinators])
         pings: list[Span] = []
-        for p in coordinators:
-            pings += spans(" ", Mention(handle=p.handle, name=p.display_name,
-                                        ids=dict(ids.get(p.id or 0, {}))))
+        for m in view.coordinators:
+            pings += spans(" ", m)
         blocks.append(para(t.t("No member enterprise matches these skills."), *pings,
                            t.t(" — please direct this request: /grappe relay {ref} +slug",
                                ref=request.ref)))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import col, select
@@ -49,6 +51,43 @@ async def votes(s: AsyncSession, poll_id: int) -> Sequence[PollVote]:
     stmt = select(PollVote).where(PollVote.poll_id == poll_id).order_by(
         col(PollVote.voter), col(PollVote.position))
     return (await s.exec(stmt)).all()
+
+
+async def _grouped(s: AsyncSession, wanted: list[int], stmt: Any) -> dict[int, list[Any]]:
+    """``stmt``'s ``(poll_id, row)`` results, by poll, in ``stmt``'s order (none asked: none)."""
+    result: dict[int, list[Any]] = defaultdict(list)
+    if wanted:
+        for poll_id, item in await s.exec(stmt):
+            result[poll_id].append(item)
+    return result
+
+
+async def options_of(s: AsyncSession, poll_ids: Iterable[int]) -> dict[int, list[PollOption]]:
+    """The options of several polls at once, each list by position."""
+    wanted = list(set(poll_ids))
+    stmt = select(PollOption.poll_id, PollOption).where(
+        col(PollOption.poll_id).in_(wanted)).order_by(col(PollOption.position))
+    return await _grouped(s, wanted, stmt)
+
+
+async def votes_of(s: AsyncSession, poll_ids: Iterable[int]) -> dict[int, list[PollVote]]:
+    """The votes of several polls at once, each list in ``votes``' order."""
+    wanted = list(set(poll_ids))
+    stmt = select(PollVote.poll_id, PollVote).where(col(PollVote.poll_id).in_(wanted)).order_by(
+        col(PollVote.voter), col(PollVote.position))
+    return await _grouped(s, wanted, stmt)
+
+
+async def invitees_of(s: AsyncSession, poll_ids: Iterable[int]) -> dict[int, list[Person]]:
+    """The invitees of several polls at once, each list by name."""
+    wanted = list(set(poll_ids))
+    stmt = (
+        select(PollInvitee.poll_id, Person)
+        .join(PollInvitee, col(PollInvitee.person_id) == col(Person.id))
+        .where(col(PollInvitee.poll_id).in_(wanted))
+        .order_by(col(Person.display_name))
+    )
+    return await _grouped(s, wanted, stmt)
 
 
 async def replace_ballot(s: AsyncSession, poll_id: int, voter: str, person_id: int | None,

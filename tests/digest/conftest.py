@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot import features
+from commands.context import Environment
 from commands.jobs import JobEnv
 from storage.db import Database
 from storage.models import (
@@ -30,8 +31,9 @@ def paris(local: str) -> datetime:
 
 
 def job_env(db: Database, owner: str = "test", platforms: tuple[str, ...] = BOTH,
-            **options: object) -> JobEnv:
-    return JobEnv(db=db, registry=features.registry(), platforms=platforms, owner=owner, **options)  # type: ignore[arg-type]
+            **environment: object) -> JobEnv:
+    return JobEnv(db=db, registry=features.registry(), platforms=platforms, owner=owner,
+                  environment=Environment(**environment))  # type: ignore[arg-type]
 
 
 async def outbox(db: Database) -> list[Outbox]:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from bot import features
 from bot.cli import app
+from commands.context import Environment
 from commands.jobs import JobEnv
 from commands.privacy import forget as privacy
 from commands.privacy.retention import retention
@@ -103,20 +104,19 @@ async def test_retention_anonymises_closed_requests_exactly_once(console: Consol
     db = await _started(console, clock, "2026-01-08 10:00", REQUEST,
                         "camille: /grappe clore R-1 perdu : trop tard",
                         "nadia: /grappe demande CCAS : un atelier de com")
-    env = JobEnv(db=db, registry=features.registry(), platforms=("console",), owner="a")
-    other = JobEnv(db=db, registry=features.registry(), platforms=("console",), owner="b")
-    privacy.configure_retention(6)
-    try:
-        soon = clock.now + timedelta(days=30)
-        async with db.session(read_only=True) as s:
-            coop = await dir_repo.cooperative(s)
-            assert await retention(s, coop, soon, env) == []
-        assert await _scalar(db, "SELECT client FROM requests WHERE id = 1") == "Mairie de Roubaix"
-        later = clock.now + timedelta(days=200)
-        await sweep(env, later)
-        await sweep(other, later)
-    finally:
-        privacy.configure_retention(None)
+    six_months = Environment(retention_months=6)
+    env = JobEnv(db=db, registry=features.registry(), platforms=("console",), owner="a",
+                 environment=six_months)
+    other = JobEnv(db=db, registry=features.registry(), platforms=("console",), owner="b",
+                   environment=six_months)
+    soon = clock.now + timedelta(days=30)
+    async with db.session(read_only=True) as s:
+        coop = await dir_repo.cooperative(s)
+        assert await retention(s, coop, soon, env) == []
+    assert await _scalar(db, "SELECT client FROM requests WHERE id = 1") == "Mairie de Roubaix"
+    later = clock.now + timedelta(days=200)
+    await sweep(env, later)
+    await sweep(other, later)
     assert await _scalar(db, "SELECT client FROM requests WHERE id = 1") == "client anonymisé"
     assert "ressourcerie" not in str(await _scalar(db, "SELECT need FROM requests WHERE id = 1"))
     assert await _scalar(db, "SELECT client FROM requests WHERE id = 2") == "CCAS"  # still open

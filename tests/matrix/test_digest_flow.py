@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import features
+from commands.context import Environment
 from commands.digest.sections import post_digest
 from commands.jobs import JobEnv
 from tests.matrix.harness import NOW, dm_from_bot, eventually, from_bot, open_room, outbox, start_at
@@ -35,7 +36,7 @@ async def test_digest_flow(harness, members, coop_db, tmp_path: Path) -> None:
     await nadia.say(room, "!grappe reserver salle-garance mar 1 déc 14h-16h : point compta")
     await nadia.wait_for(dm_from_bot(room, "B-1"))  # a booking in the coming week: a chart
 
-    env = JobEnv(db=coop_db, registry=features.registry(), platforms=("matrix",), owner="test", files_dir=tmp_path,
+    env = JobEnv(db=coop_db, registry=features.registry(), platforms=("matrix",), owner="test", environment=Environment(files_dir=tmp_path),
                  on_commit=harness.bot.loops["matrix"].notify)
     assert await post_digest(env, "cooperation", NOW)
     assert not await post_digest(env, "cooperation", NOW)  # once per week, however called

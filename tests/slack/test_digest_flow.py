@@ -59,7 +59,7 @@ async def test_preview_then_the_job_posts_once_with_its_chart(slack_now: SlackHa
 
     # the job: once in the cooperation channel, the chart uploaded in the digest's thread
     env = JobEnv(db=slack.db, registry=features.registry(), platforms=("slack",), owner="test",
-                 files_dir=slack.bot.files_dir,
+                 environment=slack.bot.environment,
                  on_commit=slack.bot.loops["slack"].notify)
     assert await post_digest(env, "cooperation", NOW) is True
     assert await post_digest(env, "cooperation", NOW) is False  # this week's is claimed
