@@ -31,7 +31,9 @@ from commands.text import MAX_INPUT, clean, shorten
 from storage.db import Database, unavailable
 from storage.models import Outbox, utcnow
 from storage.repo import directory as dir_repo
-from storage.repo import machinery as mach_repo
+from storage.repo import inbound_events as events_repo
+from storage.repo import message_refs as refs_repo
+from storage.repo import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +66,11 @@ class Outcome:
 
 
 class Handoff(Protocol):
-    """Who delivers what a command queues (the bot's delivery loops): ``claim`` leases the
-    rows inside the command's transaction, ``hand`` gives them over once it committed, so
-    they go out without being read back (bot/outbox.py)."""
+    """Who delivers what a command queues (the bot's delivery loops): ``lease`` leases the
+    rows to them inside the command's transaction, ``hand`` gives them over once it
+    committed, so they go out without being read back (bot/outbox.py)."""
 
-    def claim(self, rows: Sequence[Outbox]) -> None: ...
+    def lease(self, rows: Sequence[Outbox]) -> None: ...
 
     def hand(self, rows: Sequence[Outbox]) -> None: ...
 
@@ -134,7 +136,7 @@ class Dispatcher:
                 return Outcome(handled=False, direct=[await self._unknown_person(s, event)],
                                result="unknown-person")
             self._locales[(actor.platform, actor.user_id)] = person.locale
-            if not await mach_repo.record_event(s, actor.platform, event.event_id):
+            if not await events_repo.record_event(s, actor.platform, event.event_id):
                 return Outcome(duplicate=True, result="duplicate")
             ctx = Context(
                 session=s,
@@ -148,8 +150,8 @@ class Dispatcher:
             result = await self._run(ctx)
             rows = await plan(s, ctx.out, event, self.platforms)
             if self.handoff is not None:
-                self.handoff.claim(rows)
-            rows = await mach_repo.enqueue(s, rows)
+                self.handoff.lease(rows)
+            rows = await outbox_repo.enqueue(s, rows)
         command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
         return Outcome(result=result, command=command, rows=rows)
 
@@ -224,7 +226,7 @@ class Dispatcher:
     async def _threaded(self, ctx: Context, event: ThreadReply | Action, text: str) -> None:
         ref = event.thread.object_ref
         if ref is None and event.thread.message_id is not None:
-            ref = await mach_repo.object_of_message(
+            ref = await refs_repo.object_of_message(
                 ctx.session, event.actor.platform, event.thread.channel, event.thread.message_id)
         if ref is None:
             raise CommandError("This thread is not one of mine; nothing was recorded.")

@@ -36,8 +36,9 @@ from bot.matrix.client import PLATFORM
 from commands.events import Action, Command, Inbound, Thread, ThreadReply
 from commands.i18n import translator
 from commands.messages import Message, Target, para
+from storage.models import PersonRole
 from storage.repo import directory as dir_repo
-from storage.repo import machinery as repo
+from storage.repo import message_refs as refs_repo
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -308,7 +309,7 @@ class Receiver:
     async def _is_card(self, thread: Thread) -> bool:
         assert thread.message_id is not None
         async with self.db.session(read_only=True) as s:
-            ref = await repo.object_of_message(s, PLATFORM, thread.channel, thread.message_id)
+            ref = await refs_repo.object_of_message(s, PLATFORM, thread.channel, thread.message_id)
         return ref is not None
 
     async def _invited(self, room_id: str, info: InviteInfo) -> None:
@@ -325,7 +326,7 @@ class Receiver:
             return False
         async with self.db.session(read_only=True) as s:
             person = await dir_repo.person_by_identity(s, PLATFORM, inviter)
-        return person is not None and (person.role == "coordinator" or direct)
+        return person is not None and (person.role == PersonRole.COORDINATOR or direct)
 
     async def _try(self, request: Any, what: str) -> None:
         try:

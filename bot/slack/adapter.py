@@ -42,7 +42,7 @@ from commands.i18n import Translator, translator
 from commands.messages import Message, Reaction
 from storage.db import Database
 from storage.repo import directory as dir_repo
-from storage.repo import machinery as mach_repo
+from storage.repo import message_refs as refs_repo
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -193,7 +193,7 @@ class SlackAdapter:
             return event
         try:
             async with self.db.session(read_only=True) as s:
-                ref = await mach_repo.object_of_message(s, PLATFORM, thread.channel,
+                ref = await refs_repo.object_of_message(s, PLATFORM, thread.channel,
                                                         thread.message_id)
         except (SQLAlchemyError, OSError):
             return event  # the dispatcher tells the person the database is unavailable
