@@ -71,9 +71,9 @@ class Bot:
             loop.notify()
 
     # the dispatcher's Handoff: each row to its platform's delivery loop
-    def claim(self, rows: Sequence[Outbox]) -> None:
+    def lease(self, rows: Sequence[Outbox]) -> None:
         for row in rows:
-            self.loops[row.platform].claim(row)
+            self.loops[row.platform].lease(row)
 
     def hand(self, rows: Sequence[Outbox]) -> None:
         by_platform: dict[str, list[Outbox]] = {}

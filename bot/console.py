@@ -28,6 +28,7 @@ from commands.i18n import translator
 from commands.messages import Message, Reaction
 from commands.prefixes import addressed
 from commands.render import plain
+from storage.models import DeliveryRole
 
 if TYPE_CHECKING:
     from bot.console_durable import Journal
@@ -116,14 +117,15 @@ class ConsoleAdapter:
 
     async def send(self, delivery: Delivery) -> Sent:
         item = delivery.item
-        where = (f"DM:{delivery.recipient}" if delivery.role in ("dm", "ephemeral")
+        where = (f"DM:{delivery.recipient}"
+                 if delivery.role in (DeliveryRole.DM, DeliveryRole.EPHEMERAL)
                  else delivery.channel or DEFAULT_CHANNEL)
         if isinstance(item, Reaction):
             ref, text = item.object_ref, f"{item.emoji} {item.note}".strip()
         else:
             assert isinstance(item, Message)
             ref = item.card_of or item.edit_of or delivery.object_ref
-            text = ("✎ " if delivery.role == "edit" else "") + plain(item.blocks)
+            text = ("✎ " if delivery.role == DeliveryRole.EDIT else "") + plain(item.blocks)
         if self.journal is not None:
             self.out.flush()
             return await self.journal.write(delivery.transaction_id, where, self._next_id(),

@@ -49,7 +49,8 @@ from bot import outbox
 from bot.adapters.base import Sent
 from storage.db import Database
 from storage.models import utcnow
-from storage.repo import machinery as repo
+from storage.repo import adapter_state as state_repo
+from storage.repo import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
@@ -99,13 +100,13 @@ class Journal:
     async def _save(self, last: Entry | None) -> None:
         value = json.dumps({"last": asdict(last) if last else None, "written": self.written})
         async with self.db.session() as s:
-            await repo.set_state(s, PLATFORM, JOURNAL_KEY, value)
+            await state_repo.set_state(s, PLATFORM, JOURNAL_KEY, value)
 
     async def recover(self, now: datetime | None = None) -> int:
         """Check the last write of the previous process; returns 1 if it had been written."""
         now = now or utcnow()
         async with self.db.session(read_only=True) as s:
-            raw = await repo.get_state(s, PLATFORM, JOURNAL_KEY)
+            raw = await state_repo.get_state(s, PLATFORM, JOURNAL_KEY)
         state: dict[str, Any] = json.loads(raw) if raw else {}
         oldest = (now - KEEP_WRITTEN).isoformat(timespec="microseconds")
         self.written = {txn: (c, m, at) for txn, (c, m, at) in state.get("written", {}).items()
@@ -189,10 +190,10 @@ async def release_leases(db: Database, now: datetime | None = None) -> int:
     async with db.session() as s:
         # every lease taken before now ends before now + LEASE: "due" by then means held or due
         until = now + outbox.LEASE + timedelta(seconds=1)
-        rows = await repo.due(s, PLATFORM, until, limit=1_000_000)
+        rows = await outbox_repo.due(s, PLATFORM, until, limit=1_000_000)
         held = [row.id for row in rows if row.lease_until is not None and row.id is not None]
         for row_id in held:
-            await repo.defer(s, row_id, now)
+            await outbox_repo.defer(s, row_id, now)
     if held:
         log.warning("console: %d message(s) held by a stopped console are released", len(held))
     return len(held)
@@ -210,11 +211,11 @@ class ScriptRun:
         content = "\n".join([default_handle or "", *lines]).encode()
         key = f"script:{hashlib.sha256(content).hexdigest()[:24]}"
         async with db.session() as s:
-            raw = await repo.get_state(s, PLATFORM, key)
+            raw = await state_repo.get_state(s, PLATFORM, key)
             state = json.loads(raw) if raw else {"run": 0, "done": True}
             if state["done"]:  # a new run; an unfinished one is resumed
                 state = {"run": state["run"] + 1, "done": False}
-                await repo.set_state(s, PLATFORM, key, json.dumps(state))
+                await state_repo.set_state(s, PLATFORM, key, json.dumps(state))
         if state["run"] > 1 or raw:
             log.info("console: %s run %d", key, state["run"])
         return cls(db, key, state["run"])
@@ -224,5 +225,5 @@ class ScriptRun:
 
     async def finish(self) -> None:
         async with self.db.session() as s:
-            await repo.set_state(s, PLATFORM, self.key,
+            await state_repo.set_state(s, PLATFORM, self.key,
                                  json.dumps({"run": self.run, "done": True}))

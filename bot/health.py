@@ -20,7 +20,7 @@ from bot.adapters.base import Adapter
 from bot.http import Installer
 from storage.db import Database
 from storage.models import utcnow
-from storage.repo import machinery as repo
+from storage.repo import outbox as outbox_repo
 
 READY_PATH = "/readyz"
 DB_TIMEOUT = 2.0
@@ -34,16 +34,16 @@ async def readiness(db: Database, adapters: Sequence[Adapter],
     try:
         async with asyncio.timeout(DB_TIMEOUT):
             async with db.session(read_only=True) as s:
-                backlog = await repo.backlog(s)
+                backlog = await outbox_repo.backlog(s)
     except Exception as exc:  # unreachable, locked, timed out: not ready, and why
         report["database"] = {"ok": False, "error": type(exc).__name__}
         return False, report
     report["database"] = {"ok": True}
     now = clock()
     report["outbox"] = {
-        platform: {"pending": entry["pending"], "failed": entry["failed"],
+        platform: {"pending": entry.pending, "failed": entry.failed,
                    "oldest_pending_seconds": round((now - oldest).total_seconds(), 1)
-                   if isinstance(oldest := entry["oldest_pending"], datetime) else None}
+                   if (oldest := entry.oldest_pending) is not None else None}
         for platform, entry in sorted(backlog.items())}
     return all(report["adapters"].values()), report
 

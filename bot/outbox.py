@@ -5,10 +5,10 @@ marked sent with the platform's message id afterwards, and retried with
 backoff on a ``DeliveryError``. Thread replies and card edits wait for their
 card. No row is ever deleted by delivery.
 
-The rows a command queues are leased in the command's own transaction (``claim``)
+The rows a command queues are leased in the command's own transaction (``lease``)
 and handed to the loop once it commits (``hand``): they go out without being read
 back or leased again. Everything else — a retry, a row another process queued, what
-a stopped process left — is found by the loop's ``drain``. Rows claimed by a process
+a stopped process left — is found by the loop's ``drain``. Rows leased by a process
 that dies are taken by anyone once their lease ends, as a crashed send's are.
 
 A crash between a send and its record sends that row again at the next start.
@@ -27,20 +27,31 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.adapters.base import Adapter, Delivery, DeliveryError
+from bot.adapters.base import Delivery, DeliveryError, Sender
 from commands.messages import Envelope, Message
 from storage.db import Database
-from storage.models import Outbox, utcnow
-from storage.repo import machinery as repo
+from storage.models import DeliveryRole, Outbox, utcnow
+from storage.repo import outbox as repo
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 15 * 60
 IDLE_WAIT = 30.0
+RECORDED_ROLES = frozenset({DeliveryRole.CARD, DeliveryRole.DM})  # in message_refs once sent
+
+
+class DeliveryResult(StrEnum):
+    """What one attempt at a row did (returned by ``_deliver``, logged as ``outcome``)."""
+
+    SENT = "sent"
+    RETRY = "retry"  # a platform error worth another try, after a backoff
+    FAILED = "failed"  # for good: never tried again
+    WAITING = "waiting"  # not tried: held back (its card, an earlier row) or leased elsewhere
 
 
 def order_key(row: Outbox) -> str:
@@ -60,7 +71,7 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 
 
 class DeliveryLoop:
-    def __init__(self, db: Database, adapter: Adapter, clock: Callable[[], datetime] = utcnow):
+    def __init__(self, db: Database, adapter: Sender, clock: Callable[[], datetime] = utcnow):
         self.db = db
         self.clock = clock
         self.adapter = adapter
@@ -76,11 +87,11 @@ class DeliveryLoop:
     def limit(self) -> asyncio.Semaphore:
         """Threads delivered side by side, by ``drain`` and handed rows together."""
         if self._limit is None:
-            self._limit = asyncio.Semaphore(max(1, getattr(self.adapter, "concurrency", 1)))
+            self._limit = asyncio.Semaphore(max(1, self.adapter.concurrency))
         return self._limit
 
     def _guard(self, row: Outbox) -> contextlib.AbstractAsyncContextManager[object]:
-        if row.role in getattr(self.adapter, "duplicates_on_retry", ()):
+        if row.role in self.adapter.duplicates_on_retry:
             return self._one_unrecorded
         return contextlib.nullcontext()
 
@@ -99,18 +110,18 @@ class DeliveryLoop:
             await asyncio.gather(*self._handed)
 
     # --- the rows a command queues -------------------------------------------------
-    def claim(self, row: Outbox) -> None:
+    def lease(self, row: Outbox) -> None:
         """Lease a row about to be committed, for ``hand`` (only while the loop runs)."""
         if self._task is not None and not self._stopping:
             row.lease_until = self.clock() + LEASE
 
     def hand(self, rows: list[Outbox]) -> None:
-        """Deliver the committed rows this loop claimed; wake the loop for the others."""
-        claimed = [row for row in rows if row.lease_until is not None]
-        if len(claimed) < len(rows):
+        """Deliver the committed rows this loop leased; wake the loop for the others."""
+        leased = [row for row in rows if row.lease_until is not None]
+        if len(leased) < len(rows):
             self.notify()
-        if claimed:
-            task = asyncio.create_task(self._deliver_handed(claimed),
+        if leased:
+            task = asyncio.create_task(self._deliver_handed(leased),
                                        name=f"outbox-{self.platform}-handed")
             self._handed.add(task)
             task.add_done_callback(self._handed.discard)
@@ -194,23 +205,24 @@ class DeliveryLoop:
                     break
                 async with self._guard(row):
                     outcome = await self._deliver(row, handed=handed)
-                done += outcome == "sent"
-                progressed |= outcome != "waiting"
-                if outcome != "sent":
+                done += outcome is DeliveryResult.SENT
+                progressed |= outcome is not DeliveryResult.WAITING
+                if outcome is not DeliveryResult.SENT:
                     break  # the rest of this thread waits for this row
         if handed and done < len(rows) and left is not None and not self._stopping:
-            # the rows after the one that did not go keep their claim: give it back
+            # the rows after the one that did not go keep their lease: give it back
             left.extend(r.id for r in rows[done + 1:] if r.id is not None)
         return done, progressed
 
-    async def _deliver(self, row: Outbox, *, handed: bool = False) -> str:
+    async def _deliver(self, row: Outbox, *, handed: bool = False) -> DeliveryResult:
         now = self.clock()
         assert row.id is not None
         item = Envelope.model_validate_json(row.payload).item
         # a card may live in another object's thread (a poll in its request's thread)
-        thread_of = (item.target.object_ref if row.role == "card" and isinstance(item, Message)
+        card = row.role == DeliveryRole.CARD
+        thread_of = (item.target.object_ref if card and isinstance(item, Message)
                      and item.target.kind == "thread" else row.object_ref)
-        own_card = row.role == "card" and thread_of == row.object_ref
+        own_card = card and thread_of == row.object_ref
         if handed:  # leased when it was queued: only where it goes is read
             async with self.db.session(read_only=True) as s:
                 place = await repo.placement(s, row, thread_of)
@@ -221,16 +233,16 @@ class DeliveryLoop:
         else:
             async with self.db.session() as s:
                 if not await repo.lease(s, row.id, now, now + LEASE, created_at=row.created_at):
-                    return "waiting"
+                    return DeliveryResult.WAITING
                 place = await repo.placement(s, row, thread_of)
                 held = _hold(row, place, now, own_card)
                 if held is not None:
                     return await _keep(s, row, held)
         thread_root = edit_target = None
         if place.card_message_id is not None:
-            if row.role == "edit":
+            if row.role == DeliveryRole.EDIT:
                 edit_target = place.card_message_id
-            elif thread_of != row.object_ref or row.role == "post":
+            elif thread_of != row.object_ref or row.role == DeliveryRole.POST:
                 thread_root = place.card_message_id
         delivery = Delivery(
             row_id=row.id, role=row.role, item=item,
@@ -249,22 +261,23 @@ class DeliveryLoop:
             exc = raw if isinstance(raw, DeliveryError) else DeliveryError(repr(raw))
             async with self.db.session() as s:
                 if exc.permanent:
-                    self._log(row, "failed", started, error=str(exc), level=logging.ERROR)
+                    self._log(row, DeliveryResult.FAILED, started, error=str(exc),
+                              level=logging.ERROR)
                     await repo.mark_failed(s, row.id, str(exc))
-                    return "failed"
+                    return DeliveryResult.FAILED
                 delay = backoff(row.attempts + 1, exc.retry_after)
-                self._log(row, "retry", started, error=str(exc), retry_in=round(delay, 2),
-                          level=logging.WARNING)
+                self._log(row, DeliveryResult.RETRY, started, error=str(exc),
+                          retry_in=round(delay, 2), level=logging.WARNING)
                 await repo.mark_retry(s, row.id, str(exc), now + timedelta(seconds=delay),
                                       maybe_sent=exc.maybe_sent)
-            return "retry"
-        role = {"card": "card", "dm": "dm"}.get(row.role)
+            return DeliveryResult.RETRY
+        role = DeliveryRole(row.role) if row.role in RECORDED_ROLES else None
         async with self.db.session() as s:
             await repo.mark_sent(s, row, sent.channel, sent.message_id, role)
-        self._log(row, "sent", started, message=sent.message_id)
-        return "sent"
+        self._log(row, DeliveryResult.SENT, started, message=sent.message_id)
+        return DeliveryResult.SENT
 
-    def _log(self, row: Outbox, outcome: str, started: float, level: int = logging.INFO,
+    def _log(self, row: Outbox, outcome: DeliveryResult, started: float, level: int = logging.INFO,
              **more: object) -> None:
         """One line per delivery attempt: ids, latency, time queued and outcome, no text."""
         log.log(level, "delivery", extra={"fields": {
@@ -294,7 +307,7 @@ def _hold(row: Outbox, place: repo.Placement, now: datetime,
             and place.pending_card[0] != row.id:
         return _later(place.pending_card[1], now)  # its card is not out yet
     if place.card_message_id is None and place.pending_card is None:
-        if row.role == "edit":
+        if row.role == DeliveryRole.EDIT:
             return "no card to edit"
         if place.card_failed and not own_card:
             # out of its thread it would read as noise at the channel's top level; kept
@@ -305,10 +318,10 @@ def _hold(row: Outbox, place: repo.Placement, now: datetime,
     return None
 
 
-async def _keep(s: AsyncSession, row: Outbox, held: datetime | str) -> str:
+async def _keep(s: AsyncSession, row: Outbox, held: datetime | str) -> DeliveryResult:
     assert row.id is not None
     if isinstance(held, str):
         await repo.mark_failed(s, row.id, held)
-        return "failed"
+        return DeliveryResult.FAILED
     await repo.defer(s, row.id, held)
-    return "waiting"
+    return DeliveryResult.WAITING

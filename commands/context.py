@@ -20,9 +20,9 @@ from commands.events import Action, Command, Inbound, ThreadReply
 from commands.i18n import Translator, translator
 from commands.messages import Block, Mention, Message, Outbound, Reaction, Target, para
 from commands.registry import CommandSpec, Registry
-from storage.models import Cooperative, Person
+from storage.models import Cooperative, Person, PersonRole
+from storage.repo import audit as audit_repo
 from storage.repo import directory as dir_repo
-from storage.repo import machinery as mach_repo
 
 COOPERATION = "cooperation"
 
@@ -85,7 +85,7 @@ class Context:
 
     @property
     def is_coordinator(self) -> bool:
-        return self.person.role == "coordinator"
+        return self.person.role == PersonRole.COORDINATOR
 
     @property
     def platform(self) -> str:
@@ -170,7 +170,7 @@ class Context:
         return mentions_with(people, ids)
 
     async def audit(self, action: str, object_ref: str | None = None, detail: str = "") -> None:
-        await mach_repo.add_audit(self.session, self.person.id, action, object_ref, detail)
+        await audit_repo.add_audit(self.session, self.person.id, action, object_ref, detail)
 
     @property
     def command_text(self) -> str:

@@ -45,7 +45,9 @@ from commands.text import MAX_INPUT, clean, shorten
 from storage.db import Database, unavailable
 from storage.models import Person, utcnow
 from storage.repo import directory as dir_repo
-from storage.repo import machinery as mach_repo
+from storage.repo import inbound_events as events_repo
+from storage.repo import message_refs as refs_repo
+from storage.repo import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
@@ -125,13 +127,13 @@ class Dispatcher:
             if form is not None:  # nothing is recorded until the form comes back
                 return Outcome(handled=False, result=Result.FORM, form=form,
                                command=ctx.spec.name if ctx.spec else None)
-            if not await mach_repo.record_event(s, event.actor.platform, event.event_id):
+            if not await events_repo.record_event(s, event.actor.platform, event.event_id):
                 return Outcome(duplicate=True, result=Result.DUPLICATE)
             result = await self._run(ctx)
             rows = await plan(s, ctx.out, event, self.platforms)
             if self.handoff is not None:
-                self.handoff.claim(rows)
-            rows = await mach_repo.enqueue(s, rows)
+                self.handoff.lease(rows)
+            rows = await outbox_repo.enqueue(s, rows)
         command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
         return Outcome(result=result, command=command, rows=rows)
 
@@ -149,7 +151,7 @@ class Dispatcher:
             thread = event.thread
             ref = thread.object_ref
             if ref is None and thread.message_id is not None:
-                ref = await mach_repo.object_of_message(s, event.actor.platform, thread.channel,
+                ref = await refs_repo.object_of_message(s, event.actor.platform, thread.channel,
                                                         thread.message_id)
             if ref is None:
                 if isinstance(event, ThreadReply) and event.direct:

@@ -20,7 +20,9 @@ from commands.messages import Message
 from commands.registry import Registry
 from commands.routing import plan
 from storage.db import Database
-from storage.repo import machinery as mach_repo
+from storage.models import DeliveryRole
+from storage.repo import claims as claims_repo
+from storage.repo import outbox as outbox_repo
 
 JOB_USER = "grappe-scheduler"
 
@@ -64,11 +66,11 @@ async def claim_and_enqueue(
     a digest goes to one channel even when several share its purpose.
     """
     kind, key, period = claim
-    if not await mach_repo.claim(s, kind, key, period, env.owner):
+    if not await claims_repo.claim(s, kind, key, period, env.owner):
         return False
     rows = await plan(s, list(messages), job_event(env.platforms, ":".join(claim)), env.platforms)
     if only_channels is not None:
         allowed = set(only_channels)
-        rows = [r for r in rows if r.role == "dm" or (r.platform, r.channel) in allowed]
-    await mach_repo.enqueue(s, rows)
+        rows = [r for r in rows if r.role == DeliveryRole.DM or (r.platform, r.channel) in allowed]
+    await outbox_repo.enqueue(s, rows)
     return True

@@ -56,10 +56,10 @@ class Outcome:
 
 
 class Handoff(Protocol):
-    """Who delivers what a command queues (the bot's delivery loops): ``claim`` leases the
-    rows inside the command's transaction, ``hand`` gives them over once it committed, so
-    they go out without being read back (bot/outbox.py)."""
+    """Who delivers what a command queues (the bot's delivery loops): ``lease`` leases the
+    rows to them inside the command's transaction, ``hand`` gives them over once it
+    committed, so they go out without being read back (bot/outbox.py)."""
 
-    def claim(self, rows: Sequence[Outbox]) -> None: ...
+    def lease(self, rows: Sequence[Outbox]) -> None: ...
 
     def hand(self, rows: Sequence[Outbox]) -> None: ...

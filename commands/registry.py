@@ -14,22 +14,17 @@ import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from commands.forms import FormSpec
 from commands.text import fold
+from storage.models import PersonRole as Role  # a command's role: what its caller must be
 
 if TYPE_CHECKING:
     from commands.context import Context
 
 Handler = Callable[["Context", str], Awaitable[None]]
-
-
-class Role(StrEnum):
-    MEMBER = "member"
-    COORDINATOR = "coordinator"
 
 
 @dataclass(frozen=True)

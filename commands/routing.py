@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands.events import Inbound, ThreadReply, where
+from commands.events import Inbound, where
 from commands.messages import Envelope, Message, Outbound, Reaction
-from storage.models import Outbox
+from storage.models import DeliveryRole, Outbox
 from storage.repo import directory as dir_repo
 
 
@@ -27,7 +27,7 @@ async def plan(
     return rows
 
 
-def _row(item: Outbound, platform: str, role: str, *, channel: str | None = None,
+def _row(item: Outbound, platform: str, role: DeliveryRole, *, channel: str | None = None,
          recipient: str | None = None, object_ref: str | None = None,
          coalesce_key: str | None = None) -> Outbox:
     return Outbox(platform=platform, role=role, channel=channel, recipient=recipient,
@@ -40,29 +40,27 @@ async def _rows_for(
 ) -> list[Outbox]:
     actor = event.actor
     if isinstance(item, Reaction):
-        channel = getattr(event, "place", None)
-        if isinstance(event, ThreadReply):
-            channel = event.thread.channel
-        return [_row(item, actor.platform, "react", channel=channel,
-                     object_ref=item.object_ref)]
+        return [_row(item, actor.platform, DeliveryRole.REACT,
+                     channel=where(event), object_ref=item.object_ref)]
     assert isinstance(item, Message)
     target = item.target
     if target.kind == "actor":  # where they acted: a command's place, a reply's or click's thread
-        return [_row(item, actor.platform, "ephemeral", channel=where(event),
+        return [_row(item, actor.platform, DeliveryRole.EPHEMERAL, channel=where(event),
                      recipient=actor.user_id)]
     if target.kind == "dm":
         return await _dm_rows(s, item, actor.platform, platforms)
     chans = await dir_repo.channels(s, purpose=target.purpose, platforms=platforms)
     rows = []
     for chan in chans:
+        room = chan.platform_channel_id
         if item.edit_of:
-            rows.append(_row(item, chan.platform, "edit", channel=chan.platform_channel_id,
+            rows.append(_row(item, chan.platform, DeliveryRole.EDIT, channel=room,
                              object_ref=item.edit_of, coalesce_key=f"edit:{item.edit_of}"))
         elif item.card_of:  # in a channel, or in another object's thread (target.object_ref)
-            rows.append(_row(item, chan.platform, "card", channel=chan.platform_channel_id,
+            rows.append(_row(item, chan.platform, DeliveryRole.CARD, channel=room,
                              object_ref=item.card_of))
         else:
-            rows.append(_row(item, chan.platform, "post", channel=chan.platform_channel_id,
+            rows.append(_row(item, chan.platform, DeliveryRole.POST, channel=room,
                              object_ref=target.object_ref))
     return rows
 
@@ -78,5 +76,5 @@ async def _dm_rows(
     order = [actor_platform, *[p for p in platforms if p != actor_platform]]
     for platform in order:
         if platform in platforms and platform in ids:
-            return [_row(item, platform, "dm", recipient=ids[platform])]
+            return [_row(item, platform, DeliveryRole.DM, recipient=ids[platform])]
     return []

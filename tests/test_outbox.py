@@ -15,7 +15,7 @@ from commands.messages import Message, Target, para
 from commands.routing import plan
 from storage.db import Database
 from storage.models import utcnow
-from storage.repo import machinery as repo
+from storage.repo import outbox as repo
 
 
 @dataclass

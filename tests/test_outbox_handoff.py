@@ -26,7 +26,7 @@ from commands.messages import Message, Target, para
 from commands.routing import plan
 from storage.db import Database
 from storage.models import utcnow
-from storage.repo import machinery as repo
+from storage.repo import outbox as repo
 from tests.matrix.harness import eventually
 
 
@@ -112,7 +112,7 @@ async def test_rows_handed_to_a_stopping_loop_are_given_back(coop_db: Database) 
     adapter.gate.clear()
     await bot.dispatch(_line("camille: /grappe ressources"))
     await asyncio.wait_for(adapter.waiting.wait(), 10)  # the first reply is in flight
-    await bot.dispatch(_line("camille: /grappe membres"))  # claimed, waits for its turn
+    await bot.dispatch(_line("camille: /grappe membres"))  # leased, waits for its turn
     assert [leased for *_, leased in await _rows(coop_db)] == [True, True]
     stopping = asyncio.create_task(bot.stop())
     await asyncio.sleep(0.05)
@@ -137,7 +137,7 @@ async def test_the_loop_waits_for_a_lease_to_end_rather_than_spinning(db: Databa
     now = utcnow()
     async with db.session() as s:
         rows = await plan(s, [reply], event_, ["console"])
-        rows[0].lease_until = now + timedelta(seconds=60)  # held by a command's claim
+        rows[0].lease_until = now + timedelta(seconds=60)  # leased by a command (handed)
         await repo.enqueue(s, rows)
     async with db.session(read_only=True) as s:
         when = await repo.next_due_at(s, "console")
@@ -177,7 +177,7 @@ async def test_a_handed_row_whose_record_fails_keeps_its_lease_and_says_maybe_se
     async def record_lost(*_: object, **__: object) -> None:
         raise OSError("the database went away")
 
-    monkeypatch.setattr("storage.repo.machinery.mark_sent", record_lost)
+    monkeypatch.setattr("storage.repo.outbox.mark_sent", record_lost)
     try:
         await bot.dispatch(_line("camille: /grappe ressources"))
         await eventually(lambda: _async(len(adapter.deliveries) == 1), what="the send")

@@ -14,7 +14,7 @@ from bot.health import readiness
 from bot.runner import run_platforms
 from storage.db import Database
 from storage.models import Outbox
-from storage.repo import machinery as repo
+from storage.repo import outbox as repo
 from tests.conftest import Console
 
 

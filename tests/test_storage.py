@@ -10,7 +10,10 @@ from sqlalchemy import text
 from storage import migrate
 from storage.db import Database
 from storage.models import Outbox, utcnow
-from storage.repo import machinery as repo
+from storage.repo import adapter_state as state_repo
+from storage.repo import claims as claims_repo
+from storage.repo import inbound_events as events_repo
+from storage.repo import outbox as repo
 
 
 async def test_migrations_upgrade_from_empty_and_match_the_models(empty_db: Database) -> None:
@@ -31,9 +34,9 @@ async def test_sqlite_file_is_in_wal_mode(db: Database) -> None:
 
 async def test_an_event_id_is_recorded_once(db: Database) -> None:
     async with db.session() as s:
-        assert await repo.record_event(s, "slack", "Ev1")
-        assert not await repo.record_event(s, "slack", "Ev1")
-        assert await repo.record_event(s, "matrix", "Ev1")
+        assert await events_repo.record_event(s, "slack", "Ev1")
+        assert not await events_repo.record_event(s, "slack", "Ev1")
+        assert await events_repo.record_event(s, "matrix", "Ev1")
 
 
 async def test_a_claim_is_won_by_exactly_one_of_many_racing_replicas(db: Database) -> None:
@@ -41,7 +44,7 @@ async def test_a_claim_is_won_by_exactly_one_of_many_racing_replicas(db: Databas
 
     async def try_claim(replica: Database, n: int) -> bool:
         async with replica.session() as s:
-            return await repo.claim(s, "digest", "cooperation", "2026-W48", owner=f"r{n}")
+            return await claims_repo.claim(s, "digest", "cooperation", "2026-W48", owner=f"r{n}")
 
     results = await asyncio.gather(*[try_claim(replicas[i % 2], i) for i in range(20)])
     assert results.count(True) == 1
@@ -77,12 +80,12 @@ async def test_due_rows_respect_leases_and_retry_times(db: Database) -> None:
 
 async def test_adapter_state_round_trip(db: Database) -> None:
     async with db.session() as s:
-        await repo.set_state(s, "matrix", "next_batch", "s1")
+        await state_repo.set_state(s, "matrix", "next_batch", "s1")
     async with db.session() as s:
-        await repo.set_state(s, "matrix", "next_batch", "s2")
+        await state_repo.set_state(s, "matrix", "next_batch", "s2")
     async with db.session(read_only=True) as s:
-        assert await repo.get_state(s, "matrix", "next_batch") == "s2"
-        assert await repo.get_state(s, "matrix", "missing") is None
+        assert await state_repo.get_state(s, "matrix", "next_batch") == "s2"
+        assert await state_repo.get_state(s, "matrix", "missing") is None
 
 
 async def test_read_only_sessions_do_not_write(db: Database) -> None:

@@ -26,6 +26,7 @@ from bot.matrix.order import ThreadOrder
 from bot.matrix.sync import TIMELINE_LIMIT, Receiver
 from commands.events import Inbound, where
 from commands.messages import Message, Reaction
+from storage.models import DeliveryRole
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +99,10 @@ class MatrixAdapter:
                         await self.session.send(delivery.channel, "m.reaction", content, txn))
         rendered = outbound.render(item)
         room_id = await self._room_for(delivery)
-        if delivery.role == "edit" and delivery.edit_target:
+        if delivery.role == DeliveryRole.EDIT and delivery.edit_target:
             content = outbound.edit(outbound.content_of(rendered), delivery.edit_target)
             return Sent(room_id, await self.session.send(room_id, "m.room.message", content, txn))
-        root = delivery.thread_root if delivery.role == "post" else None
+        root = delivery.thread_root if delivery.role == DeliveryRole.POST else None
         thread = f"{room_id}|{root}" if root else None
         if thread:
             self.order.check(thread, delivery.row_id)
@@ -113,18 +114,18 @@ class MatrixAdapter:
             raise
         if thread:
             self.order.sent(thread, delivery.row_id)
-        if delivery.role == "card":
+        if delivery.role == DeliveryRole.CARD:
             for index, choice in enumerate(rendered.choices):
                 content = outbound.reaction(event_id, choice.emoji)
                 await self.session.send(room_id, "m.reaction", content, f"{txn}-r{index}")
         return Sent(room_id, event_id)
 
     async def _room_for(self, delivery: Delivery) -> str:
-        if delivery.role == "dm":
+        if delivery.role == DeliveryRole.DM:
             if not delivery.recipient:
                 raise DeliveryError("a direct message needs a recipient", permanent=True)
             return await self.direct_room(delivery.recipient)
-        if delivery.role == "ephemeral":
+        if delivery.role == DeliveryRole.EPHEMERAL:
             return await self._actor_room(delivery.channel, delivery.recipient)
         if not delivery.channel:
             raise DeliveryError(f"a {delivery.role} needs a room", permanent=True)

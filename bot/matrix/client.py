@@ -33,7 +33,7 @@ from nio.client.async_client import client_session
 
 from bot.adapters.base import DeliveryError
 from storage.db import Database
-from storage.repo import machinery as repo
+from storage.repo import adapter_state as state_repo
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +112,11 @@ class Session:
     # --- durable state ---------------------------------------------------
     async def get(self, key: str) -> str | None:
         async with self.db.session(read_only=True) as s:
-            return await repo.get_state(s, PLATFORM, key)
+            return await state_repo.get_state(s, PLATFORM, key)
 
     async def put(self, key: str, value: str) -> None:
         async with self.db.session() as s:
-            await repo.set_state(s, PLATFORM, key, value)
+            await state_repo.set_state(s, PLATFORM, key, value)
 
     # --- login -------------------------------------------------------------
     async def connect(self) -> None:

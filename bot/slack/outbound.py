@@ -29,6 +29,7 @@ from bot.adapters.base import Delivery, DeliveryError, Sent
 from bot.slack.emoji import reaction_name
 from bot.slack.render import Rendered, render
 from commands.messages import Attachment, Message, Reaction
+from storage.models import DeliveryRole
 
 log = logging.getLogger(__name__)
 
@@ -138,18 +139,19 @@ class Sender:
     # --- roles -------------------------------------------------------------------
     async def _message(self, d: Delivery, message: Message) -> Sent:
         rendered = render(message)
-        if d.role == "edit":
+        if d.role == DeliveryRole.EDIT:
             if not d.channel or not d.edit_target:
                 raise DeliveryError("slack: nothing to edit", permanent=True)
             await self.client.chat_update(channel=d.channel, ts=d.edit_target,  # [] clears
                                           blocks=rendered.blocks, text=rendered.text or "…")
             return Sent(d.channel, d.edit_target)
-        if d.role == "ephemeral":
+        if d.role == DeliveryRole.EPHEMERAL:
             return await self._ephemeral(d, rendered)
-        if d.role == "dm":
+        if d.role == DeliveryRole.DM:
             channel = await self.dm_channel(_required(d.recipient, "recipient"))
             return await self._post(d, rendered, channel, None)
-        thread = d.thread_root if d.role in ("post", "card") else None  # a card may be in a thread
+        thread = (d.thread_root if d.role in (DeliveryRole.POST, DeliveryRole.CARD)
+                  else None)  # a card may be in a thread
         return await self._post(d, rendered, _required(d.channel, "channel"), thread)
 
     async def _post(self, d: Delivery, rendered: Rendered, channel: str,

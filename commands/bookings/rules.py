@@ -21,7 +21,7 @@ from commands.dates.business_hours import is_business_day
 from commands.dates.day_parts import hhmm
 from commands.dates.slots import Interval, day_bounds, local_instant
 from commands.errors import CommandError
-from storage.models import Enterprise, Person, Resource
+from storage.models import Enterprise, Person, PersonRole, Resource
 from storage.models.bookings import BookingStatus
 from storage.repo import bookings as repo
 
@@ -128,6 +128,6 @@ async def check_quota(s: AsyncSession, resource: Resource, enterprise: Enterpris
 
 def initial_status(resource: Resource, person: Person) -> str:
     """Pending when the resource needs a coordinator's approval, unless one is booking."""
-    if resource.needs_approval and person.role != "coordinator":
+    if resource.needs_approval and person.role != PersonRole.COORDINATOR:
         return BookingStatus.PENDING.value
     return BookingStatus.CONFIRMED.value

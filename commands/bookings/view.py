@@ -20,7 +20,7 @@ from commands.errors import CommandError, UsageError
 from commands.i18n import Translator, translator
 from commands.messages import Span, bold, spans
 from commands.text import fold, shorten
-from storage.models import Booking, Enterprise, Person, Resource
+from storage.models import Booking, Enterprise, Person, PersonRole, Resource
 from storage.repo import bookings as repo
 from storage.repo import directory as dir_repo
 
@@ -172,7 +172,7 @@ async def find_booking(ctx: Context, word: str) -> Booking:
 
 def can_manage(person: Person, booking: Booking) -> bool:
     """The booker, their enterprise's people, and the coordinators."""
-    if person.role == "coordinator" or person.id == booking.person_id:
+    if person.role == PersonRole.COORDINATOR or person.id == booking.person_id:
         return True
     return booking.enterprise_id is not None and person.enterprise_id == booking.enterprise_id
 

@@ -6,6 +6,7 @@ from commands.context import Context
 from commands.dates.when import format_moment
 from commands.digest.sections import COOPERATION, DigestWeek, build, next_scheduled
 from commands.errors import CommandError, UsageError
+from commands.events import where
 from commands.i18n import N_
 from commands.messages import para
 from commands.registry import Role, command
@@ -24,7 +25,7 @@ async def digest_channel(ctx: Context, args: str) -> str:
     groups = await repo.channels_by_name(ctx.session)
     name = args.strip().lstrip("#")
     if not name:
-        place = getattr(ctx.event, "place", None)
+        place = where(ctx.event)
         here = (await dir_repo.channel_by_platform_id(ctx.session, ctx.platform, place)
                 if place else None)
         if here is not None:

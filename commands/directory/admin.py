@@ -11,7 +11,7 @@ from commands.i18n import N_
 from commands.messages import para
 from commands.registry import Role, command
 from commands.text import fold, is_slug, shorten
-from storage.models import Enterprise, Identity, Person
+from storage.models import Enterprise, Identity, Person, PersonRole
 from storage.repo import directory as dir_repo
 
 HELP_ORDER = 80  # where these commands come in the help
@@ -118,9 +118,9 @@ async def person_add(ctx: Context, args: str) -> None:
     if words[1] != "-":
         enterprise_id = (await lookup.enterprise(ctx, words[1])).id
     name_words = words[2:]
-    role = "member"
+    role = PersonRole.MEMBER
     if fold(name_words[-1]) in ("coordinateur", "coordinatrice", "coordinator"):
-        role, name_words = "coordinator", name_words[:-1]
+        role, name_words = PersonRole.COORDINATOR, name_words[:-1]
     if not name_words:
         raise UsageError("Give the handle, the enterprise's slug (or -) and the full name.")
     person = Person(handle=handle, display_name=shorten(" ".join(name_words), 200),

@@ -9,7 +9,7 @@ from commands.i18n import LOCALES, N_
 from commands.messages import Block, Heading, Span, bold, bullets, para, spans
 from commands.registry import command
 from commands.text import fold
-from storage.models import Skill
+from storage.models import PersonRole, Skill
 from storage.repo import directory as dir_repo
 
 HELP_ORDER = 20  # where these commands come in the help
@@ -46,7 +46,7 @@ async def member(ctx: Context, args: str) -> None:
     people = await dir_repo.people(ctx.session, enterprise_id=e.id)
     lines: list[list[Span]] = []
     for p in people:
-        role = ctx.tr(" (coordinator)") if p.role == "coordinator" else ""
+        role = ctx.tr(" (coordinator)") if p.role == PersonRole.COORDINATOR else ""
         lines.append(spans(await ctx.mention(p), f" {p.display_name}{role}"))
     blocks: list[Block] = [Heading(text=f"{e.name} ({e.slug})")]
     if e.description:
@@ -86,7 +86,7 @@ async def whoami(ctx: Context, args: str) -> None:
     enterprise = (await dir_repo.enterprise_by_id(ctx.session, p.enterprise_id)
                   if p.enterprise_id else None)
     ids = (await dir_repo.identities_of(ctx.session, [p.id or 0])).get(p.id or 0, {})
-    role = ctx.tr("coordinator") if p.role == "coordinator" else ctx.tr("member")
+    role = ctx.tr("coordinator") if p.role == PersonRole.COORDINATOR else ctx.tr("member")
     linked = ", ".join(f"{k} {v}" for k, v in sorted(ids.items())) or ctx.tr("none")
     items = [
         spans(bold(ctx.tr("Name: ")), p.display_name),

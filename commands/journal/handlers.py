@@ -9,7 +9,7 @@ from commands.i18n import N_
 from commands.messages import Heading, bullets, para, spans
 from commands.registry import Role, command
 from commands.text import shorten
-from storage.repo import machinery as mach_repo
+from storage.repo import audit as audit_repo
 from storage.repo import privacy as privacy_repo
 
 HELP_ORDER = 70  # where these commands come in the help
@@ -23,7 +23,7 @@ async def journal(ctx: Context, args: str) -> None:
     word = args.strip()
     if word and (not word.isdigit() or not 1 <= int(word) <= MOST):
         raise UsageError("Give a number of entries between 1 and {most}.", most=MOST)
-    rows = await mach_repo.audit_log(ctx.session, int(word) if word else DEFAULT)
+    rows = await audit_repo.audit_log(ctx.session, int(word) if word else DEFAULT)
     if not rows:
         ctx.reply(para(ctx.tr("The log is empty.")))
         return

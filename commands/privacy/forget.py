@@ -16,8 +16,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.errors import CommandError
 from commands.i18n import N_, translator
+from storage.repo import audit as audit_repo
+from storage.repo import claims as claims_repo
 from storage.repo import directory as dir_repo
-from storage.repo import machinery as mach_repo
 from storage.repo import privacy as repo
 
 FORMER_MEMBER = N_("former member")
@@ -34,7 +35,7 @@ async def forget(s: AsyncSession, handle: str) -> tuple[str, int]:
     coop = await dir_repo.cooperative(s)
     name = translator(coop.locale).t(FORMER_MEMBER)
     removed = await repo.forget_person(s, person, name)
-    await mach_repo.add_audit(s, None, "privacy:forget", person.handle, "")
+    await audit_repo.add_audit(s, None, "privacy:forget", person.handle, "")
     return person.handle, removed
 
 
@@ -69,7 +70,7 @@ async def apply_retention(s: AsyncSession, now: datetime, months: int,
     done: list[str] = []
     for request in await repo.closed_before(s, retention_cutoff(now, months), client):
         assert request.id is not None
-        if not await mach_repo.claim(s, RETENTION_KIND, request.ref, RETENTION_KIND, owner):
+        if not await claims_repo.claim(s, RETENTION_KIND, request.ref, RETENTION_KIND, owner):
             continue
         await repo.anonymise_request(s, request.id, client, need)
         done.append(request.ref)

@@ -1,6 +1,10 @@
 """All tables. Alembic's metadata is ``SQLModel.metadata`` once this package is imported."""
 
+from storage.models.adapter_state import AdapterState
+from storage.models.audit import Audit
+from storage.models.base import utcnow
 from storage.models.bookings import Booking, BookingSeries, BookingStatus
+from storage.models.claims import Claim
 from storage.models.digest import DigestSetting
 from storage.models.directory import (
     Channel,
@@ -9,20 +13,15 @@ from storage.models.directory import (
     EnterpriseSkill,
     Identity,
     Person,
+    PersonRole,
     Resource,
     Skill,
     SkillSynonym,
 )
 from storage.models.generation import DirectoryGeneration
-from storage.models.machinery import (
-    AdapterState,
-    Audit,
-    Claim,
-    InboundEvent,
-    MessageRef,
-    Outbox,
-    utcnow,
-)
+from storage.models.inbound_events import InboundEvent
+from storage.models.message_refs import MessageRef
+from storage.models.outbox import DeliveryRole, Outbox, OutboxStatus
 from storage.models.polls import Poll, PollInvitee, PollOption, PollVote
 from storage.models.requests import Answer, Consultation, Request, RequestSkill
 
@@ -37,6 +36,7 @@ __all__ = [
     "Claim",
     "Consultation",
     "Cooperative",
+    "DeliveryRole",
     "DigestSetting",
     "DirectoryGeneration",
     "Enterprise",
@@ -45,7 +45,9 @@ __all__ = [
     "InboundEvent",
     "MessageRef",
     "Outbox",
+    "OutboxStatus",
     "Person",
+    "PersonRole",
     "Poll",
     "PollInvitee",
     "PollOption",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -47,6 +48,13 @@ class EnterpriseSkill(SQLModel, table=True):
     skill_id: int = Field(foreign_key="skills.id", primary_key=True, ondelete="CASCADE")
 
 
+class PersonRole(StrEnum):
+    """What a person may do: a coordinator also runs the cooperative's own commands."""
+
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+
+
 class Person(SQLModel, table=True):
     __tablename__ = "people"
 
@@ -54,7 +62,7 @@ class Person(SQLModel, table=True):
     handle: str = Field(max_length=64, unique=True, index=True)
     display_name: str = Field(max_length=200)
     enterprise_id: int | None = Field(default=None, foreign_key="enterprises.id", index=True)
-    role: str = Field(default="member", max_length=20)  # member | coordinator
+    role: str = Field(default=PersonRole.MEMBER.value, max_length=20)
     locale: str = Field(default="fr", max_length=8)
     email: str | None = Field(default=None, max_length=320)
     active: bool = Field(default=True)

@@ -25,6 +25,7 @@ from storage.models import (
     EnterpriseSkill,
     Identity,
     Person,
+    PersonRole,
     Resource,
     Skill,
     SkillSynonym,
@@ -102,8 +103,9 @@ async def people(s: AsyncSession, *, enterprise_id: int | None = None) -> Sequen
 async def coordinators(s: AsyncSession) -> Sequence[Person]:
     cached = await cache.read(s, PEOPLE)
     if cached is not None:
-        return [cache.copy(s, p) for p in cached.values() if p.role == "coordinator" and p.active]
-    return (await s.exec(_PEOPLE.where(Person.role == "coordinator",
+        return [cache.copy(s, p) for p in cached.values()
+                if p.role == PersonRole.COORDINATOR and p.active]
+    return (await s.exec(_PEOPLE.where(Person.role == PersonRole.COORDINATOR,
                                        col(Person.active).is_(True)))).all()
 
 

@@ -13,7 +13,7 @@ from bot.runner import run_platforms
 from commands.events import Actor, Command
 from commands.messages import Attachment, Message, Target, para
 from commands.routing import plan
-from storage.repo import machinery as repo
+from storage.repo import outbox as repo
 from tests.matrix.family import card_family
 from tests.matrix.harness import BOT, from_bot, open_room, password, user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from commands.events import Actor, Command
 from commands.messages import Heading, Message, Target, para
 from commands.routing import plan
-from storage.repo import machinery as repo
+from storage.repo import outbox as repo
 from tests.matrix.harness import BOT, from_bot, open_room, user
 
 THREADS, POSTS = 4, 5

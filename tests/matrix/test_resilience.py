@@ -10,7 +10,8 @@ from bot.adapters.base import Delivery
 from commands.events import Actor, Command
 from commands.messages import Message, Target, para
 from commands.routing import plan
-from storage.repo import machinery as repo
+from storage.repo import adapter_state as state_repo
+from storage.repo import outbox as repo
 from tests.matrix.harness import (
     BOT,
     count,
@@ -133,5 +134,5 @@ async def test_a_revoked_token_is_replaced_by_a_new_login(harness, members, coop
     await nadia.say(room, "!grappe moi")
     await nadia.wait_for(lambda s: from_bot()(s) and "Nadia Benali" in s.body)
     async with coop_db.session(read_only=True) as s:
-        stored = await repo.get_state(s, "matrix", "access_token")
+        stored = await state_repo.get_state(s, "matrix", "access_token")
     assert stored == adapter.session.client.access_token != old

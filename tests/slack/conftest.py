@@ -29,7 +29,7 @@ from commands.registry import Registry, command, on_action, on_reply
 from commands.routing import plan
 from storage.db import Database
 from storage.models import utcnow
-from storage.repo import machinery as repo
+from storage.repo import outbox as repo
 from tests.slack.fake_slack import TEAM, Call, FakeSlack
 from tests.slack.payloads import SECRET, body_of, payload, signed
 

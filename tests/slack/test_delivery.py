@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from bot.outbox import LEASE
 from commands.messages import Attachment, Message, Target, para
-from storage.repo import machinery as repo
+from storage.repo import outbox as repo
 from tests.slack.conftest import (
     CAMILLE,
     CHANNEL,
@@ -140,7 +140,7 @@ async def test_a_post_sent_before_a_crash_is_found_again_not_posted_twice(
     async def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the process died before recording the send")
 
-    monkeypatch.setattr("storage.repo.machinery.mark_sent", crash)
+    monkeypatch.setattr("storage.repo.outbox.mark_sent", crash)
     async with manual.db.session(read_only=True) as s:
         [row] = await repo.due(s, "slack", manual.clock())
     with pytest.raises(RuntimeError):

@@ -19,7 +19,7 @@ from commands.messages import Message, Target, para
 from commands.routing import plan
 from storage.db import Database
 from storage.models import utcnow
-from storage.repo import machinery as repo
+from storage.repo import outbox as repo
 from tests.hardening.crash import console_run
 from tests.hardening.crash.campaign import SEED, YEAR, copy_sqlite
 from tests.hardening.crash.reference import compare, observe, pending, reference
