@@ -197,7 +197,7 @@ def directory_import(
 @directory_app.command("show")
 def directory_show() -> None:
     """Print the directory."""
-    from bot.console_session import show_directory
+    from bot.cli_directory import show_directory
 
     settings = _settings()
     asyncio.run(show_directory(settings, sys.stdout))

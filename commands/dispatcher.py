@@ -40,14 +40,13 @@ from commands.messages import para
 from commands.outcome import Handoff, Outcome, Result
 from commands.prefixes import has_address, strip_prefix
 from commands.registry import Registry, Role
-from commands.routing import plan
+from commands.routing import queue
 from commands.text import MAX_INPUT, clean, shorten
 from storage.db import Database, unavailable
 from storage.models import Person, utcnow
 from storage.repo import directory as dir_repo
 from storage.repo import inbound_events as events_repo
 from storage.repo import message_refs as refs_repo
-from storage.repo import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +129,7 @@ class Dispatcher:
             if not await events_repo.record_event(s, event.actor.platform, event.event_id):
                 return Outcome(duplicate=True, result=Result.DUPLICATE)
             result = await self._run(ctx)
-            rows = await plan(s, ctx.out, event, self.platforms)
-            if self.handoff is not None:
-                self.handoff.lease(rows)
-            rows = await outbox_repo.enqueue(s, rows)
+            rows = await queue(s, ctx.out, event, self.platforms, handoff=self.handoff)
         command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
         return Outcome(result=result, command=command, rows=rows)
 

@@ -18,11 +18,10 @@ from commands.context import Environment
 from commands.events import Actor, Command
 from commands.messages import Message
 from commands.registry import Registry
-from commands.routing import plan
+from commands.routing import queue
 from storage.db import Database
 from storage.models import DeliveryRole
 from storage.repo import claims as claims_repo
-from storage.repo import outbox as outbox_repo
 
 JOB_USER = "grappe-scheduler"
 
@@ -68,9 +67,8 @@ async def claim_and_enqueue(
     kind, key, period = claim
     if not await claims_repo.claim(s, kind, key, period, env.owner):
         return False
-    rows = await plan(s, list(messages), job_event(env.platforms, ":".join(claim)), env.platforms)
-    if only_channels is not None:
-        allowed = set(only_channels)
-        rows = [r for r in rows if r.role == DeliveryRole.DM or (r.platform, r.channel) in allowed]
-    await outbox_repo.enqueue(s, rows)
+    allowed = set(only_channels) if only_channels is not None else None
+    await queue(s, list(messages), job_event(env.platforms, ":".join(claim)), env.platforms,
+                keep=None if allowed is None else lambda r: r.role == DeliveryRole.DM
+                or (r.platform, r.channel) in allowed)
     return True

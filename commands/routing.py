@@ -8,14 +8,31 @@ running platform where they are; a reply to the actor goes back where they acted
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.events import Inbound, where
 from commands.messages import Envelope, Message, Outbound, Reaction
+from commands.outcome import Handoff
 from storage.models import DeliveryRole, Outbox
 from storage.repo import directory as dir_repo
+from storage.repo import outbox as outbox_repo
+
+
+async def queue(
+    s: AsyncSession, items: Sequence[Outbound], event: Inbound, platforms: Sequence[str], *,
+    handoff: Handoff | None = None, keep: Callable[[Outbox], bool] | None = None,
+) -> list[Outbox]:
+    """The one way into the outbox, for commands and scheduled jobs alike: the rows of
+    ``items`` (those ``keep`` keeps), leased to ``handoff``'s delivery loops when given (it
+    hands them over after the commit), inserted in the caller's transaction."""
+    rows = await plan(s, items, event, platforms)
+    if keep is not None:
+        rows = [row for row in rows if keep(row)]
+    if handoff is not None:
+        handoff.lease(rows)
+    return await outbox_repo.enqueue(s, rows)
 
 
 async def plan(

@@ -16,9 +16,9 @@ from sqlalchemy import make_url
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter, parse_line
-from commands.dispatcher import Outcome
 from commands.events import Inbound
 from commands.messages import Message
+from commands.outcome import Outcome
 from commands.render import plain
 from storage.db import Database
 from tests.conftest import PG_URL, Console
