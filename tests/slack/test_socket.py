@@ -24,7 +24,7 @@ async def test_socket_mode_envelopes_are_acked_on_the_socket_and_answered(
     assert adapter.mode == "socket"
     bot = Bot(settings, coop_db, [adapter], registry=sample_registry())
     await bot.start()
-    runner = SocketRunner(await adapter.prepare(bot), "xapp-1-test", adapter.client)
+    runner = SocketRunner(await adapter.prepare(bot.receive), "xapp-1-test", adapter.client)
     handler = runner.build()
     acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 

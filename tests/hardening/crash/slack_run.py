@@ -29,7 +29,7 @@ import aiohttp
 
 from bot.slack import inbound
 from bot.slack.render import render
-from commands.events import Inbound, Thread
+from commands.events import Action, Inbound, Thread, ThreadReply
 from commands.messages import Envelope, Message
 from storage.db import Database
 from tests.hardening.crash.campaign import card_message
@@ -100,7 +100,7 @@ class Driver:
             await self.deliver("block_actions", data)
             found = inbound.block_action(data)
         assert found is not None
-        assert not isinstance(found, inbound.AnswerPrompt)
+        assert isinstance(found, ThreadReply | Action)  # an answer, not a form to open
         return dataclasses.replace(found, thread=Thread(  # type: ignore[arg-type]
             object_ref=step.ref, channel=COOP, message_id=ts))
 
