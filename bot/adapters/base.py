@@ -18,6 +18,9 @@ from bot.http import Installer
 from commands.events import Inbound
 from commands.messages import Message, Reaction
 from commands.outcome import Outcome
+from storage.models import DeliveryRole
+
+__all__ = ["Adapter", "Delivery", "DeliveryError", "DeliveryRole", "Receive", "Sender", "Sent"]
 
 
 class Receive(Protocol):
@@ -54,7 +57,7 @@ class Delivery:
     """One outbox row, ready for an adapter: where, what, and the card it relates to."""
 
     row_id: int
-    role: str  # card | post | edit | dm | ephemeral | react
+    role: str  # a DeliveryRole (card | post | edit | dm | ephemeral | react), part of the port
     item: Message | Reaction
     channel: str | None
     recipient: str | None
