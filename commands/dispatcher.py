@@ -91,7 +91,7 @@ class Dispatcher:
                     "unavailable" if away else "error", event.event_id, exc)
             t = translator(self._locales.get(_key(event), self._coop_locale))
             said = direct.retry_later(t, redelivered=event.actor.platform in self.redelivering)
-            outcome = Outcome(handled=False, direct=[said],
+            outcome = Outcome(handled=False, direct=[] if isinstance(event, Invitation) else [said],
                               result=Result.DB_UNAVAILABLE if away else Result.DB_ERROR)
         else:
             if self.handoff is not None:

@@ -266,6 +266,8 @@ class Receiver:
         inviter, direct = inviter_of(info, self.bot_id)
         outcome = await self.receive(Invitation(Actor(PLATFORM, inviter or ""), room_id,
                                                 f"invite:{room_id}", direct=direct))
+        if outcome.result in (Result.DB_UNAVAILABLE, Result.DB_ERROR):
+            raise DatabaseAway(room_id)  # decided when the database is back: the batch waits
         if outcome.result != Result.ACCEPTED:
             log.warning("declining the invitation of %s to %s", inviter, room_id)
             await self._try(self.client.room_leave(room_id), f"decline {room_id}")
