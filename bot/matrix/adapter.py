@@ -154,7 +154,8 @@ class MatrixAdapter:
         recipient = event.actor.user_id
         room_id = where(event) or await self.direct_room(recipient)
         rendered = outbound.render(item)
-        rendered.user_ids.append(recipient)  # in a shared room, make sure they notice it
+        if recipient:  # in a shared room, make sure they notice it
+            rendered.user_ids.append(recipient)
         content = outbound.content_of(rendered)
         await self.session.send(room_id, "m.room.message", content, uuid.uuid4().hex)
 
