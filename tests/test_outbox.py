@@ -23,6 +23,8 @@ class FlakyAdapter:
     """Records what it sends; fails the first ``failures`` sends with ``error``."""
 
     platform: str = "console"
+    concurrency: int = 1  # the port's (bot/adapters/base.py: Sender)
+    duplicates_on_retry: frozenset[str] = frozenset()
     failures: int = 0
     error: DeliveryError = field(default_factory=lambda: DeliveryError("429", retry_after=0))
     sent: list[Delivery] = field(default_factory=list)
@@ -161,6 +163,7 @@ class GatedAdapter:
 
     platform: str = "console"
     concurrency: int = 4
+    duplicates_on_retry: frozenset[str] = frozenset()
     b_started: asyncio.Event = field(default_factory=asyncio.Event)
     sent: list[str] = field(default_factory=list)
 
