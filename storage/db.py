@@ -85,10 +85,17 @@ class Database:
         if self.dialect == "sqlite":
             _install_sqlite_listeners(self.engine)
         self._turns: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        self._replicas: list[Database] = []
 
     def replica(self) -> Database:
-        """Another engine on the same database, as a second bot replica would have."""
-        return Database(self.url, **self._args)
+        """Another engine on the same database, as a second bot replica would have.
+
+        It is disposed with this one: an engine left to the garbage collector closes its
+        SQLite connections from aiosqlite's thread on an event loop that may be gone.
+        """
+        other = Database(self.url, **self._args)
+        self._replicas.append(other)
+        return other
 
     @property
     def is_sqlite(self) -> bool:
@@ -143,4 +150,7 @@ class Database:
                 turn.release()
 
     async def dispose(self) -> None:
+        for other in self._replicas:
+            await other.dispose()
+        self._replicas.clear()
         await self.engine.dispose()
