@@ -17,6 +17,13 @@ looks for the message by the metadata each post carries (``Delivery.maybe_sent``
 The roles an adapter cannot recognise (Slack's ephemeral replies, kept nowhere) are
 its ``duplicates_on_retry``: those go one at a time from the send to the record, so
 a crash can double at most one of them.
+
+Rate limits are the account's, not a row's: a ``throttled`` error pauses the whole
+platform until the time the platform gave, and for a while after it the loop sends one
+row at a time, the rows people wait for (cards, their edits, messages) before
+acknowledgement reactions. A card's edits are never handed: while one is in flight the
+newer ones replace each other in the outbox, so a burst of answers costs a few edits and
+the last one shows the latest state.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 15 * 60
 IDLE_WAIT = 30.0
+CAREFUL = timedelta(seconds=60)  # after a rate limit: one row at a time, for this long
+LAST = (DeliveryRole.REACT,)  # what waits most easily when the platform asks to slow down
 RECORDED_ROLES = frozenset({DeliveryRole.CARD, DeliveryRole.DM})  # in message_refs once sent
 
 
@@ -56,7 +65,10 @@ class DeliveryResult(StrEnum):
 
 def order_key(row: Outbox) -> str:
     """Rows with the same key are delivered in queue order: a card, its thread and its
-    edits; one person's DMs; anything else stands alone."""
+    edits; one person's DMs; anything else stands alone (a reaction on someone's
+    message needs nothing before it)."""
+    if row.role in LAST:
+        return f"row:{row.id}"
     if row.object_ref:
         return f"{row.channel}:{row.object_ref}"
     if row.recipient:
@@ -82,6 +94,7 @@ class DeliveryLoop:
         self._one_unrecorded = asyncio.Lock()  # see the module's docstring
         self._limit: asyncio.Semaphore | None = None
         self._handed: set[asyncio.Task[None]] = set()
+        self.paused_until: datetime | None = None  # the platform asked to slow down
 
     @property
     def limit(self) -> asyncio.Semaphore:
@@ -111,9 +124,16 @@ class DeliveryLoop:
 
     # --- the rows a command queues -------------------------------------------------
     def lease(self, row: Outbox) -> None:
-        """Lease a row about to be committed, for ``hand`` (only while the loop runs)."""
-        if self._task is not None and not self._stopping:
+        """Lease a row about to be committed, for ``hand`` (only while the loop runs).
+
+        Not a card's edit (it stays free to be replaced by a newer one), nor anything
+        while the platform is rate-limiting: the loop then sends rows by priority."""
+        if self._task is not None and not self._stopping and row.role != DeliveryRole.EDIT \
+                and not self._careful(self.clock()):
             row.lease_until = self.clock() + LEASE
+
+    def _careful(self, now: datetime) -> bool:
+        return self.paused_until is not None and now < self.paused_until + CAREFUL
 
     def hand(self, rows: list[Outbox]) -> None:
         """Deliver the committed rows this loop leased; wake the loop for the others."""
@@ -186,8 +206,12 @@ class DeliveryLoop:
             now = self.clock()
             async with self.db.session(read_only=True) as s:
                 rows = list(await repo.due(s, self.platform, now))
-            results = await asyncio.gather(*(self._in_order(g)
-                                             for g in _groups(rows).values()))
+            groups = list(_groups(rows).values())
+            if self._careful(now):  # one at a time, what people wait for first
+                groups.sort(key=lambda g: g[0].role in LAST)
+                results = [await self._in_order(g) for g in groups]
+            else:
+                results = await asyncio.gather(*(self._in_order(g) for g in groups))
             sent += sum(done for done, _ in results)
             if not rows or not any(progressed for _, progressed in results):
                 break
@@ -244,6 +268,15 @@ class DeliveryLoop:
                 edit_target = place.card_message_id
             elif thread_of != row.object_ref or row.role == DeliveryRole.POST:
                 thread_root = place.card_message_id
+        role = DeliveryRole(row.role) if row.role in RECORDED_ROLES else None
+        posted: list[str] = []
+
+        async def record_posted(channel: str, message_id: str) -> None:
+            if role is not None and row.object_ref and not posted:
+                async with self.db.session() as s:
+                    await repo.mark_posted(s, row, channel, message_id, role)
+                posted.append(message_id)
+
         delivery = Delivery(
             row_id=row.id, role=row.role, item=item,
             channel=row.channel, recipient=row.recipient, object_ref=row.object_ref,
@@ -252,8 +285,12 @@ class DeliveryLoop:
             transaction_id=f"grappe-{row.id}-{int(row.created_at.timestamp() * 1_000_000)}",
             # a lease still set was taken by an attempt that never finished (a crash)
             maybe_sent=row.maybe_sent or (row.lease_until is not None and not handed),
-            queued_at=row.created_at,
+            queued_at=row.created_at, posted=record_posted,
         )
+        if self.paused_until is not None and now < self.paused_until:
+            async with self.db.session() as s:  # not even tried: the platform said when
+                await repo.defer(s, row.id, self.paused_until)
+            return DeliveryResult.WAITING
         started = time.perf_counter()
         try:
             sent = await self.adapter.send(delivery)
@@ -266,14 +303,17 @@ class DeliveryLoop:
                     await repo.mark_failed(s, row.id, str(exc))
                     return DeliveryResult.FAILED
                 delay = backoff(row.attempts + 1, exc.retry_after)
+                retry_at = self.clock() + timedelta(seconds=delay)
+                if exc.throttled:
+                    self.paused_until = max(self.paused_until or retry_at, retry_at)
                 self._log(row, DeliveryResult.RETRY, started, error=str(exc),
-                          retry_in=round(delay, 2), level=logging.WARNING)
-                await repo.mark_retry(s, row.id, str(exc), now + timedelta(seconds=delay),
-                                      maybe_sent=exc.maybe_sent)
+                          retry_in=round(delay, 2),
+                          level=logging.INFO if exc.throttled else logging.WARNING)
+                await repo.mark_retry(s, row.id, str(exc), retry_at, maybe_sent=exc.maybe_sent)
             return DeliveryResult.RETRY
-        role = DeliveryRole(row.role) if row.role in RECORDED_ROLES else None
         async with self.db.session() as s:
-            await repo.mark_sent(s, row, sent.channel, sent.message_id, role)
+            await repo.mark_sent(s, row, sent.channel, sent.message_id,
+                                 None if posted else role)
         self._log(row, DeliveryResult.SENT, started, message=sent.message_id)
         return DeliveryResult.SENT
 

@@ -8,6 +8,7 @@ running platform where they are; a reply to the actor goes back where they acted
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -57,8 +58,8 @@ async def _rows_for(
 ) -> list[Outbox]:
     actor = event.actor
     if isinstance(item, Reaction):
-        return [_row(item, actor.platform, DeliveryRole.REACT,
-                     channel=where(event), object_ref=item.object_ref)]
+        return [_row(item, actor.platform, DeliveryRole.REACT, channel=where(event),
+                     object_ref=item.object_ref, coalesce_key=_ack_key(item, actor.user_id))]
     assert isinstance(item, Message)
     target = item.target
     if target.kind == "actor":  # where they acted: a command's place, a reply's or click's thread
@@ -80,6 +81,15 @@ async def _rows_for(
             rows.append(_row(item, chan.platform, DeliveryRole.POST, channel=room,
                              object_ref=target.object_ref))
     return rows
+
+
+def _ack_key(item: Reaction, user_id: str) -> str | None:
+    """An acknowledgement still waiting (the platform asked the bot to slow down) gives way
+    to the same person's next one on the same object: their newer answer replaced it."""
+    if not item.object_ref or not user_id:
+        return None
+    key = f"ack:{item.object_ref}:{user_id}"
+    return key if len(key) <= 80 else "ack#" + hashlib.sha256(key.encode()).hexdigest()
 
 
 async def _dm_rows(

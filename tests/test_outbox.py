@@ -11,7 +11,7 @@ from sqlalchemy import text
 from bot.adapters.base import Delivery, DeliveryError, Sent
 from bot.outbox import DeliveryLoop
 from commands.events import Actor, Command
-from commands.messages import Message, Target, para
+from commands.messages import Message, Reaction, Target, para
 from commands.routing import plan
 from storage.db import Database
 from storage.models import utcnow
@@ -188,3 +188,40 @@ async def test_threads_go_side_by_side_each_in_order(coop_db: Database) -> None:
     assert sorted(adapter.sent) == ["card R-1", "card R-2", "reply R-1", "reply R-2"]
     for ref in ("R-1", "R-2"):
         assert adapter.sent.index(f"card {ref}") < adapter.sent.index(f"reply {ref}")
+
+
+async def test_a_rate_limit_pauses_the_platform_and_sends_what_people_wait_for_first(
+        coop_db: Database) -> None:
+    """A throttled error is the account's: no other row is tried before the platform's
+    time has passed, then cards and posts go before acknowledgement reactions."""
+    limited = DeliveryError("rate limited", retry_after=30, maybe_sent=False, throttled=True)
+    adapter = FlakyAdapter(failures=1, error=limited)
+    loop, clock = _loop(coop_db, adapter)
+    event = Command(actor=Actor("console", "camille"), text="", event_id="e", place="#cooperation")
+    async with coop_db.session() as s:
+        await repo.enqueue(s, await plan(s, [Reaction(emoji="✅", message_id="m0")], event,
+                                         ["console"]))
+    await _enqueue(coop_db, _card("R-1"), _card("R-2"))
+    await loop.drain()  # the reaction meets the limit; the cards are not even tried
+    assert adapter.attempts == 1
+    assert not adapter.sent
+    assert [status for status, _ in await _statuses(coop_db)] == ["pending"] * 3
+    clock.advance(29)
+    assert await loop.drain() == 0  # not before the time given
+    assert adapter.attempts == 1
+    clock.advance(2)
+    assert await loop.drain() == 3
+    assert [d.role for d in adapter.sent] == ["card", "card", "react"]
+
+
+async def test_a_pending_acknowledgement_gives_way_to_the_same_persons_next_one(
+        coop_db: Database) -> None:
+    event = Command(actor=Actor("console", "camille"), text="", event_id="e", place="#cooperation")
+    acks = [Reaction(emoji="✅", message_id=f"m{n}", object_ref="R-1") for n in (1, 2)]
+    async with coop_db.session() as s:
+        for ack in acks:
+            await repo.enqueue(s, await plan(s, [ack], event, ["console"]))
+    adapter = FlakyAdapter()
+    loop, _ = _loop(coop_db, adapter)
+    await loop.drain()
+    assert [d.item.message_id for d in adapter.sent] == ["m2"]  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ and no adapter decides what the core decides (docs/adapters.md).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -42,14 +42,17 @@ class DeliveryError(Exception):
     trying again cannot help (the row is kept, marked failed, for a person
     to look at). ``maybe_sent`` (the default) says the message may have reached
     the platform anyway (a timeout); an answered refusal says it did not.
+    ``throttled`` says the platform rate-limits the account, not this row: the delivery
+    loop sends nothing more on that platform for ``retry_after`` seconds.
     """
 
     def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False,
-                 maybe_sent: bool = True):
+                 maybe_sent: bool = True, throttled: bool = False):
         super().__init__(reason)
         self.retry_after = retry_after
         self.permanent = permanent
         self.maybe_sent = maybe_sent
+        self.throttled = throttled
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ class Delivery:
     # between the send and the record): a platform without idempotency looks first
     maybe_sent: bool = False
     queued_at: datetime | None = None
+    # call it with (channel, message id) as soon as the message itself is out, before what
+    # follows it (a card's reactions, a file): replies to it are understood from then on
+    # even when the rest waits for a rate limit
+    posted: Callable[[str, str], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)

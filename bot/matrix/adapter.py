@@ -115,6 +115,8 @@ class MatrixAdapter:
         if thread:
             self.order.sent(thread, delivery.row_id)
         if delivery.role == DeliveryRole.CARD:
+            if delivery.posted is not None and rendered.choices:
+                await delivery.posted(room_id, event_id)  # answers count before its reactions
             for index, choice in enumerate(rendered.choices):
                 content = outbound.reaction(event_id, choice.emoji)
                 await self.session.send(room_id, "m.reaction", content, f"{txn}-r{index}")

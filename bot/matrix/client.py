@@ -59,8 +59,9 @@ class MatrixError(DeliveryError):
     """A ``DeliveryError`` that remembers the homeserver's error code."""
 
     def __init__(self, reason: str, code: str | None, *, retry_after: float | None = None,
-                 permanent: bool = False):
-        super().__init__(reason, retry_after=retry_after, permanent=permanent)
+                 permanent: bool = False, throttled: bool = False):
+        super().__init__(reason, retry_after=retry_after, permanent=permanent,
+                         maybe_sent=False, throttled=throttled)
         self.code = code
 
 
@@ -69,7 +70,7 @@ def error_of(resp: ErrorResponse, what: str) -> MatrixError:
     code = resp.status_code
     if code in ("M_LIMIT_EXCEEDED", 429):
         return MatrixError(f"{what}: rate limited", "M_LIMIT_EXCEEDED",
-                           retry_after=(resp.retry_after_ms or 1000) / 1000)
+                           retry_after=(resp.retry_after_ms or 1000) / 1000, throttled=True)
     return MatrixError(f"{what}: {code} {resp.message}", code, permanent=code in PERMANENT)
 
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +80,7 @@ def delivery_error(exc: BaseException) -> DeliveryError:
         code, status = _error_code(exc), _status(exc.response)
         if status == 429 or code == "ratelimited":
             return DeliveryError("slack: rate limited", retry_after=_retry_after(exc),
-                                 maybe_sent=False)
+                                 maybe_sent=False, throttled=True)
         if code in PERMANENT:
             return DeliveryError(f"slack: {code}", permanent=True, maybe_sent=False)
         return DeliveryError(f"slack: {code or f'HTTP {status}'}",
@@ -94,42 +92,21 @@ def delivery_error(exc: BaseException) -> DeliveryError:
     return DeliveryError(f"slack: {exc!r}")
 
 
-class RateGate:
-    """After a 429, no call until ``Retry-After`` has passed (Slack asks for a pause)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self.clock = clock
-        self.until = 0.0
-
-    def check(self) -> None:
-        remaining = self.until - self.clock()
-        if remaining > 0:
-            raise DeliveryError("slack: rate limited (pausing)", retry_after=remaining,
-                                maybe_sent=False)
-
-    def pause(self, seconds: float) -> None:
-        self.until = max(self.until, self.clock() + seconds)
-
-
 class Sender:
     """Sends deliveries with one shared ``AsyncWebClient``."""
 
-    def __init__(self, client: AsyncWebClient, gate: RateGate | None = None):
+    def __init__(self, client: AsyncWebClient):
         self.client = client
-        self.gate = gate or RateGate()
         self._dm_channels: dict[str, str] = {}
         self._posted: dict[str, tuple[str, str]] = {}  # transaction id → (channel, ts)
 
     async def send(self, delivery: Delivery) -> Sent:
-        self.gate.check()
         try:
             if isinstance(delivery.item, Reaction):
                 return await self._react(delivery, delivery.item)
             return await self._message(delivery, delivery.item)
         except Exception as exc:
             error = delivery_error(exc)
-            if error.retry_after is not None and isinstance(exc, SlackApiError):
-                self.gate.pause(error.retry_after)
             if delivery.transaction_id in self._posted:  # its text went; a file did not
                 error.maybe_sent = True
             if error.permanent:

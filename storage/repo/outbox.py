@@ -28,7 +28,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DeliveryRole, Outbox, OutboxStatus, utcnow
-from storage.repo.message_refs import add_ref, card_message
+from storage.repo.message_refs import add_ref, card_message, object_of_message
 from storage.repo.statements import run
 
 _OUT = Outbox.metadata.tables[Outbox.__tablename__]
@@ -125,6 +125,17 @@ async def mark_sent(
     await run(s, _SENT, {"b_row": row.id, "b_at": now, "b_message": message_id})
     if role and row.object_ref:
         await add_ref(s, row.platform, channel, message_id, row.object_ref, role, now)
+
+
+async def mark_posted(s: AsyncSession, row: Outbox, channel: str, message_id: str,
+                      role: DeliveryRole) -> bool:
+    """Record the reference of a row's message that is out while the rest of the row (a
+    card's reactions) is not; False when it was recorded already (an earlier attempt)."""
+    assert row.object_ref is not None
+    if await object_of_message(s, row.platform, channel, message_id) is not None:
+        return False
+    await add_ref(s, row.platform, channel, message_id, row.object_ref, role, utcnow())
+    return True
 
 
 async def mark_retry(s: AsyncSession, row_id: int, error: str, next_try: datetime,

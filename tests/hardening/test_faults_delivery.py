@@ -58,7 +58,6 @@ async def manual(start_slack: StartSlack, proxy: TcpProxy) -> SlackHarness:  # n
     harness = await start_slack(background=False, SLACK_TIMEOUT=1,
                                 SLACK_API_URL=f"{proxy.url}/api/")
     harness.adapter.client.retry_handlers = []
-    harness.adapter.sender.gate.clock = lambda: harness.clock.now.timestamp()
     return harness
 
 

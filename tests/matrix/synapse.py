@@ -3,7 +3,7 @@
 Synapse lives in its own virtual environment (``make synapse`` installs the
 pinned version into ``.venv-synapse``). The config is written from scratch in
 a temporary folder: SQLite, one client listener on a free loopback port and
-no federation listener, every ``rc_*`` rate limit raised, presence and URL
+no federation listener, every ``rc_*`` rate limit raised (unless told otherwise), presence and URL
 previews off. The server is stopped by the PID it was started with.
 """
 
@@ -65,8 +65,10 @@ def _signing_key() -> str:
 class Synapse:
     """One homeserver process; ``start()`` and ``stop()`` may be called again (same data)."""
 
-    def __init__(self, folder: Path, python: Path = PYTHON):
+    def __init__(self, folder: Path, python: Path = PYTHON,
+                 rate_limits: dict[str, object] | None = None):
         self.folder = folder
+        self.rate_limits = RATE_LIMITS if rate_limits is None else rate_limits
         self.python = python
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -104,7 +106,7 @@ class Synapse:
             "federation_domain_whitelist": [],
             "enable_metrics": False,
             "require_auth_for_profile_requests": False,
-            **RATE_LIMITS,
+            **self.rate_limits,
         }
         self.config.write_text(json.dumps(config, indent=1))
 

@@ -85,6 +85,7 @@ async def test_choices_are_reactions_and_threads_take_text_answers(
     assert "&lt;i&gt;matin&lt;/i&gt;" in echo.content["formatted_body"]
     await nadia.wait_for(lambda s: s.sender == BOT and s.relates.get("event_id") == reply_id
                          and s.relates.get("key") == "✅")
+    await karim.wait_for(lambda s: from_bot(room)(s) and "a écrit" in s.body)
     assert len([s for s in karim.seen if from_bot(room)(s)]) == 3  # card, 👍 answer, echo
 
 
