@@ -160,7 +160,8 @@ def directory_import(
     quiet: QuietOpt = False,
 ) -> None:
     """Import (or update) the directory from a TOML file."""
-    from commands.directory.file import DirectoryFileError, apply, load
+    from commands.directory.file import DirectoryFileError, load
+    from commands.directory.importing import apply
     from storage import migrate
     from storage.db import Database
     from storage.repo import directory as dir_repo
@@ -180,7 +181,7 @@ def directory_import(
             async with db.session() as s:
                 if if_empty and await dir_repo.count_enterprises(s) > 0:
                     return None
-                return await apply(s, data)
+                return (await apply(s, data)).counts
         finally:
             await db.dispose()
 
