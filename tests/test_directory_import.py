@@ -1,5 +1,5 @@
 """Re-importing the directory file: channels known by name, entries retired and brought
-back, opaque room ids. SQLite and PostgreSQL."""
+back, opaque room ids, and ``--check`` (the import rolled back). SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli_directory import import_directory
 from commands.directory.file import DirectoryFile, DirectoryFileError, load
 from commands.directory.importing import Change, Kind, apply
 from commands.events import Actor, Command
@@ -15,9 +16,11 @@ from commands.routing import plan
 from storage.db import Database
 from storage.repo import directory as dir_repo
 from tests.conftest import EXAMPLE, Console
+from tests.snapshots import DOMAIN_TABLES, snapshot
 
 V12 = "!YZwi9hAuSrjv_paGXxffRIceiLVgjMeq3vKDAAPMGiA"  # room version 12: no server part
 OLD_ROOM = "!cooperation:grappe.example"
+TABLES = (*DOMAIN_TABLES, "directory_generation", "alembic_version")
 EVENT = Command(actor=Actor("console", "camille"), text="", event_id="e", place="#cooperation")
 
 
@@ -152,6 +155,47 @@ async def test_an_enterprise_left_out_is_retired_with_its_people(coop_db: Databa
                                                                      for p in gone.people)
     async with coop_db.session(read_only=True) as s:
         assert gone.slug not in {e.slug for e in await dir_repo.enterprises(s)}
+
+
+async def test_check_shows_the_changes_and_changes_nothing(coop_db: Database) -> None:
+    data = without(load(EXAMPLE), person="hugo", resource="salle-garance")
+    data.channels[0].matrix = V12
+    data.cooperative.name = "La Grappe du Nord"
+    before = await snapshot(coop_db, TABLES)
+    changes = await import_directory(coop_db, data, check=True)
+    assert changes is not None
+    assert changes.of(Change.RETIRED, Kind.PERSON) == ["hugo"]
+    assert changes.of(Change.RETIRED, Kind.RESOURCE) == ["salle-garance"]
+    assert changes.of(Change.CHANGED, Kind.CHANNEL) == [f"cooperation (matrix) → {V12}"]
+    assert changes.of(Change.CHANGED, Kind.COOPERATIVE) == ["La Grappe du Nord"]
+    assert await snapshot(coop_db, TABLES) == before
+    assert await card_rooms(coop_db, "matrix") == [OLD_ROOM]
+
+    applied = await import_directory(coop_db, data)  # the same rule, this time kept
+    assert applied is not None
+    assert applied.entries == changes.entries
+    assert await card_rooms(coop_db, "matrix") == [V12]
+
+
+async def test_a_first_import_adds_everything_and_a_second_nothing(db: Database) -> None:
+    first = await import_directory(db, load(EXAMPLE), check=True)
+    assert first is not None
+    assert len(first.of(Change.ADDED, Kind.ENTERPRISE)) == 18
+    assert sorted(first.of(Change.ADDED, Kind.CHANNEL)) == [
+        "cooperation (console)", "cooperation (matrix)", "cooperation (slack)"]
+    assert await import_directory(db, load(EXAMPLE)) is not None
+    again = await import_directory(db, load(EXAMPLE), check=True)
+    assert again is not None
+    assert again.none
+
+
+async def test_an_unresolved_alias_is_never_imported(db: Database) -> None:
+    data = load(EXAMPLE)
+    data.channels[0].matrix = "#cooperation:grappe.example"
+    before = await snapshot(db, TABLES)
+    with pytest.raises(DirectoryFileError, match=r"channels\[0\] \(cooperation\)"):
+        await import_directory(db, data)
+    assert await snapshot(db, TABLES) == before
 
 
 async def test_retired_entries_are_no_longer_used(console: Console) -> None:
