@@ -35,7 +35,8 @@ from bot.config import Settings
 from bot.console import ConsoleAdapter, parse_line
 from commands.bookings.rules import is_day_off
 from commands.digest.sections import DigestWeek, build
-from commands.directory.file import apply, load
+from commands.directory.file import load
+from commands.directory.importing import apply
 from commands.events import Inbound
 from storage import migrate
 from storage.db import Database

@@ -141,7 +141,8 @@ async def _server_runs(name: str, pid: int, url: str, requests: int, warmup: int
 
 
 async def _prepare_db(path: Path) -> str:
-    from commands.directory.file import apply, load
+    from commands.directory.file import load
+    from commands.directory.importing import apply
     from storage import migrate
     from storage.db import Database
 

@@ -157,41 +157,22 @@ def directory_import(
     file: Path,
     if_empty: Annotated[bool, typer.Option(
         "--if-empty", help=T.t("Only when the directory is empty."))] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help=T.t("Print what the import would change, and change nothing."))
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Import (or update) the directory from a TOML file."""
-    from commands.directory.file import DirectoryFileError, apply, load
-    from storage import migrate
-    from storage.db import Database
-    from storage.repo import directory as dir_repo
+    from bot.cli_directory import ImportRefused, report, run_import
 
     settings = _settings()
     try:
-        data = load(file)
-    except DirectoryFileError as exc:
-        _fail(T.t("The directory file has errors; nothing was imported:") + "\n"
-              + "\n".join(f"  - {e}" for e in exc.errors))
+        result = asyncio.run(run_import(settings, file, T, if_empty=if_empty, check=check))
+    except ImportRefused as exc:
+        _fail("\n".join(exc.lines))
         return
-
-    async def go() -> dict[str, int] | None:
-        db = Database(settings.database_url)
-        try:
-            await migrate.upgrade(db)
-            async with db.session() as s:
-                if if_empty and await dir_repo.count_enterprises(s) > 0:
-                    return None
-                return await apply(s, data)
-        finally:
-            await db.dispose()
-
-    counts = asyncio.run(go())
-    if quiet:
-        return
-    if counts is None:
-        typer.echo(T.t("The directory is not empty; nothing was imported."))
-    else:
-        typer.echo(T.t("Imported {enterprises} enterprises, {people} people, {skills} skills, "
-                       "{resources} resources, {channels} channels.", **counts))
+    if not quiet or check:
+        typer.echo("\n".join(report(result, T)))
 
 
 @directory_app.command("show")

@@ -1,12 +1,137 @@
-"""``grappe directory show``: the directory as the database holds it, for a person to read."""
+"""``grappe directory import`` and ``show``: the directory file in, the directory out.
+
+An import reads the file (``commands.directory.file.load``, pure), resolves its Matrix
+room aliases (``bot.matrix.aliases``, the network), then applies it in one transaction
+(``commands.directory.importing.apply``). ``--check`` runs the same import and rolls it
+back: what it prints is what the import would do, and the database is left as it was.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
+from bot.matrix.aliases import UnresolvedAliases, resolve_aliases
+from commands.directory.file import DirectoryFile, DirectoryFileError, load
+from commands.directory.importing import Change, Changes, Kind, apply
+from commands.i18n import N_, Translator
+from storage import migrate
 from storage.db import Database
 from storage.repo import directory as dir_repo
+
+CHANGE_TITLES = {
+    Change.ADDED: N_("Added:"),
+    Change.CHANGED: N_("Changed:"),
+    Change.RESTORED: N_("Back in the directory:"),
+    Change.RETIRED: N_("Retired (their history is kept):"),
+}
+KIND_NAMES = {
+    Kind.COOPERATIVE: N_("cooperative"),
+    Kind.SKILL: N_("skills"),
+    Kind.ENTERPRISE: N_("enterprises"),
+    Kind.PERSON: N_("people"),
+    Kind.RESOURCE: N_("resources"),
+    Kind.CHANNEL: N_("channels"),
+}
+
+
+class ImportRefused(Exception):
+    """The import did not happen; ``lines`` say why, in the person's language."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class _CheckOnly(Exception):
+    """Leaves the import's transaction, which then rolls back."""
+
+    def __init__(self, changes: Changes):
+        super().__init__()
+        self.changes = changes
+
+
+@dataclass
+class Imported:
+    changes: Changes | None  # None: --if-empty found a directory
+    checked: bool
+
+
+async def read_file(settings: Settings, path: Path, t: Translator) -> DirectoryFile:
+    """The file, valid and with room ids for its aliases, or ``ImportRefused``."""
+    header = t.t("The directory file has errors; nothing was imported:")
+    try:
+        data = load(path)
+        return await resolve_aliases(data, settings.matrix_homeserver,
+                                     settings.matrix_access_token)
+    except DirectoryFileError as exc:
+        raise ImportRefused([header, *(f"  - {e}" for e in exc.errors)]) from None
+    except UnresolvedAliases as exc:
+        raise ImportRefused([header, *(f"  - {t.t(p.message, **p.params())}"
+                                       for p in exc.problems)]) from None
+
+
+async def import_directory(db: Database, data: DirectoryFile, *, if_empty: bool = False,
+                           check: bool = False) -> Changes | None:
+    """Import ``data`` in one transaction; with ``check``, roll it back. The changes
+    (None when ``if_empty`` found a directory)."""
+    try:
+        async with db.session() as s:
+            if if_empty and await dir_repo.count_enterprises(s) > 0:
+                return None
+            changes = await apply(s, data)
+            if check:
+                raise _CheckOnly(changes)
+            return changes
+    except _CheckOnly as rolled_back:
+        return rolled_back.changes
+
+
+async def run_import(settings: Settings, path: Path, t: Translator, *, if_empty: bool,
+                     check: bool) -> Imported:
+    data = await read_file(settings, path, t)
+    db = Database(settings.database_url)
+    try:
+        if check and not await migrate.up_to_date(db):
+            raise ImportRefused([t.t("The database is not up to date, so the file cannot be "
+                                     "checked against it: run grappe db upgrade first.")])
+        if not check:
+            await migrate.upgrade(db)
+        changes = await import_directory(db, data, if_empty=if_empty, check=check)
+    finally:
+        await db.dispose()
+    return Imported(changes, check)
+
+
+def report(result: Imported, t: Translator) -> list[str]:
+    """What a person reads after an import or a check."""
+    changes = result.changes
+    if changes is None:
+        return [t.t("The directory is not empty; nothing was imported.")]
+    if result.checked:
+        lines = [t.t("Check only: nothing was changed.")]
+        lines.append(t.t("The directory already matches this file.") if changes.none
+                     else t.t("Importing this file would make these changes:"))
+    else:
+        lines = [t.t("Imported {enterprises} enterprises, {people} people, {skills} skills, "
+                     "{resources} resources, {channels} channels.", **changes.counts)]
+        if changes.none:
+            lines.append(t.t("The directory already matched this file."))
+    return lines + describe(changes, t)
+
+
+def describe(changes: Changes, t: Translator) -> list[str]:
+    lines: list[str] = []
+    for change in Change:
+        kinds = [(kind, changes.of(change, kind)) for kind in Kind if changes.of(change, kind)]
+        if kinds:
+            lines.append(t.t(CHANGE_TITLES[change]))
+        for kind, names in kinds:
+            lines.append("  " + t.t("{kind} ({n}): {names}", kind=t.t(KIND_NAMES[kind]),
+                                    n=len(names), names=", ".join(names)))
+    return lines
 
 
 async def show_directory(settings: Settings, out: TextIO) -> None:

@@ -31,8 +31,9 @@ async def enterprise(ctx: Context, slug: str, *, include_inactive: bool = False)
 
 
 async def person(ctx: Context, handle: str) -> Person:
+    """The person in the directory with this handle; a retired one is no longer there."""
     found = await dir_repo.person_by_handle(ctx.session, fold(handle).lstrip("@"))
-    if found is not None:
+    if found is not None and found.active:
         return found
     raise UsageError("Nobody has the handle “{handle}” in the directory.",
                      handle=shorten(handle, 40))

@@ -97,8 +97,8 @@ async def _dm_rows(
 ) -> list[Outbox]:
     assert item.target.handle is not None
     person = await dir_repo.person_by_handle(s, item.target.handle)
-    if person is None or person.id is None:
-        return []
+    if person is None or person.id is None or not person.active:
+        return []  # a retired person gets nothing
     ids = (await dir_repo.identities_of(s, [person.id])).get(person.id, {})
     order = [actor_platform, *[p for p in platforms if p != actor_platform]]
     for platform in order:

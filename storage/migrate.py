@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
@@ -65,8 +66,17 @@ def file_heads() -> tuple[str, ...]:
     return tuple(sorted(revisions - parents))
 
 
-async def _up_to_date(db: Database) -> bool:
-    """The database is at the files' heads (False when unsure: alembic then decides)."""
+def _no_sqlite_file(db: Database) -> bool:
+    """A SQLite database whose file does not exist (yet): connecting would create it."""
+    path = make_url(db.url).database if db.is_sqlite else None
+    return bool(path) and path != ":memory:" and not Path(str(path)).exists()
+
+
+async def up_to_date(db: Database) -> bool:
+    """The database is at the files' heads (False when unsure: alembic then decides).
+    A SQLite file that does not exist is not created to find out."""
+    if _no_sqlite_file(db):
+        return False
     try:
         async with db.engine.connect() as conn:
             table = "alembic_version"
@@ -86,7 +96,7 @@ async def upgrade(db: Database, revision: str = "heads") -> None:
         async with db.engine.connect() as conn:
             raw = await conn.get_raw_connection()
             await _set_wal(raw)
-    if revision == "heads" and await _up_to_date(db):
+    if revision == "heads" and await up_to_date(db):
         return
 
     def _upgrade(conn: Any) -> None:

@@ -19,7 +19,8 @@ from sqlalchemy import text
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter, run_lines
-from commands.directory.file import apply, load
+from commands.directory.file import load
+from commands.directory.importing import apply
 from storage import migrate
 from storage.db import Database
 from storage.models import utcnow

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,10 @@ from tests.conftest import EXAMPLE
 GRAPPE = [sys.executable, "-m", "bot.cli"]
 
 
-def _run(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
-    env.pop("GRAPPE_LOCALE", None)
+def _run(args: list[str], tmp_path: Path, stdin: str = "",
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**{k: v for k, v in os.environ.items() if k != "GRAPPE_LOCALE"},
+           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", **(env or {})}
     return subprocess.run([*GRAPPE, *args], input=stdin, capture_output=True, text=True,
                           env=env, cwd=tmp_path, timeout=120, check=False)
 
@@ -91,3 +94,56 @@ def test_pydantics_own_refusals_are_in_french_too(tmp_path: Path) -> None:
     assert ("Le réglage GRAPPE_LOG_FORMAT n’est pas valide\u00a0: les valeurs possibles sont "
             "'text' or 'json'") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _database(path: Path) -> list[str]:
+    """The whole SQLite file as SQL, to compare before and after."""
+    with closing(sqlite3.connect(path)) as conn:
+        return list(conn.iterdump())
+
+
+def _changed_example(tmp_path: Path) -> Path:
+    """The example with a corrected room id, one person and one resource less."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "!cooperation:grappe.example", "!YZwi9hAuSrjv_paGXxffRIceiLVgjMeq3vKDAAPMGiA")
+    text = re.sub(r'\[\[people\]\]\nhandle = "leo".*?\n\n', "", text, flags=re.S)
+    text = re.sub(r'\[\[resources\]\]\nslug = "sono-portable".*?\n\n', "", text, flags=re.S)
+    path = tmp_path / "changed.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_prints_the_changes_and_changes_nothing(tmp_path: Path) -> None:
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    changed = _changed_example(tmp_path)
+    before = _database(tmp_path / "cli.db")
+    result = _run(["directory", "import", "--check", str(changed)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _database(tmp_path / "cli.db") == before
+    lines = result.stdout.replace("\u00a0", " ").splitlines()
+    assert lines[:2] == ["Simple vérification : rien n’a été modifié.",
+                         "L’import de ce fichier apporterait ces changements :"]
+    assert "Modifications :" in lines
+    assert "  canaux (1) : cooperation (matrix) → !YZwi9hAuSrjv_paGXxffRIceiLVgjMeq3vKDAAPMGiA" \
+        in lines
+    assert "Retraits (leur historique est conservé) :" in lines
+    assert "  personnes (1) : leo" in lines
+    assert "  ressources (1) : sono-portable" in lines
+
+    english = _run(["directory", "import", "--check", str(changed)], tmp_path,
+                   env={"GRAPPE_LOCALE": "en"})
+    assert "Check only: nothing was changed." in english.stdout
+    assert "  people (1): leo" in english.stdout
+    assert _database(tmp_path / "cli.db") == before
+
+    applied = _run(["directory", "import", str(changed)], tmp_path)
+    assert "  personnes (1) : leo" in applied.stdout.replace("\u00a0", " ")
+    again = _run(["directory", "import", "--check", str(changed)], tmp_path)
+    assert "L’annuaire correspond déjà à ce fichier." in again.stdout
+
+
+def test_check_on_a_database_not_set_up_writes_nothing(tmp_path: Path) -> None:
+    result = _run(["directory", "import", "--check", str(EXAMPLE)], tmp_path)
+    assert result.returncode == 2
+    assert "lancez d’abord grappe db upgrade" in result.stderr
+    assert not (tmp_path / "cli.db").exists()

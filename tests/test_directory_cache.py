@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import delete, event, text, update
 from sqlmodel import col
 
-from commands.directory.file import apply, load
+from commands.directory.file import load
+from commands.directory.importing import apply
 from storage.db import Database
 from storage.models import Audit, Channel, EnterpriseSkill, Identity, Person
 from storage.repo import directory as dir_repo
@@ -245,8 +246,13 @@ async def test_a_directory_import_bumps_the_generation_once(db: Database) -> Non
     async with db.session() as s:
         await apply(s, load(EXAMPLE))
     assert await generation(db) == 1
-    async with db.session() as s:  # the same file again: still a directory write
-        await apply(s, load(EXAMPLE))
+    async with db.session() as s:  # the same file again writes nothing
+        assert (await apply(s, load(EXAMPLE))).none
+    assert await generation(db) == 1
+    renamed = load(EXAMPLE)
+    renamed.cooperative.name = "La Grappe (renommée)"
+    async with db.session() as s:  # one change is a directory write
+        await apply(s, renamed)
     assert await generation(db) == 2
 
 

@@ -97,3 +97,28 @@ async def test_read_only_sessions_do_not_write(db: Database) -> None:
         count = (await (await s.connection()).execute(text("SELECT count(*) FROM claims"))
                  ).scalar_one()
     assert count == 0
+
+
+async def test_0009_merges_channels_doubled_by_the_old_import(empty_db: Database) -> None:
+    """The old import added a row for a corrected room id: the newest row of each name and
+    platform stays (the one last imported), in use; other channels are untouched."""
+    await migrate.upgrade(empty_db, "0008")
+    rows = [("cooperation", "matrix", "!old:grappe.example"),
+            ("cooperation", "matrix", "!new:grappe.example"),
+            ("cooperation", "slack", "C01COOPERA"),
+            ("annonces", "matrix", "!annonces:grappe.example")]
+    async with empty_db.engine.begin() as conn:
+        for name, platform, room in rows:
+            await conn.execute(text(
+                "INSERT INTO channels (name, purpose, platform, platform_channel_id) "
+                "VALUES (:name, 'cooperation', :platform, :room)"),
+                {"name": name, "platform": platform, "room": room})
+    await migrate.upgrade(empty_db)
+    async with empty_db.engine.connect() as conn:
+        kept = (await conn.execute(text(
+            "SELECT name, platform, platform_channel_id, active FROM channels "
+            "ORDER BY name, platform"))).all()
+    assert [tuple(r) for r in kept] == [
+        ("annonces", "matrix", "!annonces:grappe.example", True),
+        ("cooperation", "matrix", "!new:grappe.example", True),
+        ("cooperation", "slack", "C01COOPERA", True)]

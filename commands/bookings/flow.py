@@ -86,6 +86,8 @@ async def _enterprise(ctx: Context, parsed: BookArgs) -> Enterprise | None:
         target = await lookup.enterprise(ctx, parsed.for_word)
     elif parsed.for_word is not None:
         target = await dir_repo.enterprise_by_slug(ctx.session, fold(parsed.for_word))
+        if target is not None and not target.active:
+            target = None
         if target is not None:
             parsed.purpose = _FOR.sub("", parsed.purpose).strip()
     own = ctx.person.enterprise_id

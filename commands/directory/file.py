@@ -1,7 +1,8 @@
-"""The directory file (TOML): its schema, its validation, and its import.
+"""The directory file (TOML): its schema and its validation, with no I/O but reading it.
 
-Import is an upsert keyed by slug and handle, in one transaction: a file with
-an error changes nothing, and the error names the place in the file.
+A file with an error is refused whole, and each error names its place in the file.
+Importing it is ``commands.directory.importing``; a Matrix room alias is resolved to its
+room id before that, by the runtime (``bot.matrix.aliases``).
 """
 
 from __future__ import annotations
@@ -11,21 +12,15 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.text import fold
-from storage.models import (
-    Channel,
-    Enterprise,
-    Identity,
-    Person,
-    Resource,
-    Skill,
-)
-from storage.repo import directory as dir_repo
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+# A room id is opaque (room version 12 ids have no server part: "!YZwi9hAuSrjv_…");
+# an alias is what Element shows and a person copies ("#cooperation:example.org").
+ROOM_ID = r"^![^\s]+$"
+ROOM_ALIAS = r"^#[^:\s]+:\S+$"
 
 
 class _Strict(BaseModel):
@@ -94,7 +89,13 @@ class ChannelIn(_Strict):
     name: str = Field(pattern=SLUG)
     purpose: str = Field(pattern=SLUG)
     slack: str | None = Field(default=None, pattern=r"^[CGD][A-Z0-9]{2,}$")
-    matrix: str | None = Field(default=None, pattern=r"^!\S+:\S+$")
+    matrix: str | None = Field(default=None, pattern=rf"{ROOM_ID}|{ROOM_ALIAS}",
+                               max_length=255)
+
+    @property
+    def matrix_alias(self) -> str | None:
+        """The room alias to resolve, when the file gives one instead of a room id."""
+        return self.matrix if self.matrix and self.matrix.startswith("#") else None
 
 
 class DigestIn(_Strict):
@@ -136,6 +137,8 @@ class DirectoryFile(_Strict):
             ("Slack id", [p.slack for p in everyone if p.slack]),
             ("Matrix id", [p.matrix for p in everyone if p.matrix]),
             ("channel name", [c.name for c in self.channels]),
+            ("Slack channel id", [c.slack for c in self.channels if c.slack]),
+            ("Matrix room", [c.matrix for c in self.channels if c.matrix]),
         ):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
@@ -168,96 +171,3 @@ def load(path: Path) -> DirectoryFile:
     if errors:
         raise DirectoryFileError(errors)
     return parsed
-
-
-def _minutes(hours: float | None) -> int | None:
-    return None if hours is None else round(hours * 60)
-
-
-async def apply(s: AsyncSession, data: DirectoryFile) -> dict[str, int]:
-    """Upsert everything in ``data``; the caller's transaction makes it all or nothing."""
-    coop = await dir_repo.cooperative(s)
-    coop.name, coop.timezone, coop.locale = (
-        data.cooperative.name, data.cooperative.timezone, data.cooperative.locale)
-    coop.business_hours = data.cooperative.business_hours
-    coop.digest_weekday, coop.digest_time = data.digest.weekday, data.digest.time
-    s.add(coop)
-
-    skill_ids: dict[str, int] = {}
-    for item in data.skills:
-        skill = await dir_repo.skill_by_slug(s, item.slug) or Skill(slug=item.slug, label="")
-        skill.label, skill.label_en = item.label, item.label_en
-        s.add(skill)
-        await s.flush()
-        skill_ids[item.slug] = skill.id or 0
-    for item in data.skills:
-        terms = [fold(t).strip() for t in item.synonyms if fold(t).strip()]
-        await dir_repo.set_synonyms(s, skill_ids[item.slug], terms)
-
-    for e_item in data.enterprises:
-        enterprise = await dir_repo.enterprise_by_slug(s, e_item.slug) or Enterprise(
-            slug=e_item.slug, name="")
-        enterprise.name, enterprise.description = e_item.name, e_item.description
-        enterprise.active = True
-        s.add(enterprise)
-        await s.flush()
-        await dir_repo.set_enterprise_skills(
-            s, enterprise.id or 0, [skill_ids[k] for k in e_item.skills])
-        for p_item in e_item.people:
-            await _upsert_person(s, p_item, enterprise.id)
-    for p_item in data.people:
-        await _upsert_person(s, p_item, None)
-
-    for r in data.resources:
-        resource = await dir_repo.resource_by_slug(s, r.slug) or Resource(
-            slug=r.slug, name="", kind=r.kind)
-        resource.sqlmodel_update({
-            "name": r.name, "kind": r.kind, "description": r.description,
-            "capacity": r.capacity, "opens": r.opens, "closes": r.closes,
-            "max_minutes": _minutes(r.max_hours),
-            "min_notice_minutes": _minutes(r.min_notice_hours) or 0,
-            "needs_approval": r.approval,
-            "monthly_quota_minutes": _minutes(r.monthly_quota_hours) or None,
-            "needs_pickup": r.pickup, "active": True,
-        })
-        s.add(resource)
-
-    for c in data.channels:
-        ids = {"console": f"#{c.name}", "slack": c.slack, "matrix": c.matrix}
-        for platform, channel_id in ids.items():
-            if channel_id:
-                await _upsert_channel(s, c, platform, channel_id)
-    await s.flush()
-    return {"enterprises": len(data.enterprises), "skills": len(data.skills),
-            "people": sum(len(e.people) for e in data.enterprises) + len(data.people),
-            "resources": len(data.resources), "channels": len(data.channels)}
-
-
-async def _upsert_person(s: AsyncSession, item: PersonIn, enterprise_id: int | None) -> None:
-    person = await dir_repo.person_by_handle(s, item.handle) or Person(
-        handle=item.handle, display_name="")
-    person.sqlmodel_update({
-        "display_name": item.name, "enterprise_id": enterprise_id, "role": item.role,
-        "locale": item.locale, "email": item.email, "active": True,
-    })
-    s.add(person)
-    await s.flush()
-    accounts = {"console": item.handle, "slack": item.slack, "matrix": item.matrix}
-    for platform, user_id in accounts.items():
-        if not user_id:
-            continue
-        identity = await dir_repo.identity_of(s, platform, user_id)
-        if identity is None:
-            s.add(Identity(person_id=person.id or 0, platform=platform, platform_user_id=user_id))
-        else:
-            identity.person_id = person.id or 0
-            s.add(identity)
-
-
-async def _upsert_channel(s: AsyncSession, item: ChannelIn, platform: str, channel_id: str) -> None:
-    channel = await dir_repo.channel_by_platform_id(s, platform, channel_id) or Channel(
-        name=item.name, purpose=item.purpose, platform=platform, platform_channel_id=channel_id)
-    channel.name, channel.purpose = item.name, item.purpose
-    s.add(channel)
-
-

@@ -90,7 +90,7 @@ async def _invitees(ctx: Context, members: list[str] | None, request_id: int | N
     elif members:
         for name in members:
             enterprise = await dir_repo.enterprise_by_slug(ctx.session, name)
-            if enterprise is not None:
+            if enterprise is not None and enterprise.active:
                 for p in await dir_repo.people(ctx.session, enterprise_id=enterprise.id):
                     people[p.id or 0] = p
             else:

@@ -103,16 +103,23 @@ class Resource(SQLModel, table=True):
 
 
 class Channel(SQLModel, table=True):
-    """A room where the bot works, on one platform, with its purpose (``cooperation`` …)."""
+    """A room where the bot works, on one platform, with its purpose (``cooperation`` …).
+
+    A channel is its name in the directory file: one row per name and platform, whose
+    room id a later import may replace (a room id is opaque and may change: a room
+    upgraded, a room recreated). A channel the file no longer lists is retired
+    (``active`` false): its row stays, nothing is sent to it.
+    """
 
     __tablename__ = "channels"
-    __table_args__ = (UniqueConstraint("platform", "platform_channel_id"),)
+    __table_args__ = (UniqueConstraint("platform", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, index=True)
     purpose: str = Field(max_length=40, index=True)
     platform: str = Field(max_length=20)
     platform_channel_id: str = Field(max_length=255)
+    active: bool = Field(default=True)
 
 
 class Cooperative(SQLModel, table=True):

@@ -15,8 +15,9 @@ from storage.models import Channel, Claim, DigestSetting, Request, utcnow
 
 
 async def channels_by_name(s: AsyncSession, purpose: str | None = None) -> dict[str, list[Channel]]:
-    """The channels grouped by name: one name is one channel on several platforms."""
-    stmt = select(Channel).order_by(col(Channel.name), col(Channel.platform))
+    """The channels in use grouped by name: one name is one channel on several platforms."""
+    stmt = (select(Channel).where(col(Channel.active).is_(True))
+            .order_by(col(Channel.name), col(Channel.platform)))
     if purpose is not None:
         stmt = stmt.where(Channel.purpose == purpose)
     grouped: dict[str, list[Channel]] = defaultdict(list)

@@ -90,7 +90,16 @@ async def person_by_identity(s: AsyncSession, platform: str, user_id: str) -> Pe
 
 
 async def person_by_handle(s: AsyncSession, handle: str) -> Person | None:
+    """The person with this handle, retired or not (privacy and the import need both)."""
     return (await s.exec(select(Person).where(Person.handle == handle))).first()
+
+
+async def all_people(s: AsyncSession) -> list[Person]:
+    """Everyone, retired people included, by name."""
+    cached = await cache.read(s, PEOPLE)
+    if cached is not None:
+        return [cache.copy(s, p) for p in cached.values()]
+    return list((await s.exec(_PEOPLE)).all())
 
 
 async def people(s: AsyncSession, *, enterprise_id: int | None = None) -> Sequence[Person]:
@@ -120,6 +129,14 @@ async def identities_of(s: AsyncSession, person_ids: Iterable[int]) -> dict[int,
         return result
     return _identities_by_person(
         await s.exec(select(Identity).where(col(Identity.person_id).in_(ids))))
+
+
+async def identity_rows_of(s: AsyncSession, person_ids: Iterable[int]) -> list[Identity]:
+    """The identity rows of these people (a person may have several on one platform)."""
+    ids = list(person_ids)
+    if not ids:
+        return []
+    return list((await s.exec(select(Identity).where(col(Identity.person_id).in_(ids)))).all())
 
 
 async def identity_of(s: AsyncSession, platform: str, user_id: str) -> Identity | None:
@@ -189,6 +206,14 @@ async def enterprises(s: AsyncSession) -> Sequence[Enterprise]:
     return (await s.exec(stmt)).all()
 
 
+async def all_enterprises(s: AsyncSession) -> list[Enterprise]:
+    """Every enterprise, retired ones included."""
+    cached = await cache.read(s, ENTERPRISES)
+    if cached is not None:
+        return [cache.copy(s, e) for e in cached.values()]
+    return list((await s.exec(select(Enterprise))).all())
+
+
 async def count_enterprises(s: AsyncSession) -> int:
     return (await s.exec(select(func.count()).select_from(Enterprise))).one()
 
@@ -250,10 +275,20 @@ async def set_enterprise_skills(s: AsyncSession, enterprise_id: int, skill_ids: 
 
 
 async def set_synonyms(s: AsyncSession, skill_id: int, terms: list[str]) -> None:
-    await s.exec(delete(SkillSynonym).where(col(SkillSynonym.skill_id) == skill_id))
+    await replace_synonyms(s, {skill_id: terms})
+
+
+async def replace_synonyms(s: AsyncSession, terms_by_skill: Mapping[int, list[str]]) -> None:
+    """Give these skills these terms: every old term goes first, so that a term may move
+    from one skill to another."""
+    if not terms_by_skill:
+        return
+    await s.exec(delete(SkillSynonym).where(  # type: ignore[call-overload]
+        col(SkillSynonym.skill_id).in_(list(terms_by_skill))))
     await s.flush()
-    for term in dict.fromkeys(terms):
-        s.add(SkillSynonym(skill_id=skill_id, term=term))
+    for skill_id, terms in terms_by_skill.items():
+        for term in dict.fromkeys(terms):
+            s.add(SkillSynonym(skill_id=skill_id, term=term))
 
 
 async def all_resources(s: AsyncSession) -> list[Resource]:
@@ -275,18 +310,25 @@ async def resource_by_slug(s: AsyncSession, slug: str) -> Resource | None:
 async def channels(
     s: AsyncSession, *, purpose: str | None = None, platforms: Iterable[str] | None = None
 ) -> Sequence[Channel]:
+    """The channels in use (retired ones left out), by platform."""
     cached = await cache.read(s, CHANNELS)
     every = cached if cached is not None else (await s.exec(_CHANNELS)).all()
     wanted = None if platforms is None else set(platforms)
-    chosen = [c for c in every if (purpose is None or c.purpose == purpose)
+    chosen = [c for c in every if c.active and (purpose is None or c.purpose == purpose)
               and (wanted is None or c.platform in wanted)]
     return chosen if cached is None else [cache.copy(s, c) for c in chosen]
 
 
+async def all_channels(s: AsyncSession) -> list[Channel]:
+    """Every channel row, retired ones included."""
+    return list((await s.exec(_CHANNELS)).all())
+
+
 async def channel_by_platform_id(s: AsyncSession, platform: str, channel_id: str) -> Channel | None:
+    """The channel in use in this room, if any (a retired one may have had the same id)."""
     stmt = select(Channel).where(
-        Channel.platform == platform, Channel.platform_channel_id == channel_id
-    )
+        Channel.platform == platform, Channel.platform_channel_id == channel_id,
+        col(Channel.active).is_(True))
     return (await s.exec(stmt)).first()
 
 

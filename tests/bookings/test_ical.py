@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.ical import add_ical_routes, feed
-from commands.directory.file import apply, load
+from commands.directory.file import load
+from commands.directory.importing import apply
 from storage import migrate
 from storage.db import Database
 from tests.bookings.conftest import NOW

@@ -19,7 +19,8 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import event, make_url, text
 
-from commands.directory.file import apply, load
+from commands.directory.file import load
+from commands.directory.importing import apply
 from storage import migrate
 from storage.db import Database
 from tests.conftest import EXAMPLE, PG_URL, PgSchema

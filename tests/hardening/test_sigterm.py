@@ -20,7 +20,8 @@ from sqlalchemy import text
 from bot.app import Bot
 from bot.config import Settings
 from bot.slack import SlackAdapter
-from commands.directory.file import apply, load
+from commands.directory.file import load
+from commands.directory.importing import apply
 from storage.db import Database
 from tests.conftest import EXAMPLE
 from tests.hardening import figures

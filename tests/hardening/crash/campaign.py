@@ -23,7 +23,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from commands.directory.file import apply, load
+from commands.directory.file import load
+from commands.directory.importing import apply
 from commands.events import Inbound
 from storage.db import Database
 from storage.models import DigestSetting, MessageRef
