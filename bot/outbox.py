@@ -17,6 +17,10 @@ looks for the message by the metadata each post carries (``Delivery.maybe_sent``
 The roles an adapter cannot recognise (Slack's ephemeral replies, kept nowhere) are
 its ``duplicates_on_retry``: those go one at a time from the send to the record, so
 a crash can double at most one of them.
+
+A stop lets the sends in flight finish for ``STOP_GRACE`` seconds, then cuts them short
+(``bot.adapters.cutoff``): their rows stay pending, maybe sent, due at once for the next
+start, whose attempt the platform recognises as above.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.adapters.base import Delivery, DeliveryError, Sender
+from bot.adapters.cutoff import Cutoff
 from commands.messages import Envelope, Message
 from storage.db import Database
 from storage.models import DeliveryRole, Outbox, utcnow
@@ -42,6 +47,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 15 * 60
 IDLE_WAIT = 30.0
+STOP_GRACE = 3.0  # seconds the sends in flight have to finish once the bot stops
 RECORDED_ROLES = frozenset({DeliveryRole.CARD, DeliveryRole.DM})  # in message_refs once sent
 
 
@@ -82,6 +88,8 @@ class DeliveryLoop:
         self._one_unrecorded = asyncio.Lock()  # see the module's docstring
         self._limit: asyncio.Semaphore | None = None
         self._handed: set[asyncio.Task[None]] = set()
+        self._cutoff = Cutoff()
+        self.stop_grace = STOP_GRACE
 
     @property
     def limit(self) -> asyncio.Semaphore:
@@ -102,12 +110,24 @@ class DeliveryLoop:
         self._task = asyncio.create_task(self._run(), name=f"outbox-{self.platform}")
 
     async def stop(self) -> None:
+        """Take no more rows; the sends in flight have ``stop_grace`` seconds, then are cut
+        short."""
         self._stopping = True
         self.wake.set()
-        if self._task is not None:
-            await self._task
-        while self._handed:
-            await asyncio.gather(*self._handed)
+        if running := self._running():
+            _, late = await asyncio.wait(running, timeout=self.stop_grace)
+            if late:
+                log.warning("outbox: sends on %s still in flight after %.1fs: cut short, "
+                            "their rows stay in the outbox", self.platform, self.stop_grace)
+                self._cutoff.cut()
+        while running := self._running():  # after the cut: only their records are left
+            await asyncio.wait(running)
+
+    def _running(self) -> set[asyncio.Task[None]]:
+        tasks = {t for t in self._handed if not t.done()}
+        if self._task is not None and not self._task.done():
+            tasks.add(self._task)
+        return tasks
 
     # --- the rows a command queues -------------------------------------------------
     def lease(self, row: Outbox) -> None:
@@ -197,21 +217,21 @@ class DeliveryLoop:
                         left: list[int] | None = None) -> tuple[int, bool]:
         """Deliver one thread's rows in order; (rows sent, whether any moved on)."""
         done, progressed = 0, False
+        rest: list[Outbox] = []  # the rows not tried
         async with self.limit:
             for i, row in enumerate(rows):
                 if self._stopping:  # shutting down: what is left stays in the outbox
-                    if left is not None:
-                        left.extend(r.id for r in rows[i:] if r.id is not None)
+                    rest = rows[i:]
                     break
                 async with self._guard(row):
                     outcome = await self._deliver(row, handed=handed)
                 done += outcome is DeliveryResult.SENT
                 progressed |= outcome is not DeliveryResult.WAITING
                 if outcome is not DeliveryResult.SENT:
-                    break  # the rest of this thread waits for this row
-        if handed and done < len(rows) and left is not None and not self._stopping:
-            # the rows after the one that did not go keep their lease: give it back
-            left.extend(r.id for r in rows[done + 1:] if r.id is not None)
+                    rest = rows[i + 1:]  # the rest of this thread waits for this row
+                    break
+        if handed and left is not None:  # leased with their command: give the leases back
+            left.extend(r.id for r in rest if r.id is not None)
         return done, progressed
 
     async def _deliver(self, row: Outbox, *, handed: bool = False) -> DeliveryResult:
@@ -256,7 +276,8 @@ class DeliveryLoop:
         )
         started = time.perf_counter()
         try:
-            sent = await self.adapter.send(delivery)
+            async with self._cutoff.bound(f"row {row.id}"):
+                sent = await self.adapter.send(delivery)
         except Exception as raw:  # every platform error becomes a DeliveryError at the edge
             exc = raw if isinstance(raw, DeliveryError) else DeliveryError(repr(raw))
             async with self.db.session() as s:
