@@ -9,6 +9,10 @@ is told once that it waits); the token only moves past a batch wholly handled.
 The very first sync, and a room's events from before the bot joined it, are
 history: skipped. A crash between a dispatch and the token
 write replays a few events, which the dispatcher recognises by their ids.
+
+A stop cancels the long poll at once and gives a batch in hand ``STOP_GRACE`` seconds
+before its requests are cut short (its token is not kept: the next start handles it
+again).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ SYNC_TIMEOUT_MS = 30_000
 TIMELINE_LIMIT = 50
 BACKFILL_MAX = 1000
 MAX_PAUSE = 30.0
+STOP_GRACE = 2.0
 # The token is written at most this often, off the reply's path (a crash replays the
 # events of the last second, which the dispatcher recognises by their ids).
 TOKEN_WRITE_DELAY = 1.0
@@ -133,10 +138,15 @@ class Receiver:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="matrix-sync")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = STOP_GRACE) -> None:
         self._stop.set()
         if self._task is not None:
-            await self._task
+            done, _ = await asyncio.wait({self._task}, timeout=grace)
+            if not done:
+                log.warning("Matrix: a sync batch still in hand after %.1fs; its requests are "
+                            "cut short, the next start handles it again", grace)
+                self.session.cut()
+                await self._task
         if self._writer is not None:
             self._writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
