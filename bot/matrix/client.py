@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "matrix"
 DEVICE_NAME = "grappe"
 REQUEST_TIMEOUT = 30.0
+PROBE_TIMEOUT = 2.0  # a homeserver that takes longer to say its versions is not back yet
 PERMANENT = frozenset({
     "M_FORBIDDEN", "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_NOT_FOUND", "M_BAD_JSON",
     "M_NOT_JSON", "M_TOO_LARGE", "M_INVALID_PARAM", "M_UNRECOGNIZED", "M_GUEST_ACCESS_FORBIDDEN",
@@ -169,6 +170,19 @@ class Session:
     async def close(self) -> None:
         self.closed = True  # a send still running must not make nio open another session
         await self.client.close()
+
+    async def answers(self, within: float = PROBE_TIMEOUT) -> bool:
+        """Whether the homeserver answers ``GET /_matrix/client/versions`` within ``within``
+        seconds: the cheapest request of the API (no token, no database), to see it back."""
+        if self.closed:
+            return False
+        try:
+            async with self._cutoff.bound("versions"):
+                resp = await self.client.send("GET", "/_matrix/client/versions", timeout=within)
+                async with resp:
+                    return resp.status == 200
+        except (DeliveryError, *NETWORK_ERRORS):
+            return False
 
     # --- requests ----------------------------------------------------------
     async def call(self, request: Awaitable[R | ErrorResponse], what: str) -> R:
