@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 from collections.abc import Callable, Sequence
@@ -142,8 +143,9 @@ class Bot:
         if self.scheduler is not None:
             await self.scheduler.stop()
             self.scheduler = None
-        for loop in self.loops.values():
-            await loop.stop()
+        # side by side: each platform's sends in flight have the same grace, not one after
+        # the other's
+        await asyncio.gather(*(loop.stop() for loop in self.loops.values()))
         self._started = False
 
     async def __aenter__(self) -> Bot:

@@ -24,6 +24,10 @@ row at a time, the rows people wait for (cards, their edits, messages) before
 acknowledgement reactions. A card's edits are never handed: while one is in flight the
 newer ones replace each other in the outbox, so a burst of answers costs a few edits and
 the last one shows the latest state.
+
+A stop lets the sends in flight finish for ``STOP_GRACE`` seconds, then cuts them short
+(``bot.adapters.cutoff``): their rows stay pending, maybe sent, due at once for the next
+start, whose attempt the platform recognises as above.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.adapters.base import Delivery, DeliveryError, Sender
+from bot.adapters.cutoff import Cutoff
 from commands.messages import Envelope, Message
 from storage.db import Database
 from storage.models import DeliveryRole, Outbox, utcnow
@@ -51,6 +56,7 @@ MAX_BACKOFF = 15 * 60
 IDLE_WAIT = 30.0
 CAREFUL = timedelta(seconds=60)  # after a rate limit: one row at a time, for this long
 LAST = (DeliveryRole.REACT,)  # what waits most easily when the platform asks to slow down
+STOP_GRACE = 3.0  # seconds the sends in flight have to finish once the bot stops
 RECORDED_ROLES = frozenset({DeliveryRole.CARD, DeliveryRole.DM})  # in message_refs once sent
 
 
@@ -95,6 +101,8 @@ class DeliveryLoop:
         self._limit: asyncio.Semaphore | None = None
         self._handed: set[asyncio.Task[None]] = set()
         self.paused_until: datetime | None = None  # the platform asked to slow down
+        self._cutoff = Cutoff()
+        self.stop_grace = STOP_GRACE
 
     @property
     def limit(self) -> asyncio.Semaphore:
@@ -115,12 +123,24 @@ class DeliveryLoop:
         self._task = asyncio.create_task(self._run(), name=f"outbox-{self.platform}")
 
     async def stop(self) -> None:
+        """Take no more rows; the sends in flight have ``stop_grace`` seconds, then are cut
+        short."""
         self._stopping = True
         self.wake.set()
-        if self._task is not None:
-            await self._task
-        while self._handed:
-            await asyncio.gather(*self._handed)
+        if running := self._running():
+            _, late = await asyncio.wait(running, timeout=self.stop_grace)
+            if late:
+                log.warning("outbox: sends on %s still in flight after %.1fs: cut short, "
+                            "their rows stay in the outbox", self.platform, self.stop_grace)
+                self._cutoff.cut()
+        while running := self._running():  # after the cut: only their records are left
+            await asyncio.wait(running)
+
+    def _running(self) -> set[asyncio.Task[None]]:
+        tasks = {t for t in self._handed if not t.done()}
+        if self._task is not None and not self._task.done():
+            tasks.add(self._task)
+        return tasks
 
     # --- the rows a command queues -------------------------------------------------
     def lease(self, row: Outbox) -> None:
@@ -221,21 +241,21 @@ class DeliveryLoop:
                         left: list[int] | None = None) -> tuple[int, bool]:
         """Deliver one thread's rows in order; (rows sent, whether any moved on)."""
         done, progressed = 0, False
+        rest: list[Outbox] = []  # the rows not tried
         async with self.limit:
             for i, row in enumerate(rows):
                 if self._stopping:  # shutting down: what is left stays in the outbox
-                    if left is not None:
-                        left.extend(r.id for r in rows[i:] if r.id is not None)
+                    rest = rows[i:]
                     break
                 async with self._guard(row):
                     outcome = await self._deliver(row, handed=handed)
                 done += outcome is DeliveryResult.SENT
                 progressed |= outcome is not DeliveryResult.WAITING
                 if outcome is not DeliveryResult.SENT:
-                    break  # the rest of this thread waits for this row
-        if handed and done < len(rows) and left is not None and not self._stopping:
-            # the rows after the one that did not go keep their lease: give it back
-            left.extend(r.id for r in rows[done + 1:] if r.id is not None)
+                    rest = rows[i + 1:]  # the rest of this thread waits for this row
+                    break
+        if handed and left is not None:  # leased with their command: give the leases back
+            left.extend(r.id for r in rest if r.id is not None)
         return done, progressed
 
     async def _deliver(self, row: Outbox, *, handed: bool = False) -> DeliveryResult:
@@ -293,7 +313,8 @@ class DeliveryLoop:
             return DeliveryResult.WAITING
         started = time.perf_counter()
         try:
-            sent = await self.adapter.send(delivery)
+            async with self._cutoff.bound(f"row {row.id}"):
+                sent = await self.adapter.send(delivery)
         except Exception as raw:  # every platform error becomes a DeliveryError at the edge
             exc = raw if isinstance(raw, DeliveryError) else DeliveryError(repr(raw))
             async with self.db.session() as s:

@@ -3,6 +3,11 @@
 Each platform package (``bot.slack``, ``bot.matrix``) exposes
 ``create_adapter(settings, db) -> Adapter`` and is imported only when
 that platform is configured (importing slack_bolt or nio costs start-up time).
+
+A signal ends the run within a few seconds whatever the platforms do: a start still
+waiting for one (a homeserver that hangs) is abandoned, the sends in flight are cut
+short after a grace (``bot.outbox``) and stay in the outbox, and so are the requests of
+an adapter's own loop (``bot.matrix.sync``).
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ import asyncio
 import importlib
 import logging
 import signal
+from collections.abc import Awaitable
 
-from bot.adapters.base import Adapter
+from bot.adapters.base import Adapter, Receive
 from bot.app import Bot
 from bot.config import Settings
 from bot.http import Installer
@@ -65,8 +71,10 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
     await bot.start()
     server = None
     try:
-        for adapter in adapters:
-            await adapter.start(bot.receive)
+        if not await until_stopped(start_all(adapters, bot.receive), stop):
+            log.warning("grappe is stopping before it was running on %s",
+                        ", ".join(a.platform for a in adapters))
+            return
         if settings.serve_http and not any(served):
             from bot.http import HttpServer  # no Slack events here: health and iCal feeds
 
@@ -87,3 +95,24 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
             await adapter.stop()
         if owned:
             await db.dispose()
+
+
+async def start_all(adapters: list[Adapter], receive: Receive) -> None:
+    for adapter in adapters:
+        await adapter.start(receive)
+
+
+async def until_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Run ``work`` unless ``stop`` is set first, which cancels it: whether it ended."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        task.cancel()  # nothing if it has ended
+        await asyncio.wait({task})
+    if task.cancelled():
+        return False
+    task.result()  # its error, if it failed
+    return True

@@ -20,7 +20,7 @@ from bot.adapters.base import Delivery, Sent
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter, parse_line
-from bot.outbox import LEASE
+from bot.outbox import LEASE, DeliveryLoop
 from commands.events import Actor, Command, Inbound
 from commands.messages import Message, Target, para
 from commands.routing import plan
@@ -199,3 +199,40 @@ async def test_a_handed_row_whose_record_fails_keeps_its_lease_and_says_maybe_se
 
 async def _async(value: bool) -> bool:
     return value
+
+
+async def test_a_send_that_hangs_past_the_stops_grace_is_cut_short_and_kept(
+        coop_db: Database) -> None:
+    """A platform that never answers cannot hold a stop: the card's send is cut short
+    after the grace and stays pending, maybe sent, due at once; the posts of its thread,
+    leased with it, are given back; the next start sends all three."""
+    adapter = Gated()
+    adapter.gate.clear()  # every send hangs
+    loop = DeliveryLoop(coop_db, adapter)
+    loop.stop_grace = 0.2
+    loop.start()
+    event_ = Command(actor=Actor("console", "camille"), text="", event_id="e",
+                     place="#cooperation")
+    thread = [Message(target=Target(kind="channel", purpose="cooperation"),
+                      blocks=[para("card T-1")], card_of="T-1"),
+              *(Message(target=Target(kind="thread", purpose="cooperation", object_ref="T-1"),
+                        blocks=[para(f"post {n}")]) for n in (1, 2))]
+    async with coop_db.session() as s:
+        rows = await plan(s, thread, event_, ["console"])
+        for row in rows:
+            loop.lease(row)
+        queued = await repo.enqueue(s, rows)
+    loop.hand(queued)
+    await asyncio.wait_for(adapter.waiting.wait(), 10)  # the card's send is in flight
+    await asyncio.wait_for(loop.stop(), 10)
+    assert [(status, leased) for _, status, leased in await _rows(coop_db)] == [
+        ("pending", False)] * 3
+    async with coop_db.session(read_only=True) as s:
+        due = await repo.due(s, "console", utcnow() + timedelta(seconds=1))
+    assert [row.id for row in due] == [row.id for row in queued]  # nothing to wait for
+    assert (due[0].attempts, due[0].maybe_sent) == (1, True)
+
+    adapter.gate.set()
+    assert await DeliveryLoop(coop_db, adapter).drain() == 3
+    assert [d.maybe_sent for d in adapter.deliveries] == [True, False, False]
+    assert [status for _, status, _ in await _rows(coop_db)] == ["sent"] * 3

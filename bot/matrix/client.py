@@ -3,7 +3,8 @@
 The access token and device id are kept in the ``adapter_state`` table, so a
 restart reuses the same device (and Synapse's transaction-id cache, which
 makes a retried send idempotent). Every nio error value, timeout and aiohttp
-error becomes a ``DeliveryError`` here, at the edge.
+error becomes a ``DeliveryError`` here, at the edge. A stop cuts the requests in flight
+short (``cut``): a hung homeserver holds none of them past the stop's grace.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from nio import (
 from nio.client.async_client import client_session
 
 from bot.adapters.base import DeliveryError
+from bot.adapters.cutoff import Cutoff
 from storage.db import Database
 from storage.repo import adapter_state as state_repo
 
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "matrix"
 DEVICE_NAME = "grappe"
 REQUEST_TIMEOUT = 30.0
+PROBE_TIMEOUT = 2.0  # a homeserver that takes longer to say its versions is not back yet
 PERMANENT = frozenset({
     "M_FORBIDDEN", "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_NOT_FOUND", "M_BAD_JSON",
     "M_NOT_JSON", "M_TOO_LARGE", "M_INVALID_PARAM", "M_UNRECOGNIZED", "M_GUEST_ACCESS_FORBIDDEN",
@@ -108,6 +111,7 @@ class Session:
                                    request_timeout=REQUEST_TIMEOUT, store_sync_tokens=False)
         self.client = AsyncClient(self.homeserver, user_id, config=config)
         self._login_lock = asyncio.Lock()
+        self._cutoff = Cutoff()
         self.closed = False
 
     # --- durable state ---------------------------------------------------
@@ -123,6 +127,7 @@ class Session:
     async def connect(self) -> None:
         """Use the configured or the stored token; log in with the password when neither works."""
         self.closed = False
+        self._cutoff.reset()
         await open_http_session(self.client)
         token = self.configured_token
         device = None
@@ -159,9 +164,26 @@ class Session:
                 await self.login()
         return True
 
+    def cut(self) -> None:
+        """End the requests in flight now, and the next ones at once (the bot is stopping)."""
+        self._cutoff.cut()
+
     async def close(self) -> None:
         self.closed = True  # a send still running must not make nio open another session
         await self.client.close()
+
+    async def answers(self, within: float = PROBE_TIMEOUT) -> bool:
+        """Whether the homeserver answers ``GET /_matrix/client/versions`` within ``within``
+        seconds: the cheapest request of the API (no token, no database), to see it back."""
+        if self.closed:
+            return False
+        try:
+            async with self._cutoff.bound("versions"):
+                resp = await self.client.send("GET", "/_matrix/client/versions", timeout=within)
+                async with resp:
+                    return resp.status == 200
+        except (DeliveryError, *NETWORK_ERRORS):
+            return False
 
     # --- requests ----------------------------------------------------------
     async def call(self, request: Awaitable[R | ErrorResponse], what: str) -> R:
@@ -176,7 +198,8 @@ class Session:
             raise DeliveryError(f"{what}: the Matrix connection is closed")
         token = self.client.access_token
         try:
-            return await call(request, what)
+            async with self._cutoff.bound(what):
+                return await call(request, what)
         except MatrixError as exc:
             if exc.code == "M_UNKNOWN_TOKEN" and await self.renew(token):
                 raise MatrixError(f"{what}: session renewed", exc.code, retry_after=0.5) from exc

@@ -9,6 +9,13 @@ is told once that it waits); the token only moves past a batch wholly handled.
 The very first sync, and a room's events from before the bot joined it, are
 history: skipped. A crash between a dispatch and the token
 write replays a few events, which the dispatcher recognises by their ids.
+
+While syncing fails, the loop waits longer each time (up to ``MAX_PAUSE``); when the
+homeserver is away it is meanwhile asked for its versions every ``PROBE_EVERY`` seconds
+(cheap, no token), and the loop syncs again as soon as it answers: people are answered
+a moment after the homeserver is back, not at the end of a long pause. A stop cancels
+the long poll at once and gives a batch in hand ``STOP_GRACE`` seconds before its
+requests are cut short (its token is not kept: the next start handles it again).
 """
 
 from __future__ import annotations
@@ -44,7 +51,10 @@ log = logging.getLogger(__name__)
 SYNC_TIMEOUT_MS = 30_000
 TIMELINE_LIMIT = 50
 BACKFILL_MAX = 1000
+FIRST_PAUSE = 0.5
 MAX_PAUSE = 30.0
+PROBE_EVERY = 1.0
+STOP_GRACE = 2.0
 # The token is written at most this often, off the reply's path (a crash replays the
 # events of the last second, which the dispatcher recognises by their ids).
 TOKEN_WRITE_DELAY = 1.0
@@ -133,10 +143,15 @@ class Receiver:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="matrix-sync")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = STOP_GRACE) -> None:
         self._stop.set()
         if self._task is not None:
-            await self._task
+            done, _ = await asyncio.wait({self._task}, timeout=grace)
+            if not done:
+                log.warning("Matrix: a sync batch still in hand after %.1fs; its requests are "
+                            "cut short, the next start handles it again", grace)
+                self.session.cut()
+                await self._task
         if self._writer is not None:
             self._writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -144,7 +159,7 @@ class Receiver:
         await self._write_token()
 
     async def _run(self) -> None:
-        pause = 0.5
+        pause = FIRST_PAUSE
         resp: SyncResponse | None = None  # a batch that failed is handled again, not synced
         while not self._stop.is_set():  # again (the homeserver may answer from its cache)
             try:
@@ -153,13 +168,36 @@ class Receiver:
                     if resp is None:
                         return
                 await self._handle(resp, history=True)
-                resp, pause, self.in_sync = None, 0.5, True
+                resp, pause, self.in_sync = None, FIRST_PAUSE, True
             except Exception as exc:  # the homeserver or the database is away: try again
                 self.in_sync = False
-                log.warning("Matrix sync failed (%r); again in %.1fs", exc, pause)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), pause)
-                pause = min(pause * 2, MAX_PAUSE)
+                log.warning("Matrix sync failed (%r); again in %.1fs at most", exc, pause)
+                back = await self._pause(pause)
+                pause = FIRST_PAUSE if back else min(pause * 2, MAX_PAUSE)
+
+    async def _pause(self, pause: float) -> bool:
+        """Wait ``pause`` seconds, or until an away homeserver answers again (True then).
+
+        A homeserver that answers at once is there: what failed was elsewhere (the
+        database, an error of the server), and the whole pause is kept.
+        """
+        if await self.session.answers():
+            await self._sleep(pause)
+            return False
+        deadline = asyncio.get_running_loop().time() + pause
+        while await self._sleep(min(PROBE_EVERY, deadline - asyncio.get_running_loop().time())):
+            if await self.session.answers():
+                log.warning("the Matrix homeserver answers again: syncing")
+                return True
+            if asyncio.get_running_loop().time() >= deadline:
+                break
+        return False
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep ``seconds``; False (at once) when the loop is stopping."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), max(seconds, 0))
+        return not self._stop.is_set()
 
     async def _next(self) -> SyncResponse | None:
         """The next sync response, or None once stopping (the long poll is cancelled)."""
