@@ -55,6 +55,7 @@ FIRST_PAUSE = 0.5
 MAX_PAUSE = 30.0
 PROBE_EVERY = 1.0
 STOP_GRACE = 2.0
+JOIN_TRIES = 8  # a throttled or failed join is tried again, this many times
 # The token is written at most this often, off the reply's path (a crash replays the
 # events of the last second, which the dispatcher recognises by their ids).
 TOKEN_WRITE_DELAY = 1.0
@@ -110,6 +111,7 @@ class Receiver:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.in_sync = True  # False while syncing with the homeserver fails (/readyz)
+        self._joins: set[asyncio.Task[None]] = set()  # joins tried again after a refusal
 
     @property
     def bot_id(self) -> str:
@@ -145,6 +147,8 @@ class Receiver:
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
         self._stop.set()
+        for join in list(self._joins):
+            join.cancel()
         if self._task is not None:
             done, _ = await asyncio.wait({self._task}, timeout=grace)
             if not done:
@@ -310,7 +314,26 @@ class Receiver:
             log.warning("declining the invitation of %s to %s", inviter, room_id)
             await self._try(self.client.room_leave(room_id), f"decline {room_id}")
             return
-        await self._try(self.client.join(room_id), f"join {room_id}")
+        await self._join(room_id)
+
+    async def _join(self, room_id: str, attempt: int = 0) -> None:
+        """Join an accepted room; a join the homeserver throttles (``rc_joins``) or that
+        fails on the way is tried again later: the invitation is not repeated by the sync."""
+        try:
+            await self.session.call(self.client.join(room_id), f"join {room_id}")
+        except DeliveryError as exc:
+            if exc.permanent or attempt >= JOIN_TRIES or self._stop.is_set():
+                log.warning("join %s failed: %s", room_id, exc)
+                return
+            delay = exc.retry_after if exc.retry_after is not None else 2.0 ** attempt
+            log.info("join %s: %s; trying again in %.1fs", room_id, exc, delay)
+            task = asyncio.create_task(self._join_later(room_id, delay, attempt + 1))
+            self._joins.add(task)
+            task.add_done_callback(self._joins.discard)
+
+    async def _join_later(self, room_id: str, delay: float, attempt: int) -> None:
+        if await self._sleep(delay):  # False: the bot is stopping
+            await self._join(room_id, attempt)
 
     async def _try(self, request: Any, what: str) -> None:
         try:
