@@ -26,7 +26,7 @@ async def test_members_round_trip(harness, members, coop_db) -> None:
     reply, = await nadia.wait_for(lambda s: from_bot()(s) and "Chiffres & Communs" in s.body)
     direct = reply.room_id
     assert direct != room  # only for her: in her direct room with the bot
-    assert reply.content["msgtype"] == "m.notice"
+    assert reply.content["msgtype"] == "m.text"  # she typed elsewhere: it must reach her
     assert reply.content["m.mentions"] == {"user_ids": []}
     assert "<strong>" in reply.content["formatted_body"]
 
@@ -36,7 +36,9 @@ async def test_members_round_trip(harness, members, coop_db) -> None:
     await nadia.wait_for(lambda s: from_bot(direct)(s) and "Nadia Benali" in s.body)
 
     await nadia.say(direct, "competences")  # in the direct room, no prefix needed
-    await nadia.wait_for(lambda s: from_bot(direct)(s) and "Comptabilité" in s.body)
+    answer, = await nadia.wait_for(
+        lambda s: from_bot(direct)(s) and s.body.startswith("Compétences de la coopérative"))
+    assert answer.content["msgtype"] == "m.notice"  # read where she typed: no notification
     assert not [s for s in nadia.seen if from_bot(room)(s)]  # nothing said in the room
 
 

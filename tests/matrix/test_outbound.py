@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.matrix import outbound
 from commands.messages import (
     Attachment,
@@ -17,6 +19,7 @@ from commands.messages import (
     para,
     spans,
 )
+from storage.models import DeliveryRole
 
 NADIA = Mention(handle="nadia", name="Nadia Benali", ids={"matrix": "@nadia:grappe.example",
                                                           "slack": "U1"})
@@ -31,7 +34,6 @@ def _message(*blocks, locale: str = "fr") -> Message:  # type: ignore[no-untyped
 def test_peoples_text_is_escaped_and_pings_nobody() -> None:
     content = outbound.content_of(outbound.render(_message(
         para("Besoin urgent @room <b>x</b> <a href='javascript:alert(1)'>clic</a> & co"))))
-    assert content["msgtype"] == "m.notice"
     assert content["m.mentions"] == {"user_ids": []}
     assert "<b>" not in content["formatted_body"]
     assert "&lt;b&gt;x&lt;/b&gt;" in content["formatted_body"]
@@ -53,6 +55,23 @@ def test_mentions_are_pills_and_the_only_people_pinged() -> None:
     assert "matrix.to/#/Léo" not in content["formatted_body"]
     assert "<li><strong>&lt;Chiffres&gt;</strong>" in content["formatted_body"]
     assert content["body"].splitlines()[-1] == "• <Chiffres> : Nadia Benali"
+
+
+NOTIFIES = [  # (role, shown where the person acted, notifies)
+    (DeliveryRole.DM, False, True), (DeliveryRole.CARD, False, True),
+    (DeliveryRole.POST, False, True), (DeliveryRole.EDIT, False, True),
+    (DeliveryRole.EPHEMERAL, False, True),  # moved to their direct room: they are not there
+    (DeliveryRole.EPHEMERAL, True, False),  # the answer where they typed: they are looking
+]
+
+
+@pytest.mark.parametrize(("role", "in_place", "expected"), NOTIFIES)
+def test_only_an_answer_shown_where_the_person_typed_is_a_notice(
+        role: DeliveryRole, in_place: bool, expected: bool) -> None:
+    assert outbound.notifies(role, in_place=in_place) is expected
+    rendered = outbound.render(_message(para("R-1 : Bonne nouvelle")))
+    msgtype = outbound.content_of(rendered, notify=expected)["msgtype"]
+    assert msgtype == ("m.text" if expected else "m.notice")
 
 
 def test_links_keep_only_safe_schemes() -> None:
