@@ -21,8 +21,8 @@ def plain_span(span: Span) -> str:
     match span:
         case Text(text=text) | Bold(text=text):
             return text
-        case Mention(handle=handle):
-            return f"@{handle}"
+        case Mention(handle=handle, name=name, named=named):
+            return f"@{handle} {name}" if named and name else f"@{handle}"
         case Link(url=url, label=label):
             return label if label == url else f"{label} <{url}>"
     raise TypeError(span)  # pragma: no cover

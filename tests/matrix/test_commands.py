@@ -39,6 +39,12 @@ async def test_members_round_trip(harness, members, coop_db) -> None:
     answer, = await nadia.wait_for(
         lambda s: from_bot(direct)(s) and s.body.startswith("Compétences de la coopérative"))
     assert answer.content["msgtype"] == "m.notice"  # read where she typed: no notification
+    await nadia.say(direct, "membre chiffres-et-communs")
+    people, = await nadia.wait_for(
+        lambda s: from_bot(direct)(s) and s.body.startswith("Chiffres & Communs ("))
+    assert people.body.count("Nadia Benali") == 1  # the pill shows her name, once
+    assert f'<a href="https://matrix.to/#/{user("nadia")}">Nadia Benali</a>' in (
+        people.content["formatted_body"])
     assert not [s for s in nadia.seen if from_bot(room)(s)]  # nothing said in the room
 
 

@@ -19,6 +19,7 @@ from commands.messages import (
     para,
     spans,
 )
+from commands.render import plain
 from storage.models import DeliveryRole
 
 NADIA = Mention(handle="nadia", name="Nadia Benali", ids={"matrix": "@nadia:grappe.example",
@@ -72,6 +73,16 @@ def test_only_an_answer_shown_where_the_person_typed_is_a_notice(
     rendered = outbound.render(_message(para("R-1 : Bonne nouvelle")))
     msgtype = outbound.content_of(rendered, notify=expected)["msgtype"]
     assert msgtype == ("m.text" if expected else "m.notice")
+
+
+def test_a_named_mention_is_one_pill_where_the_console_adds_the_name() -> None:
+    named = NADIA.model_copy(update={"named": True})
+    message = _message(Bullets(items=[spans(named, " (coordinatrice)")]))
+    rendered = outbound.render(message)
+    assert rendered.body == "• Nadia Benali (coordinatrice)"
+    assert rendered.html.count("Nadia Benali") == 1
+    assert plain(message.blocks) == "• @nadia Nadia Benali (coordinatrice)"
+    assert plain(_message(para(NADIA)).blocks) == "@nadia"
 
 
 def test_links_keep_only_safe_schemes() -> None:

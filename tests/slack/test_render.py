@@ -46,6 +46,12 @@ def test_spans_become_mrkdwn() -> None:
         "<https://grappe.example/r?a=1&amp;b=2|fiche>")}}]
 
 
+def test_a_named_mention_is_shown_once() -> None:
+    named = NADIA.model_copy(update={"named": True})
+    rendered = render(_message(bullets([spans(named, " (coordinatrice)")])))
+    assert rendered.text == "• <@U07GRPE031> (coordinatrice)"  # Slack shows her name
+
+
 def test_a_forged_slack_id_or_link_stays_text() -> None:
     rendered = render(_message(para(m.Mention(handle="x", name="x", ids={"slack": "U1>|<!channel"}),
                                     m.Link(url="javascript:alert(1)|<!here>", label="clic"))))
