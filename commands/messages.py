@@ -73,9 +73,14 @@ class Choice(BaseModel):
 
 
 class Choices(BaseModel):
+    """The answers a card offers, and ``hint``: how to answer in words instead, in the
+    message's language ("Answer in this thread: …"). The core never names the controls:
+    each platform shows the hint beside its own (buttons, reactions, ``clicks`` lines)."""
+
     kind: Literal["choices"] = "choices"
     object_ref: str
     options: list[Choice]
+    hint: str = ""
 
 
 class Attachment(BaseModel):

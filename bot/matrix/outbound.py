@@ -92,10 +92,15 @@ def _spans(items: list[Span], out: Rendered) -> tuple[str, str]:
 
 
 def _choices(block: Choices, locale: str) -> tuple[str, str]:
-    hint = translator(locale).t("React to this message or answer in its thread:")
-    options = [f"{o.emoji} {o.label}".strip() for o in block.options]
-    plain = f"{hint} " + " · ".join(options)
-    return plain, f"<p><em>{escape(hint)}</em> {escape(' · '.join(options))}</p>"
+    """The card's hint, then its choices as the reactions to click (Matrix has no buttons)."""
+    t = translator(locale)
+    options = " · ".join(f"{o.emoji} {o.label}".strip() for o in block.options if o.emoji)
+    if block.hint:
+        react = t.t("Or react to this message:")
+        plain = f"{block.hint} {react} {options}"
+        return plain, f"<p>{escape(block.hint)} <em>{escape(react)}</em> {escape(options)}</p>"
+    react = t.t("React to this message or answer in its thread:")
+    return f"{react} {options}", f"<p><em>{escape(react)}</em> {escape(options)}</p>"
 
 
 def _block(block: Block, out: Rendered, locale: str) -> tuple[str, str] | None:

@@ -106,6 +106,18 @@ def test_choices_become_reactions_and_a_hint_in_the_message_locale() -> None:
     assert rendered.html.startswith("<h4>R-3 · Bilan</h4>")
     english = outbound.render(_message(choices, locale="en"))
     assert english.body.startswith("React to this message or answer in its thread:")
+    assert "Disponibilités" not in rendered.body  # no emoji: nothing to click on Matrix
+
+
+def test_a_cards_hint_is_followed_by_the_reactions_never_by_buttons() -> None:
+    choices = Choices(object_ref="P-1", hint="Répondez dans ce fil : « 1 et 3 ».", options=[
+        Choice(action="1", label="1", emoji="1️⃣"), Choice(action="2", label="2", emoji="2️⃣")])
+    rendered = outbound.render(_message(choices))
+    assert rendered.body == ("Répondez dans ce fil : « 1 et 3 ». "
+                             "Ou réagissez à ce message\u00a0: 1️⃣ 1 · 2️⃣ 2")
+    assert "<em>Ou réagissez à ce message\u00a0:</em>" in rendered.html
+    assert plain([choices]).splitlines() == [
+        "Répondez dans ce fil : « 1 et 3 ».", "↳ P-1 : 1️⃣ 1 [1] · 2️⃣ 2 [2]"]
 
 
 def test_thread_edit_and_reaction_relations() -> None:
