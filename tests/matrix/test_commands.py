@@ -110,6 +110,10 @@ async def test_an_encrypted_room_gets_a_clear_notice(harness, members, coop_db) 
     to_her, = await camille.wait_for(
         lambda s: from_bot(room)(s) and user("camille") in s.content["m.mentions"]["user_ids"])
     assert "chiffrés" in to_her.body
+    assert to_her.body.startswith("Camille Roussel ")  # by her name, as a pill
+    assert user("camille") not in to_her.body
+    assert f'<a href="https://matrix.to/#/{user("camille")}">Camille Roussel</a>' in (
+        to_her.content["formatted_body"])
 
 
 def _png() -> bytes:
