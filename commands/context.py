@@ -160,10 +160,12 @@ class Context:
         self.out.clear()
 
     # --- helpers -------------------------------------------------------
-    async def mention(self, person: Person) -> Mention:
+    async def mention(self, person: Person, *, named: bool = False) -> Mention:
+        """``named``: the name is shown too, where a platform's mention does not show it."""
         assert person.id is not None
         ids = (await dir_repo.identities_of(self.session, [person.id])).get(person.id, {})
-        return Mention(handle=person.handle, name=person.display_name, ids=dict(ids))
+        return Mention(handle=person.handle, name=person.display_name, ids=dict(ids),
+                       named=named)
 
     async def mentions(self, people: list[Person]) -> list[Mention]:
         ids = await dir_repo.identities_of(self.session, [p.id for p in people if p.id])

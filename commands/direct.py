@@ -41,13 +41,17 @@ def retry_later(t: Translator, *, redelivered: bool) -> Message:
                             "Please try again in a moment."))
 
 
-def unreadable(t: Translator, event: Inbound) -> Message:
-    """Said once per room (and per person who writes there) by the adapter's choice."""
+def unreadable(t: Translator, event: Inbound, person: Person | None) -> Message:
+    """Said once per room (and per person who writes there) by the adapter's choice.
+
+    A person of the directory is addressed by name (a mention); someone else, or the
+    room as a whole, is not named: a platform id is no way to address a person (the
+    adapter still makes sure the author notices it)."""
     text = t.t("I cannot read encrypted messages, so I cannot answer in this room. "
                "Please write to me in a room without encryption, or in a direct "
                "conversation without encryption.")
     user = event.actor.user_id
-    if not user:
+    if not user or person is None:
         return _to_actor(t, text)
-    return _to_actor(t, Mention(handle=user, name=user, ids={event.actor.platform: user}),
-                     " ", text)
+    return _to_actor(t, Mention(handle=person.handle, name=person.display_name,
+                                ids={event.actor.platform: user}), " ", text)

@@ -114,7 +114,7 @@ class Dispatcher:
             self._coop_locale = coop.locale
             t = translator(person.locale if person is not None else coop.locale)
             if isinstance(event, Unreadable):
-                return Outcome(handled=False, direct=[direct.unreadable(t, event)],
+                return Outcome(handled=False, direct=[direct.unreadable(t, event, person)],
                                result=Result.UNREADABLE)
             if person is None:
                 message = direct.unknown_person(t, coop, await dir_repo.coordinators(s), event)

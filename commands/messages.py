@@ -25,12 +25,18 @@ class Bold(BaseModel):
 
 
 class Mention(BaseModel):
-    """A person, with their platform ids so each adapter can ping them its own way."""
+    """A person, with their platform ids so each adapter can ping them its own way.
+
+    ``named``: the person's name is wanted too (a list of people). A platform whose
+    mention shows the name (a Matrix pill, a Slack ``<@U…>``) shows nothing more; one
+    whose mention is only the handle (the console's ``@nadia``) adds the name.
+    """
 
     kind: Literal["mention"] = "mention"
     handle: str
     name: str
     ids: dict[str, str] = Field(default_factory=dict)
+    named: bool = False
 
 
 class Link(BaseModel):
@@ -67,9 +73,14 @@ class Choice(BaseModel):
 
 
 class Choices(BaseModel):
+    """The answers a card offers, and ``hint``: how to answer in words instead, in the
+    message's language ("Answer in this thread: …"). The core never names the controls:
+    each platform shows the hint beside its own (buttons, reactions, ``clicks`` lines)."""
+
     kind: Literal["choices"] = "choices"
     object_ref: str
     options: list[Choice]
+    hint: str = ""
 
 
 class Attachment(BaseModel):

@@ -21,8 +21,8 @@ def plain_span(span: Span) -> str:
     match span:
         case Text(text=text) | Bold(text=text):
             return text
-        case Mention(handle=handle):
-            return f"@{handle}"
+        case Mention(handle=handle, name=name, named=named):
+            return f"@{handle} {name}" if named and name else f"@{handle}"
         case Link(url=url, label=label):
             return label if label == url else f"{label} <{url}>"
     raise TypeError(span)  # pragma: no cover
@@ -40,9 +40,9 @@ def plain_block(block: Block) -> list[str]:
             return plain_spans(items).split("\n")
         case Bullets(items=items):
             return ["• " + plain_spans(item) for item in items]
-        case Choices(object_ref=ref, options=options):
+        case Choices(object_ref=ref, options=options, hint=hint):
             labels = " · ".join(f"{o.emoji} {o.label} [{o.action}]".strip() for o in options)
-            return [f"↳ {ref} : {labels}"]
+            return [*([hint] if hint else []), f"↳ {ref} : {labels}"]
         case Attachment(path=path, title=title):
             return [f"📎 {title} : {path}"]
     raise TypeError(block)  # pragma: no cover

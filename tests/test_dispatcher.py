@@ -7,8 +7,10 @@ from sqlalchemy import text
 
 from bot.features import registry as load_all
 from commands.dispatcher import Dispatcher
-from commands.events import Actor, Command
+from commands.events import Actor, Command, Unreadable
+from commands.messages import Mention, Paragraph
 from commands.prefixes import strip_prefix
+from commands.render import plain
 from storage.db import Database
 from tests.snapshots import snapshot
 
@@ -79,3 +81,20 @@ async def test_database_unavailable_gives_a_retry_message() -> None:
 ])
 def test_strip_prefix(raw: str, expected: str) -> None:
     assert strip_prefix(raw) == expected
+
+
+@pytest.mark.parametrize(("user_id", "addressed"), [
+    ("@camille:grappe.example", "Camille Roussel"),  # in the directory: by her name
+    ("@someone:elsewhere.example", None),  # not: named by no raw platform id
+])
+async def test_the_encryption_notice_names_a_person_never_by_their_id(
+        coop_db: Database, user_id: str, addressed: str | None) -> None:
+    d = _dispatcher(coop_db, ("matrix",))
+    outcome = await d.dispatch(Unreadable(Actor("matrix", user_id), "!room", "$ev"))
+    (message,) = outcome.direct
+    said = plain(message.blocks)
+    assert "chiffrés" in said
+    assert user_id not in said
+    mentions = [s for b in message.blocks if isinstance(b, Paragraph) for s in b.spans
+                if isinstance(s, Mention)]
+    assert [m.name for m in mentions] == ([addressed] if addressed else [])

@@ -1,7 +1,7 @@
 """The Matrix adapter: outbox rows → Matrix events, and the sync loop's lifecycle.
 
 By ``Delivery.role``: a card is a message whose event id is the card's
-message id (``outbound`` says when it is a notice), and the bot reacts on it
+message id (``outbound.notifies`` says when a message is a notice), and the bot reacts on it
 with each choice's emoji so members can answer with a click; a post with a
 thread root goes in that ``m.thread``; an edit is an ``m.replace``; a DM goes
 to a direct room created once and remembered; Matrix has no ephemeral
@@ -25,7 +25,7 @@ from bot.matrix.client import PLATFORM, Session, state_key
 from bot.matrix.order import ThreadOrder
 from bot.matrix.sync import TIMELINE_LIMIT, Receiver
 from commands.events import Inbound, where
-from commands.messages import Message, Reaction
+from commands.messages import Attachment, Message, Reaction
 from storage.models import DeliveryRole
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,10 @@ class MatrixAdapter:
         thread = f"{room_id}|{root}" if root else None
         if thread:
             self.order.check(thread, delivery.row_id)
+        notify = outbound.notifies(delivery.role, in_place=room_id == delivery.channel)
         try:
-            event_id = await self._post(room_id, rendered, txn, root)
+            event_id = await self._post(room_id, outbound.content_of(rendered, notify=notify),
+                                        rendered.files, txn, root)
         except DeliveryError as exc:
             if thread:
                 self.order.failed(thread, delivery.row_id, exc.permanent)
@@ -133,13 +135,13 @@ class MatrixAdapter:
             raise DeliveryError(f"a {delivery.role} needs a room", permanent=True)
         return delivery.channel
 
-    async def _post(self, room_id: str, rendered: outbound.Rendered, txn: str,
-                    root: str | None) -> str:
+    async def _post(self, room_id: str, text: outbound.Content, files: list[Attachment],
+                    txn: str, root: str | None) -> str:
         """The text, then each file; returns the first event's id."""
         contents: list[tuple[str, dict[str, Any]]] = []
-        if rendered.body or not rendered.files:
-            contents.append((txn, outbound.content_of(rendered)))
-        for index, attachment in enumerate(rendered.files):
+        if text["body"] or not files:
+            contents.append((txn, text))
+        for index, attachment in enumerate(files):
             uri, size = await self.session.upload(attachment.path, attachment.mime,
                                                   attachment.title)
             contents.append((f"{txn}-f{index}", outbound.file(attachment, uri, size)))
@@ -152,13 +154,14 @@ class MatrixAdapter:
         return first
 
     async def send_direct(self, item: Message, event: Inbound) -> None:
-        """A reply that could not go through the outbox (an unknown person): in the same room."""
+        """A reply that could not go through the outbox (an unknown person, the database
+        away, an encrypted room): in the same room, noticed — it says what was not done."""
         recipient = event.actor.user_id
         room_id = where(event) or await self.direct_room(recipient)
         rendered = outbound.render(item)
-        if recipient:  # in a shared room, make sure they notice it
-            rendered.user_ids.append(recipient)
-        content = outbound.content_of(rendered)
+        if recipient and recipient not in rendered.user_ids:  # in a shared room, make sure
+            rendered.user_ids.append(recipient)  # they notice it
+        content = outbound.content_of(rendered, notify=True)
         await self.session.send(room_id, "m.room.message", content, uuid.uuid4().hex)
 
     # --- direct rooms ------------------------------------------------------------

@@ -1,12 +1,13 @@
 """Neutral messages → Matrix event contents (pure: no I/O).
 
-A message is an ``m.notice`` (bots answer with notices, so that other bots
-do not answer back) with a plain ``body`` and an HTML ``formatted_body``;
-one that mentions people is an ``m.text``, because the default push rules
-silence every notice (``.m.rule.suppress_notices`` comes before the mention
-rules) and a mention must reach the person. People's text is HTML-escaped,
-mentions become matrix.to pills, and ``m.mentions`` is always set explicitly:
-only the people the message really mentions are pinged, never ``@room``
+A message has a plain ``body`` and an HTML ``formatted_body``. It is an ``m.text``,
+which notifies, unless it is an answer shown where the person just typed: that one
+is an ``m.notice`` (the person is looking at it, and other bots do not answer
+notices). The default push rules silence every notice, mentions and direct rooms
+included (``.m.rule.suppress_notices`` comes first), so a DM, a card, a reminder or a
+decision sent as a notice would reach nobody (``notifies``). People's text is
+HTML-escaped, mentions become matrix.to pills, and ``m.mentions`` is always set
+explicitly: only the people the message really mentions are pinged, never ``@room``
 typed by someone.
 """
 
@@ -33,6 +34,7 @@ from commands.messages import (
     Span,
     Text,
 )
+from storage.models import DeliveryRole
 
 Content = dict[str, Any]
 SAFE_SCHEMES = ("https://", "http://", "mailto:")
@@ -90,10 +92,15 @@ def _spans(items: list[Span], out: Rendered) -> tuple[str, str]:
 
 
 def _choices(block: Choices, locale: str) -> tuple[str, str]:
-    hint = translator(locale).t("React to this message or answer in its thread:")
-    options = [f"{o.emoji} {o.label}".strip() for o in block.options]
-    plain = f"{hint} " + " · ".join(options)
-    return plain, f"<p><em>{escape(hint)}</em> {escape(' · '.join(options))}</p>"
+    """The card's hint, then its choices as the reactions to click (Matrix has no buttons)."""
+    t = translator(locale)
+    options = " · ".join(f"{o.emoji} {o.label}".strip() for o in block.options if o.emoji)
+    if block.hint:
+        react = t.t("Or react to this message:")
+        plain = f"{block.hint} {react} {options}"
+        return plain, f"<p>{escape(block.hint)} <em>{escape(react)}</em> {escape(options)}</p>"
+    react = t.t("React to this message or answer in its thread:")
+    return f"{react} {options}", f"<p><em>{escape(react)}</em> {escape(options)}</p>"
 
 
 def _block(block: Block, out: Rendered, locale: str) -> tuple[str, str] | None:
@@ -130,10 +137,22 @@ def render(message: Message) -> Rendered:
     return out
 
 
-def content_of(rendered: Rendered) -> Content:
+def notifies(role: str, *, in_place: bool) -> bool:
+    """Whether a message is sent to be noticed (``m.text``) or only read (``m.notice``).
+
+    Everything the core sends to someone — a DM, a card, a post in a thread, a reminder —
+    is there to be noticed. Only a reply to the person who acted (``EPHEMERAL``) that is
+    shown where they acted (``in_place``: they typed in their direct room) is read as it
+    comes. Matrix has no ephemeral messages, so a reply to a command typed in a shared
+    room goes to the person's direct room: they are not looking there, it notifies.
+    """
+    return role != DeliveryRole.EPHEMERAL or not in_place
+
+
+def content_of(rendered: Rendered, *, notify: bool = True) -> Content:
     """The content of a rendered message, with its explicit ``m.mentions``."""
     return {
-        "msgtype": "m.text" if rendered.user_ids else "m.notice",
+        "msgtype": "m.text" if notify else "m.notice",
         "body": rendered.body,
         "format": "org.matrix.custom.html",
         "formatted_body": rendered.html,

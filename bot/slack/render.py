@@ -155,8 +155,10 @@ def block_kit(block: msg.Block) -> tuple[list[SlackBlock], list[str]]:
         case msg.Bullets(items=items):
             lines = ["• " + mrkdwn(item).replace("\n", " ") for item in items]
             return _sections(lines), lines
-        case msg.Choices():
-            return ([_buttons(block)] if block.options else []), []
+        case msg.Choices(hint=hint):
+            buttons = [_buttons(block)] if block.options else []
+            hint_lines = [escape(hint)] if hint else []  # the buttons follow: no word for them
+            return _sections(hint_lines) + buttons, hint_lines
         case msg.Attachment():
             return [], []
     raise TypeError(block)  # pragma: no cover

@@ -47,7 +47,7 @@ async def member(ctx: Context, args: str) -> None:
     lines: list[list[Span]] = []
     for p in people:
         role = ctx.tr(" (coordinator)") if p.role == PersonRole.COORDINATOR else ""
-        lines.append(spans(await ctx.mention(p), f" {p.display_name}{role}"))
+        lines.append(spans(await ctx.mention(p, named=True), role))
     blocks: list[Block] = [Heading(text=f"{e.name} ({e.slug})")]
     if e.description:
         blocks.append(para(e.description))

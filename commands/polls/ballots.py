@@ -101,6 +101,16 @@ def parse_ballot(text: str, options: int) -> dict[int, str]:
     return {n: values.get(n, NO) for n in everything}
 
 
+def add_to(earlier: dict[int, str], ballot: dict[int, str]) -> dict[int, str]:
+    """``ballot`` with what ``earlier`` said of the options it leaves at "no".
+
+    A button or a reaction names one option; several are clicked one after the
+    other, so they add up: 1️⃣ then 2️⃣ is the ballot "1 and 2", and a first click
+    on 2️⃣ is the ballot "2" exactly.
+    """
+    return {n: value if value != NO else earlier.get(n, NO) for n, value in ballot.items()}
+
+
 def _positions(text: str, options: int) -> set[int]:
     found: set[int] = set()
     for first, last in re.findall(_NUMBER, text):

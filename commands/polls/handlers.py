@@ -8,9 +8,10 @@ from commands import lookup
 from commands.context import Context
 from commands.dates.when import end_of_day
 from commands.errors import CommandError, UsageError
+from commands.events import Action
 from commands.i18n import N_, translator
 from commands.messages import Block, para
-from commands.polls.ballots import YES, parse_ballot
+from commands.polls.ballots import YES, add_to, parse_ballot
 from commands.polls.booking import book_chosen
 from commands.polls.parsing import parse_poll
 from commands.polls.view import EMOJIS, PollView, option_label, render, tally
@@ -123,27 +124,29 @@ async def _open_poll(ctx: Context) -> Poll:
 async def answer_in_thread(ctx: Context, text: str) -> None:
     poll = await _open_poll(ctx)
     options = await repo.options(ctx.session, poll.id or 0)
-    values = parse_ballot(text, len(options))
-    await repo.replace_ballot(ctx.session, poll.id or 0, _voter(ctx, poll), ctx.person.id,
-                              values, ctx.now, full=True)
-    yes = [str(n) for n, v in values.items() if v == YES]
-    t = translator(ctx.coop.locale)
-    ctx.acknowledge("✅", t.t("{who}: {options}", who=ctx.person.display_name,
-                              options=", ".join(yes) or t.t("no option")))
-    await ctx.session.flush()
-    await refresh_card(ctx, poll)
+    await _cast(ctx, poll, parse_ballot(text, len(options)))
 
 
 @on_action("P", emojis=EMOJIS)
 async def answer_by_choice(ctx: Context, action: str) -> None:
+    """A button or a reaction on option n: the ballot "n", read as if it were typed, added to
+    what the voter answered before (clicks add up: ``ballots.add_to``)."""
     poll = await _open_poll(ctx)
-    count = len(await repo.options(ctx.session, poll.id or 0))
-    if not action.isdigit() or not 1 <= int(action) <= count:
-        raise CommandError("There is no option {n}: choose between 1 and {count}.",
-                           n=action[:10], count=count)
+    options = await repo.options(ctx.session, poll.id or 0)
+    earlier = await repo.ballot(ctx.session, poll.id or 0, _voter(ctx, poll))
+    await _cast(ctx, poll, add_to(earlier, parse_ballot(action, len(options))))
+
+
+async def _cast(ctx: Context, poll: Poll, values: dict[int, str]) -> None:
+    """The one path of every answer, typed or clicked: the whole ballot replaces the voter's
+    earlier one, the person is told, the card shows it."""
     await repo.replace_ballot(ctx.session, poll.id or 0, _voter(ctx, poll), ctx.person.id,
-                              {int(action): YES}, ctx.now, full=False)
-    ctx.acknowledge("✅", ctx.tr("Option {n} noted.", n=action))
+                              values, ctx.now)
+    yes = [str(n) for n, v in sorted(values.items()) if v == YES]
+    # a click is answered to the clicker alone, a thread answer is noted where all read it
+    t = ctx.t if isinstance(ctx.event, Action) else translator(ctx.coop.locale)
+    ctx.acknowledge("✅", t.t("{who}: {options}", who=ctx.person.display_name,
+                              options=", ".join(yes) or t.t("no option")))
     await ctx.session.flush()
     await refresh_card(ctx, poll)
 

@@ -156,11 +156,11 @@ def render(view: PollView, coop: Cooperative, *, today: date) -> list[Block]:
             pings += spans(" ", m)
         blocks.append(para(bold(t.t("Not answered yet:")), *pings))
     if poll.status == "open":
-        blocks.append(para(t.t("Answer in this thread: “1 and 3”, “1 yes, 2 if need be”, "
-                               "“none”, “all but 2” — or with the numbers below.")))
         blocks.append(Choices(object_ref=poll.ref, options=[
             Choice(action=str(o.position), label=str(o.position), emoji=KEYCAPS[o.position - 1])
-            for o in current.options if o.position <= len(KEYCAPS)]))
+            for o in current.options if o.position <= len(KEYCAPS)], hint=t.t(
+                "Answer in this thread: “1 and 3”, “1 yes, 2 if need be”, “none”, "
+                "“all but 2”.")))
     elif poll.chosen_position is not None:
         chosen = next(o for o in current.options if o.position == poll.chosen_position)
         blocks.append(para(bold(t.t("Chosen: ")), option_label(

@@ -219,9 +219,9 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
         blocks.append(bullet_list([_line(t, st, [], role_names.get(st.role, ""))
                                    for st in current.volunteers]))
     if request.status == "open":
-        blocks.append(para(t.t("Answer in this thread (“interested”, “available Thursday”, "
-                               "“3 days”, “we can lead”, “not available”) or with the buttons.")))
         blocks.append(Choices(object_ref=request.ref, options=[
             Choice(action=a, label=t.t(label), emoji=e, asks_text=asks)
-            for a, label, e, asks in CHOICES]))
+            for a, label, e, asks in CHOICES], hint=t.t(
+                "Answer in this thread (“interested”, “available Thursday”, “3 days”, "
+                "“we can lead”, “not available”).")))
     return blocks

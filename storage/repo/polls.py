@@ -90,13 +90,18 @@ async def invitees_of(s: AsyncSession, poll_ids: Iterable[int]) -> dict[int, lis
     return await _grouped(s, wanted, stmt)
 
 
+async def ballot(s: AsyncSession, poll_id: int, voter: str) -> dict[int, str]:
+    """What a voter answered so far, by option position (empty: nothing yet)."""
+    stmt = select(PollVote.position, PollVote.value).where(
+        col(PollVote.poll_id) == poll_id, col(PollVote.voter) == voter)
+    return {position: value for position, value in await s.exec(stmt)}
+
+
 async def replace_ballot(s: AsyncSession, poll_id: int, voter: str, person_id: int | None,
-                         values: dict[int, str], now: datetime, *, full: bool) -> None:
-    """Record a voter's values; a full ballot replaces every earlier value of that voter."""
-    stmt = delete(PollVote).where(col(PollVote.poll_id) == poll_id, col(PollVote.voter) == voter)
-    if not full:
-        stmt = stmt.where(col(PollVote.position).in_(list(values)))
-    await s.exec(stmt)
+                         values: dict[int, str], now: datetime) -> None:
+    """Record a voter's whole ballot: it replaces every earlier value of that voter."""
+    await s.exec(delete(PollVote).where(col(PollVote.poll_id) == poll_id,
+                                        col(PollVote.voter) == voter))
     await s.flush()
     for position, value in sorted(values.items()):
         s.add(PollVote(poll_id=poll_id, voter=voter, person_id=person_id, position=position,

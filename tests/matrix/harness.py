@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import select
@@ -122,6 +123,32 @@ async def open_room(creator: Member, others: list[Member], db: Database,
     await creator.invite(room_id, BOT)
     await creator.wait_for(lambda s: s.room_id == room_id and joined(BOT)(s))
     return room_id
+
+
+async def open_direct(member: Member, room_id: str) -> str:
+    """The member's direct room with the bot, opened by a first command and joined.
+
+    A message the bot sends to a room the person has not joined yet notifies no one
+    (push rules are evaluated for members only; the invitation itself notifies)."""
+    await member.say(room_id, "!grappe moi")
+    reply, = await member.wait_for(dm_from_bot(room_id, ""))
+    return reply.room_id
+
+
+async def notified(member: Member, text: str, within: float = 20.0) -> dict[str, Any]:
+    """The bot's message containing ``text`` among the member's notifications, of an event
+    the member saw in this test (the server, and so the notifications, outlive a test)."""
+    found: list[dict[str, Any]] = []
+
+    async def listed() -> bool:
+        seen = {s.event.event_id for s in member.seen}
+        found[:] = [n for n in await member.notifications()
+                    if n["event"]["sender"] == BOT and n["event"]["event_id"] in seen
+                    and text in n["event"]["content"].get("body", "")]
+        return bool(found)
+
+    await eventually(listed, within, what=f"{member.user_id} to be notified of {text!r}")
+    return found[0]
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0,

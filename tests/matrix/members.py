@@ -141,6 +141,17 @@ class Member:
         resp = await self.client.join(room_id)
         assert not isinstance(resp, ErrorResponse), resp
 
+    async def notifications(self) -> list[dict[str, Any]]:
+        """What the homeserver's push rules notified this member of, newest first
+        (``GET /notifications`` with the member's own token)."""
+        session = self.client.client_session
+        assert session is not None  # opened by the login
+        async with session.get(
+                f"{self.client.homeserver}/_matrix/client/v3/notifications?limit=100",
+                headers={"Authorization": f"Bearer {self.client.access_token}"}) as resp:
+            assert resp.status == 200, await resp.text()
+            return list((await resp.json())["notifications"])
+
     def highlights(self, room_id: str) -> int:
         room = self.client.rooms.get(room_id)
         return room.unread_highlights if room is not None else 0

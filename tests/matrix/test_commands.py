@@ -26,7 +26,7 @@ async def test_members_round_trip(harness, members, coop_db) -> None:
     reply, = await nadia.wait_for(lambda s: from_bot()(s) and "Chiffres & Communs" in s.body)
     direct = reply.room_id
     assert direct != room  # only for her: in her direct room with the bot
-    assert reply.content["msgtype"] == "m.notice"
+    assert reply.content["msgtype"] == "m.text"  # she typed elsewhere: it must reach her
     assert reply.content["m.mentions"] == {"user_ids": []}
     assert "<strong>" in reply.content["formatted_body"]
 
@@ -36,7 +36,15 @@ async def test_members_round_trip(harness, members, coop_db) -> None:
     await nadia.wait_for(lambda s: from_bot(direct)(s) and "Nadia Benali" in s.body)
 
     await nadia.say(direct, "competences")  # in the direct room, no prefix needed
-    await nadia.wait_for(lambda s: from_bot(direct)(s) and "Comptabilité" in s.body)
+    answer, = await nadia.wait_for(
+        lambda s: from_bot(direct)(s) and s.body.startswith("Compétences de la coopérative"))
+    assert answer.content["msgtype"] == "m.notice"  # read where she typed: no notification
+    await nadia.say(direct, "membre chiffres-et-communs")
+    people, = await nadia.wait_for(
+        lambda s: from_bot(direct)(s) and s.body.startswith("Chiffres & Communs ("))
+    assert people.body.count("Nadia Benali") == 1  # the pill shows her name, once
+    assert f'<a href="https://matrix.to/#/{user("nadia")}">Nadia Benali</a>' in (
+        people.content["formatted_body"])
     assert not [s for s in nadia.seen if from_bot(room)(s)]  # nothing said in the room
 
 
@@ -103,6 +111,10 @@ async def test_an_encrypted_room_gets_a_clear_notice(harness, members, coop_db) 
     to_her, = await camille.wait_for(
         lambda s: from_bot(room)(s) and user("camille") in s.content["m.mentions"]["user_ids"])
     assert "chiffrés" in to_her.body
+    assert to_her.body.startswith("Camille Roussel ")  # by her name, as a pill
+    assert user("camille") not in to_her.body
+    assert f'<a href="https://matrix.to/#/{user("camille")}">Camille Roussel</a>' in (
+        to_her.content["formatted_body"])
 
 
 def _png() -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.matrix import outbound
 from commands.messages import (
     Attachment,
@@ -17,6 +19,8 @@ from commands.messages import (
     para,
     spans,
 )
+from commands.render import plain
+from storage.models import DeliveryRole
 
 NADIA = Mention(handle="nadia", name="Nadia Benali", ids={"matrix": "@nadia:grappe.example",
                                                           "slack": "U1"})
@@ -31,7 +35,6 @@ def _message(*blocks, locale: str = "fr") -> Message:  # type: ignore[no-untyped
 def test_peoples_text_is_escaped_and_pings_nobody() -> None:
     content = outbound.content_of(outbound.render(_message(
         para("Besoin urgent @room <b>x</b> <a href='javascript:alert(1)'>clic</a> & co"))))
-    assert content["msgtype"] == "m.notice"
     assert content["m.mentions"] == {"user_ids": []}
     assert "<b>" not in content["formatted_body"]
     assert "&lt;b&gt;x&lt;/b&gt;" in content["formatted_body"]
@@ -55,6 +58,33 @@ def test_mentions_are_pills_and_the_only_people_pinged() -> None:
     assert content["body"].splitlines()[-1] == "• <Chiffres> : Nadia Benali"
 
 
+NOTIFIES = [  # (role, shown where the person acted, notifies)
+    (DeliveryRole.DM, False, True), (DeliveryRole.CARD, False, True),
+    (DeliveryRole.POST, False, True), (DeliveryRole.EDIT, False, True),
+    (DeliveryRole.EPHEMERAL, False, True),  # moved to their direct room: they are not there
+    (DeliveryRole.EPHEMERAL, True, False),  # the answer where they typed: they are looking
+]
+
+
+@pytest.mark.parametrize(("role", "in_place", "expected"), NOTIFIES)
+def test_only_an_answer_shown_where_the_person_typed_is_a_notice(
+        role: DeliveryRole, in_place: bool, expected: bool) -> None:
+    assert outbound.notifies(role, in_place=in_place) is expected
+    rendered = outbound.render(_message(para("R-1 : Bonne nouvelle")))
+    msgtype = outbound.content_of(rendered, notify=expected)["msgtype"]
+    assert msgtype == ("m.text" if expected else "m.notice")
+
+
+def test_a_named_mention_is_one_pill_where_the_console_adds_the_name() -> None:
+    named = NADIA.model_copy(update={"named": True})
+    message = _message(Bullets(items=[spans(named, " (coordinatrice)")]))
+    rendered = outbound.render(message)
+    assert rendered.body == "• Nadia Benali (coordinatrice)"
+    assert rendered.html.count("Nadia Benali") == 1
+    assert plain(message.blocks) == "• @nadia Nadia Benali (coordinatrice)"
+    assert plain(_message(para(NADIA)).blocks) == "@nadia"
+
+
 def test_links_keep_only_safe_schemes() -> None:
     html = outbound.render(_message(para(
         Link(url="https://grappe.example/r/3", label="la fiche"), " ",
@@ -76,6 +106,18 @@ def test_choices_become_reactions_and_a_hint_in_the_message_locale() -> None:
     assert rendered.html.startswith("<h4>R-3 · Bilan</h4>")
     english = outbound.render(_message(choices, locale="en"))
     assert english.body.startswith("React to this message or answer in its thread:")
+    assert "Disponibilités" not in rendered.body  # no emoji: nothing to click on Matrix
+
+
+def test_a_cards_hint_is_followed_by_the_reactions_never_by_buttons() -> None:
+    choices = Choices(object_ref="P-1", hint="Répondez dans ce fil : « 1 et 3 ».", options=[
+        Choice(action="1", label="1", emoji="1️⃣"), Choice(action="2", label="2", emoji="2️⃣")])
+    rendered = outbound.render(_message(choices))
+    assert rendered.body == ("Répondez dans ce fil : « 1 et 3 ». "
+                             "Ou réagissez à ce message\u00a0: 1️⃣ 1 · 2️⃣ 2")
+    assert "<em>Ou réagissez à ce message\u00a0:</em>" in rendered.html
+    assert plain([choices]).splitlines() == [
+        "Répondez dans ce fil : « 1 et 3 ».", "↳ P-1 : 1️⃣ 1 [1] · 2️⃣ 2 [2]"]
 
 
 def test_thread_edit_and_reaction_relations() -> None:

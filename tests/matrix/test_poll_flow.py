@@ -18,8 +18,8 @@ async def test_poll_flow(harness, members, coop_db) -> None:
     offered = await olivia.wait_for(bot_reactions_on(card_id), count=2)
     assert [s.relates["key"] for s in offered] == ["1️⃣", "2️⃣"]
 
-    # one answers in the thread, the other by reacting on the card: the card follows
-    answer = await nadia.reply_in_thread(room, card_id, "1 et 2")
+    # one types "2" in the thread, the other reacts 2️⃣ on the card: the same ballot
+    answer = await nadia.reply_in_thread(room, card_id, "2")
     await nadia.wait_for(lambda s: s.sender != nadia.user_id
                          and s.relates.get("event_id") == answer
                          and s.relates.get("key") == "✅")
@@ -28,10 +28,10 @@ async def test_poll_flow(harness, members, coop_db) -> None:
     edit, = await camille.wait_for(bot_edit_of(card_id, "2 réponses"))
     lines = edit.content["m.new_content"]["body"].splitlines()
     second = next(line for line in lines if "2." in line and "4 déc" in line)
-    assert "✅ 2" in second
+    assert "✅ 2 · 🤷 0 · ❌ 0" in second
     assert "olivia, nadia" in second
     first = next(line for line in lines if "1." in line and "1 déc" in line)
-    assert "✅ 1" in first
+    assert "✅ 0 · 🤷 0 · ❌ 2" in first  # the reaction said no to option 1, as "2" does
 
     # closing books the chosen slot; the result is announced in the card's thread
     await nadia.say(room, "!grappe dispo clore P-1 et reserver salle-garance")

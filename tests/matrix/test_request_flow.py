@@ -26,6 +26,8 @@ async def test_request_flow(harness, members, coop_db) -> None:
     card_id = card.event.event_id
     html = card.content["formatted_body"]
     assert "Mairie de Roubaix" in card.body
+    assert "Ou réagissez à ce message" in card.body  # the reactions, as Matrix has them
+    assert "bouton" not in card.body  # Matrix has no buttons
     assert "&lt;b&gt;urgent&lt;/b&gt;" in html
     assert "<b>" not in html
     mentioned = set(card.content["m.mentions"]["user_ids"])

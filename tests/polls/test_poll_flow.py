@@ -155,3 +155,28 @@ async def test_close_and_book_a_taken_slot_keeps_the_poll_closed(console: Consol
     assert "👉 2." in card
     assert "B-2" not in out
     assert await _count(console.bot.db, "bookings") == 1
+
+
+async def _ballots(db: Database) -> dict[str, dict[int, str]]:
+    """Each voter's recorded ballot, by handle."""
+    async with db.session(read_only=True) as s:
+        rows = await (await s.connection()).execute(text(
+            "SELECT p.handle, v.position, v.value FROM poll_votes v "
+            "JOIN people p ON p.id = v.person_id ORDER BY v.position"))
+        found: dict[str, dict[int, str]] = {}
+        for handle, position, value in rows:
+            found.setdefault(handle, {})[position] = value
+        return found
+
+
+async def test_a_click_means_what_the_same_number_typed_means(console: Console,
+                                                             clock: Clock) -> None:
+    clock.set("2026-11-26 10:00")
+    await console.run(POLL, "olivia in P-1: 2", "hugo clicks P-1 2")
+    ballots = await _ballots(console.bot.db)
+    assert ballots["hugo"] == ballots["olivia"] == {1: "no", 2: "yes", 3: "no"}
+    card = last_card(await console.run("olivia in P-1: 2 et 3", "hugo clicks P-1 3"))
+    ballots = await _ballots(console.bot.db)
+    assert ballots["hugo"] == ballots["olivia"] == {1: "no", 2: "yes", 3: "yes"}  # clicks add up
+    assert "✅ 0 · 🤷 0 · ❌ 2" in option_line(card, 1)
+    assert "✅ 2 · 🤷 0 · ❌ 0" in option_line(card, 3)

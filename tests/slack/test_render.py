@@ -46,6 +46,21 @@ def test_spans_become_mrkdwn() -> None:
         "<https://grappe.example/r?a=1&amp;b=2|fiche>")}}]
 
 
+def test_a_cards_hint_comes_before_its_buttons() -> None:
+    choices = m.Choices(object_ref="P-1", hint="Répondez dans ce fil : « 1 et 3 ».",
+                        options=[m.Choice(action="1", label="1", emoji="1️⃣")])
+    rendered = render(_message(choices))
+    assert [b["type"] for b in rendered.blocks] == ["section", "actions"]
+    assert rendered.blocks[0]["text"]["text"] == "Répondez dans ce fil : « 1 et 3 »."
+    assert rendered.text == "Répondez dans ce fil : « 1 et 3 »."
+
+
+def test_a_named_mention_is_shown_once() -> None:
+    named = NADIA.model_copy(update={"named": True})
+    rendered = render(_message(bullets([spans(named, " (coordinatrice)")])))
+    assert rendered.text == "• <@U07GRPE031> (coordinatrice)"  # Slack shows her name
+
+
 def test_a_forged_slack_id_or_link_stays_text() -> None:
     rendered = render(_message(para(m.Mention(handle="x", name="x", ids={"slack": "U1>|<!channel"}),
                                     m.Link(url="javascript:alert(1)|<!here>", label="clic"))))
