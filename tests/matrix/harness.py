@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from nio import RoomPreset
 from sqlalchemy import text
-from sqlmodel import select
 
 from bot.app import Bot
+from bot.cli_directory import import_directory, read_file
 from bot.config import Settings
 from bot.matrix import MatrixAdapter, create_adapter
+from commands.i18n import translator
 from commands.registry import Registry
 from storage.db import Database
-from storage.models import Channel
 from tests.matrix.members import Member, Seen
 from tests.matrix.synapse import SERVER_NAME, Synapse
 
 BOT = f"@grappe:{SERVER_NAME}"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cooperative.toml"
+EXAMPLE_ROOM = 'matrix = "!cooperation:grappe.example"'  # the example file's cooperation room
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # Thursday 26 November 2026, 10:00 in Paris
 
 
@@ -69,13 +75,18 @@ async def start_at(harness: BotHarness, now: datetime = NOW) -> MatrixAdapter:
     return adapter
 
 
-async def use_as_cooperation_room(db: Database, room_id: str) -> None:
-    """Make ``room_id`` the directory's Matrix cooperation channel."""
-    async with db.session() as s:
-        channel = (await s.exec(select(Channel).where(
-            Channel.platform == "matrix", Channel.purpose == "cooperation"))).one()
-        channel.platform_channel_id = room_id
-        s.add(channel)
+async def use_as_cooperation_room(db: Database, room: str, homeserver: str) -> None:
+    """Make ``room`` (its id or an alias) the Matrix cooperation channel, as a person does:
+    the example directory file with that room, loaded as ``grappe directory import``
+    loads it (aliases resolved by the homeserver). No room id is written by a test."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert EXAMPLE_ROOM in text
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cooperative.toml"
+        path.write_text(text.replace(EXAMPLE_ROOM, f'matrix = "{room}"'), encoding="utf-8")
+        settings = Settings(DATABASE_URL=db.url, MATRIX_HOMESERVER=homeserver)
+        data = await read_file(settings, path, translator("fr"))
+    await import_directory(db, data)
 
 
 def joined(user_id: str) -> Callable[[Seen], bool]:
@@ -109,17 +120,19 @@ def bot_edit_of(card_id: str, text: str) -> Callable[[Seen], bool]:
 
 
 async def open_room(creator: Member, others: list[Member], db: Database,
-                    *, cooperation: bool = True, **create: object) -> str:
-    """A room with ``others`` and the bot (a moderator there), joined by everyone.
-
-    A cooperation room is in the channels table before the bot is invited.
-    """
-    room_id = await creator.create_room(
-        invite=[m.user_id for m in others],
-        power_level_override={"users": {BOT: 50}}, **create)
+                    *, cooperation: bool = True, **create: Any) -> str:
+    """A room created as Element creates a private room (the server's default room
+    version, the private preset, an alias a person can copy), joined by ``others``, then
+    the bot invited. A cooperation room is named by its alias in the directory file,
+    imported before the bot is invited."""
+    alias = f"salon-{uuid.uuid4().hex[:10]}"
+    create.setdefault("preset", RoomPreset.private_chat)
+    room_id = await creator.create_room(invite=[m.user_id for m in others], alias=alias,
+                                        **create)
     await asyncio.gather(*(m.join(room_id) for m in others))
     if cooperation:
-        await use_as_cooperation_room(db, room_id)
+        await use_as_cooperation_room(db, f"#{alias}:{SERVER_NAME}",
+                                      creator.client.homeserver)
     await creator.invite(room_id, BOT)
     await creator.wait_for(lambda s: s.room_id == room_id and joined(BOT)(s))
     return room_id
