@@ -72,6 +72,10 @@ async def _statuses(db: Database) -> list[tuple[str, int]]:
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
+def plain(delivery: Delivery) -> str:
+    return delivery.item.blocks[0].spans[0].text  # type: ignore[union-attr]
+
+
 def _card(ref: str) -> Message:
     return Message(target=Target(kind="channel", purpose="cooperation"),
                    blocks=[para(f"card {ref}")], card_of=ref)
@@ -225,3 +229,25 @@ async def test_a_pending_acknowledgement_gives_way_to_the_same_persons_next_one(
     loop, _ = _loop(coop_db, adapter)
     await loop.drain()
     assert [d.item.message_id for d in adapter.sent] == ["m2"]  # type: ignore[union-attr]
+
+
+async def test_a_newer_post_of_a_thread_waits_for_an_older_one_that_backs_off(
+        coop_db: Database) -> None:
+    """The thread order is the outbox's, for every platform: an older post that failed
+    and backs off holds the newer ones of its thread, not those of other threads."""
+    adapter = FlakyAdapter()
+    loop, clock = _loop(coop_db, adapter)
+    await _enqueue(coop_db, _card("R-1"))
+    await loop.drain()
+    adapter.failures, adapter.attempts, adapter.error = 1, 0, DeliveryError("HTTP 500")
+    await _enqueue(coop_db, _reply("R-1"))
+    await loop.drain()  # the first reply fails; it is due again in 2 s
+    await _enqueue(coop_db, Message(target=Target(kind="thread", purpose="cooperation",
+                                                  object_ref="R-1"), blocks=[para("later")]),
+                   _card("R-2"))
+    clock.advance(1)
+    await loop.drain()
+    assert [plain(d) for d in adapter.sent] == ["card R-1", "card R-2"]
+    clock.advance(2)
+    await loop.drain()
+    assert [plain(d) for d in adapter.sent] == ["card R-1", "card R-2", "reply R-1", "later"]

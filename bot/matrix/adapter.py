@@ -22,7 +22,6 @@ from bot.adapters.base import Delivery, DeliveryError, Receive, Sent
 from bot.http import Installer
 from bot.matrix import outbound
 from bot.matrix.client import PLATFORM, Session, state_key
-from bot.matrix.order import ThreadOrder
 from bot.matrix.sync import TIMELINE_LIMIT, Receiver
 from commands.events import Inbound, where
 from commands.messages import Attachment, Message, Reaction
@@ -50,7 +49,6 @@ class MatrixAdapter:
         self._direct: dict[str, str] = {}  # user id → direct room id
         self._created: set[str] = set()  # direct rooms created since start
         self._told: set[str] = set()  # encryption notices already sent
-        self.order = ThreadOrder()
 
     # --- lifecycle -----------------------------------------------------------
     def serve(self, routes: Sequence[Installer]) -> bool:
@@ -103,19 +101,9 @@ class MatrixAdapter:
             content = outbound.edit(outbound.content_of(rendered), delivery.edit_target)
             return Sent(room_id, await self.session.send(room_id, "m.room.message", content, txn))
         root = delivery.thread_root if delivery.role == DeliveryRole.POST else None
-        thread = f"{room_id}|{root}" if root else None
-        if thread:
-            self.order.check(thread, delivery.row_id)
         notify = outbound.notifies(delivery.role, in_place=room_id == delivery.channel)
-        try:
-            event_id = await self._post(room_id, outbound.content_of(rendered, notify=notify),
-                                        rendered.files, txn, root)
-        except DeliveryError as exc:
-            if thread:
-                self.order.failed(thread, delivery.row_id, exc.permanent)
-            raise
-        if thread:
-            self.order.sent(thread, delivery.row_id)
+        event_id = await self._post(room_id, outbound.content_of(rendered, notify=notify),
+                                    rendered.files, txn, root)
         if delivery.role == DeliveryRole.CARD:
             if delivery.posted is not None and rendered.choices:
                 await delivery.posted(room_id, event_id)  # answers count before its reactions
