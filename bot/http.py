@@ -17,6 +17,7 @@ from aiohttp import web
 log = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
+MAX_BODY = 256 * 1024  # bytes: Slack's payloads are a few kilobytes, a view's tens
 Installer = Callable[[web.Application], None]
 
 
@@ -24,7 +25,7 @@ class HttpServer:
     """Listens on ``host:port`` (port 0: any free port, see ``port`` once started)."""
 
     def __init__(self, host: str, port: int, installers: Iterable[Installer] = ()):
-        self.application = web.Application()
+        self.application = web.Application(client_max_size=MAX_BODY)
         self.application.router.add_get(HEALTH_PATH, _health)
         for install in installers:
             install(self.application)

@@ -154,7 +154,8 @@ class SlackAdapter:
         if self.settings.serve_http:
             if self.mode == "http" and not self.settings.slack_signing_secret:
                 raise SlackSetupError("SLACK_SIGNING_SECRET is needed to receive Slack's events")
-            installers = [events_route(bolt)] if self.mode == "http" else []
+            installers = ([events_route(bolt, self.settings.slack_signing_secret or "")]
+                          if self.mode == "http" else [])
             self.http = HttpServer(self.settings.host, self.settings.port,
                                    [*installers, *self.routes])
             await self.http.start()
