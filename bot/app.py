@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import tempfile
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from bot.adapters.base import Adapter, DeliveryError
 from bot.config import Settings
 from bot.outbox import DeliveryLoop
 from commands.context import Environment
+from commands.digest import chart
 from commands.dispatcher import Dispatcher
 from commands.events import Inbound
 from commands.messages import Message
@@ -57,7 +59,8 @@ class Bot:
         self.db = db
         self.registry = registry or features.registry()
         self.adapters = list(adapters)
-        self.loops = {a.platform: DeliveryLoop(db, a) for a in self.adapters}
+        draw = functools.partial(chart.drawn, files_dir=self.files_dir)
+        self.loops = {a.platform: DeliveryLoop(db, a, prepare=draw) for a in self.adapters}
         self.dispatcher = Dispatcher(
             db, self.registry, platforms=[a.platform for a in self.adapters],
             handoff=self, clock=clock, environment=self.environment,

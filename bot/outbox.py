@@ -89,8 +89,13 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 
 
 class DeliveryLoop:
-    def __init__(self, db: Database, adapter: Sender, clock: Callable[[], datetime] = utcnow):
+    """``prepare`` finishes a message before it is sent (draws its charts): the slow work
+    a command leaves to its delivery, so that its ack never waits for it."""
+
+    def __init__(self, db: Database, adapter: Sender, clock: Callable[[], datetime] = utcnow,
+                 prepare: Callable[[Message], Message] | None = None):
         self.db = db
+        self.prepare = prepare
         self.clock = clock
         self.adapter = adapter
         self.platform = adapter.platform
@@ -288,6 +293,12 @@ class DeliveryLoop:
                 edit_target = place.card_message_id
             elif thread_of != row.object_ref or row.role == DeliveryRole.POST:
                 thread_root = place.card_message_id
+        if self.paused_until is not None and now < self.paused_until:
+            async with self.db.session() as s:  # not even tried: the platform said when
+                await repo.defer(s, row.id, self.paused_until)
+            return DeliveryResult.WAITING
+        if self.prepare is not None and isinstance(item, Message):
+            item = await asyncio.to_thread(self.prepare, item)  # slow work, after the ack
         role = DeliveryRole(row.role) if row.role in RECORDED_ROLES else None
         posted: list[str] = []
 
@@ -307,10 +318,6 @@ class DeliveryLoop:
             maybe_sent=row.maybe_sent or (row.lease_until is not None and not handed),
             queued_at=row.created_at, posted=record_posted,
         )
-        if self.paused_until is not None and now < self.paused_until:
-            async with self.db.session() as s:  # not even tried: the platform said when
-                await repo.defer(s, row.id, self.paused_until)
-            return DeliveryResult.WAITING
         started = time.perf_counter()
         try:
             async with self._cutoff.bound(f"row {row.id}"):

@@ -9,6 +9,7 @@ are pydantic models so the outbox stores them as JSON and reads them back.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -90,8 +91,25 @@ class Attachment(BaseModel):
     mime: str = "application/octet-stream"
 
 
+class ChartRow(BaseModel):
+    name: str
+    grid: list[list[float]]  # grid[day][i]: the busy share (0–1) of hour ``hours[i]``
+
+
+class Chart(BaseModel):
+    """A picture still to be drawn: the delivery draws it, after the command's ack, and
+    sends it as an ``Attachment`` (drawing takes a second; an ack may not wait)."""
+
+    kind: Literal["chart"] = "chart"
+    title: str
+    locale: str
+    days: list[date]
+    hours: list[int]
+    rows: list[ChartRow]
+
+
 Block = Annotated[
-    Heading | Paragraph | Bullets | Choices | Attachment, Field(discriminator="kind")
+    Heading | Paragraph | Bullets | Choices | Attachment | Chart, Field(discriminator="kind")
 ]
 
 

@@ -7,6 +7,7 @@ from commands.messages import (
     Block,
     Bold,
     Bullets,
+    Chart,
     Choices,
     Heading,
     Link,
@@ -45,6 +46,8 @@ def plain_block(block: Block) -> list[str]:
             return [*([hint] if hint else []), f"↳ {ref} : {labels}"]
         case Attachment(path=path, title=title):
             return [f"📎 {title} : {path}"]
+        case Chart(title=title):  # not drawn yet (the delivery draws it)
+            return [f"📊 {title}"]
     raise TypeError(block)  # pragma: no cover
 
 

@@ -6,7 +6,6 @@ Bookings are read through ``storage.repo.bookings`` only; nothing here changes t
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from commands.digest import chart as digest_chart
 from commands.digest.sections import DigestWeek, digest_section
 from commands.i18n import Translator, translator
 from commands.jobs import JobEnv
-from commands.messages import Attachment, Block, Span, bold, bullets, para, spans
+from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.reminders import Reminder, dm, reminder_source
 from storage.models import Booking, Cooperative, Resource
 from storage.repo import bookings as repo
@@ -98,9 +97,7 @@ async def chart(s: AsyncSession, coop: Cooperative, week: DigestWeek,
         days, hours, week.tz)) for r in resources]
     title = t.t("Occupancy of the shared resources, week of {day}",
                 day=format_day(week.day, t.locale, today=week.day))
-    path = await asyncio.to_thread(digest_chart.render, occupancies, days, hours, t.locale,
-                                   title, week.files_dir)
-    return [Attachment(path=str(path), title=title, mime="image/png")]
+    return [digest_chart.to_draw(occupancies, days, hours, t.locale, title)]
 
 
 @reminder_source("pickup")

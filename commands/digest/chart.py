@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import time as wallclock
 from collections.abc import Iterable
@@ -20,6 +21,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+
+from commands.messages import Attachment, Block, Chart, ChartRow, Message
+
+log = logging.getLogger(__name__)
 
 KEEP_DAYS = 14
 PREFIX = "occupancy-"
@@ -125,3 +130,31 @@ def render(occupancies: list[Occupancy], days: list[date], hours: range, locale:
            title: str, files_dir: Path) -> Path:
     """Draw and store the chart (blocking: call it in a worker thread)."""
     return write(draw(occupancies, days, hours, locale, title), files_dir)
+
+
+def to_draw(occupancies: list[Occupancy], days: list[date], hours: range, locale: str,
+            title: str) -> Chart:
+    """The chart as a block of a message, drawn later by the delivery (``materialize``)."""
+    return Chart(title=title, locale=locale, days=days, hours=list(hours),
+                 rows=[ChartRow(name=o.name, grid=o.grid) for o in occupancies])
+
+
+def drawn(message: Message, files_dir: Path) -> Message:
+    """``message`` with each chart drawn into a file (blocking: call it in a worker thread).
+    A chart that cannot be drawn is left out, with a log line: the rest still goes."""
+    if not any(isinstance(block, Chart) for block in message.blocks):
+        return message
+    blocks: list[Block] = []
+    for block in message.blocks:
+        if not isinstance(block, Chart):
+            blocks.append(block)
+            continue
+        try:
+            hours = range(block.hours[0], block.hours[-1] + 1) if block.hours else range(0)
+            path = render([Occupancy(r.name, r.grid) for r in block.rows], block.days, hours,
+                          block.locale, block.title, files_dir)
+        except Exception as exc:  # a digest without its chart beats no digest
+            log.error("chart not drawn", extra={"fields": {"error": repr(exc)}})
+            continue
+        blocks.append(Attachment(path=str(path), title=block.title, mime="image/png"))
+    return message.model_copy(update={"blocks": blocks})

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
+from datetime import timedelta
+from pathlib import Path
 
 from commands.digest.sections import post_digest
 from commands.events import Actor, Command
 from storage.repo import digest as repo
+from storage.repo import outbox as outbox_repo
 from tests.conftest import Clock, Console
-from tests.digest.conftest import job_env, paris
+from tests.digest.conftest import add_booking, job_env, paris
 
 
 async def test_a_preview_goes_to_the_asker_only(console: Console, clock: Clock) -> None:
@@ -69,3 +74,28 @@ async def test_the_scheduled_digest_prints_in_the_console(console: Console) -> N
     assert out == ("[#cooperation] - Résumé de la semaine du lun. 7 déc.\n"
                    "  Semaine calme : aucune nouvelle demande, rien en attente, "
                    "aucune réservation.\n")
+
+
+async def test_the_chart_is_drawn_by_the_delivery_not_before_the_ack(
+        console: Console, clock: Clock) -> None:
+    """Issue #17: the command commits a chart still to draw (its ack waits for nothing
+    slow); the delivery draws it and sends the picture."""
+    clock.set("2026-12-07 10:00")
+    await add_booking(console.bot.db, "salle-garance", "nadia", paris("2026-12-08 14:00"),
+                      paris("2026-12-08 16:00"))
+    event = Command(actor=Actor("console", "camille"), text="/grappe resume apercu",
+                    event_id="ev-preview", place="#cooperation")
+    await console.bot.dispatch(event)  # committed, not delivered yet
+    async with console.bot.db.session(read_only=True) as s:
+        queued = [json.loads(row.payload) for row in await outbox_repo.due(
+            s, "console", clock() + timedelta(seconds=60))]
+    kinds = [b["kind"] for payload in queued for b in payload["item"]["blocks"]]
+    assert "chart" in kinds
+    assert "file" not in kinds
+    await console.bot.drain()
+    out = console.out.getvalue()
+    drawn = re.findall(r"📎 Occupation des ressources partagées, semaine du lun\. 7 déc\. : (\S+)",
+                       out)
+    assert len(drawn) == 1
+    png = await asyncio.to_thread(Path(drawn[0]).read_bytes)
+    assert png.startswith(b"\x89PNG")

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot import features
 from commands.digest import chart as digest_chart
 from commands.digest.sections import DigestWeek, build
+from commands.messages import Message, Target
 from commands.render import plain
 from storage.db import Database
 from storage.repo import directory as dir_repo
@@ -24,6 +25,9 @@ async def _digest(db: Database, at: datetime, files_dir: Path | None = None,
         coop = await dir_repo.cooperative(s)
         blocks = await build(s, coop, DigestWeek.ending(at, PARIS, files_dir=files_dir),
                              features.registry(), locale)
+    if files_dir is not None:  # as the delivery sends it: its chart drawn, after the ack
+        blocks = digest_chart.drawn(Message(target=Target(kind="channel"), blocks=blocks),
+                                    files_dir).blocks
     return plain(blocks).replace("\u00a0", " ").replace("\u202f", " "), blocks
 
 
