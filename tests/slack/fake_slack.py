@@ -3,6 +3,8 @@
 It answers the methods the adapter uses, with increasing ``ts`` for posted
 messages, and can inject failures: a 429 with ``Retry-After``, a 500, an
 error code, or a call that never answers (a timeout on the client's side).
+With ``tiers`` on, it enforces Slack's published rate limits (``TIERS``) and answers a
+call past them with a 429 and a ``Retry-After``, as Slack does.
 Tests wait on the recorded calls with ``wait_for`` (a condition, no sleep).
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +43,49 @@ class Call:
                                                              ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class Tier:
+    """A token bucket: ``per_minute`` calls, ``burst`` of them at once, per key."""
+
+    per_minute: float
+    burst: int
+    per_channel: bool = False
+
+
+# Slack's tiers (docs.slack.dev, rate limits): chat.postMessage about one per second per
+# channel with short bursts; Tier 3 (50+/min) for chat.update, reactions.add,
+# conversations.open; Tier 4 (100+/min) for chat.postEphemeral, views.publish
+TIERS = {
+    "chat.postMessage": Tier(60, 3, per_channel=True),
+    "chat.update": Tier(50, 5),
+    "reactions.add": Tier(50, 5),
+    "conversations.open": Tier(50, 5),
+    "chat.postEphemeral": Tier(100, 10),
+    "views.publish": Tier(100, 10),
+}
+
+
+class Buckets:
+    def __init__(self) -> None:
+        self._state: dict[tuple[str, str], tuple[float, float]] = {}  # key → (tokens, at)
+
+    def wait(self, method: str, channel: str) -> float:
+        """0 and one token taken, or the seconds until a token is there."""
+        tier = TIERS.get(method)
+        if tier is None:
+            return 0.0
+        key = (method, channel if tier.per_channel else "")
+        now = time.monotonic()
+        tokens, at = self._state.get(key, (float(tier.burst), now))
+        rate = tier.per_minute / 60
+        tokens = min(float(tier.burst), tokens + (now - at) * rate)
+        if tokens >= 1:
+            self._state[key] = (tokens - 1, now)
+            return 0.0
+        self._state[key] = (tokens, now)
+        return (1 - tokens) / rate
+
+
 @dataclass
 class Fault:
     kind: str  # "429" | "500" | "timeout" | an error code such as "channel_not_found"
@@ -53,6 +99,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    tiers: bool = False  # enforce TIERS
+    buckets: Buckets = field(default_factory=Buckets)
 
     def __post_init__(self) -> None:
         self._last_ts = 0.0
@@ -128,6 +176,11 @@ class FakeSlack:
         fault = self._fault(method)
         if fault is not None:
             return await self._failure(method, args, fault)
+        wait = self.buckets.wait(method, str(args.get("channel", ""))) if self.tiers else 0
+        if wait:
+            await self._record(Call(method, args, 429, False))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(math.ceil(wait))})
         body = self._answer(method, args)
         await self._record(Call(method, args, 200, body.get("ok", False), body))
         return web.json_response(body)

@@ -1,0 +1,71 @@
+"""Issue #17: a burst of answers on one card, with the fake Web API enforcing Slack's tiers.
+
+``chat.update`` and ``reactions.add`` are Tier 3 (about 50 a minute, short bursts),
+``chat.postMessage`` about one a second per channel; past them Slack answers 429 with a
+``Retry-After``. The outbox pauses for that long, the card's edits replace each other
+while one is in flight, and the card ends right.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlmodel import col, func, select
+
+from bot.slack.render import render as slack_render
+from commands.messages import Message, Target
+from commands.requests.view import RequestView, render
+from storage.models import Cooperative, Outbox, Request
+from tests.slack.conftest import NADIA, SlackHarness
+from tests.slack.fake_slack import FakeSlack
+
+# the first person of ten enterprises of the example directory
+ANSWERING = [f"U07GRPE{n:02d}1" for n in range(1, 11)]
+ROUNDS = ("Intéressés, dispo jeudi", "pas dispo finalement, désolés", "dispo, on peut piloter")
+
+
+async def expected_blocks(slack: SlackHarness) -> list[dict[str, object]]:
+    async with slack.db.session(read_only=True) as s:
+        request = (await s.exec(select(Request))).one()
+        coop = (await s.exec(select(Cooperative))).one()
+        blocks = render(await RequestView.load(s, request), coop)
+    rendered = slack_render(Message(target=Target(kind="channel"), blocks=blocks))
+    return json.loads(json.dumps(rendered.blocks))
+
+
+async def test_a_burst_of_answers_within_slacks_tiers(slack: SlackHarness) -> None:
+    fake: FakeSlack = slack.fake
+    fake.tiers = True
+    status, _ = await slack.command("demande Mairie de Roubaix : accompagner la création "
+                                    "d'une ressourcerie, de la com et de la compta", user=NADIA)
+    assert status == 200
+    [card] = await fake.wait_for(lambda f: [c for c in f.delivered("chat.postMessage")
+                                            if "R-1" in c.text()] or None)
+    card_ts = card.response["ts"]
+    await slack.settle()
+
+    latest: dict[str, str] = {}
+    for round_text in ROUNDS:  # thirty answers in about ten seconds
+        sent = await asyncio.gather(*(slack.reply(card_ts, f"{round_text} ({u})", u)
+                                      for u in ANSWERING))
+        latest.update({u: e["event"]["ts"] for u, e in zip(ANSWERING, sent, strict=True)})
+        await asyncio.sleep(3)
+
+    final = await expected_blocks(slack)
+    await fake.wait_for(lambda f: [c for c in f.delivered("chat.update")
+                                   if c.args["ts"] == card_ts and c.args["blocks"] == final]
+                        or None, within=30)
+    acked = await fake.wait_for(
+        lambda f: (ts := {c.args["timestamp"] for c in f.delivered("reactions.add")})
+        >= set(latest.values()) and ts, within=60)
+    assert set(latest.values()) <= acked  # each person's latest answer has its ✅
+
+    edits = [c for c in fake.delivered("chat.update") if c.args["ts"] == card_ts]
+    assert len(edits) <= 10, f"{len(edits)} chat.update for 30 answers"
+    assert edits[-1].args["blocks"] == final
+    assert [c for c in fake.calls if c.status == 429], "the tiers were never met"
+    async with slack.db.session(read_only=True) as s:
+        rows = dict((await s.exec(select(Outbox.status, func.count()).where(
+            Outbox.platform == "slack").group_by(col(Outbox.status)))).all())
+    assert rows.get("failed", 0) == 0, rows
