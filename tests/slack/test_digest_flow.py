@@ -6,9 +6,13 @@ Paris); a booking for tomorrow makes the digest draw its occupancy chart.
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 
 from bot import features
+from commands.digest import chart as digest_chart
 from commands.digest.sections import post_digest
 from commands.jobs import JobEnv
 from tests.slack.conftest import CAMILLE, COOP, NADIA, NOW, SlackHarness
@@ -73,3 +77,27 @@ async def test_preview_then_the_job_posts_once_with_its_chart(slack_now: SlackHa
     await slack.settle()
     assert len(digests(fake)) == 1
     assert len(fake.delivered("files.completeUploadExternal")) == 2
+
+
+async def test_the_preview_is_acked_while_its_chart_is_still_being_drawn(
+        slack_now: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #17: the drawing is made slow on purpose, held until the ack has come back;
+    the ack does not wait for it, and the chart still goes once it is drawn."""
+    slack, fake = slack_now, slack_now.fake
+    assert await slack.command("reserver salle-garance demain 14h-16h : point compta",
+                               user=NADIA) == (200, "")
+    await fake.wait_calls("chat.postEphemeral")
+    drawing, acked = threading.Event(), threading.Event()
+    real_draw = digest_chart.draw
+
+    def slow_draw(*args: object, **kwargs: object) -> bytes:
+        drawing.set()
+        assert acked.wait(30), "the drawing waited for an ack that never came"
+        return real_draw(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(digest_chart, "draw", slow_draw)
+    assert await slack.command("resume apercu") == (200, "")  # answered: nothing drawn yet
+    acked.set()
+    await asyncio.to_thread(drawing.wait, 30)
+    assert drawing.is_set()
+    await fake.wait_for(uploaded_to("D" + CAMILLE[1:]))
