@@ -59,18 +59,48 @@ class Paragraph(BaseModel):
     spans: list[Span]
 
 
+class FieldItem(BaseModel):
+    label: str  # "Besoin :", with its punctuation
+    value: list[Span]
+
+
+class Fields(BaseModel):
+    """Label and value pairs (a card's need, deadline, skills): side by side where the
+    platform lays fields out, one line each elsewhere."""
+
+    kind: Literal["fields"] = "fields"
+    items: list[FieldItem]
+
+    def as_paragraphs(self) -> list[Paragraph]:
+        """One line each, the label in bold: how a platform without fields shows them."""
+        return [Paragraph(spans=[Bold(text=item.label), *item.value]) for item in self.items]
+
+
 class Bullets(BaseModel):
     kind: Literal["bullets"] = "bullets"
     items: list[list[Span]]
 
 
+class Confirm(BaseModel):
+    """A question asked before a choice that cannot be taken back lightly (its texts in
+    the message's language): a confirmation dialog where the platform has one."""
+
+    title: str
+    text: str
+    yes: str
+    no: str
+
+
 class Choice(BaseModel):
-    """One possible answer: a button on Slack, a reaction on Matrix, a ``clicks`` line."""
+    """One possible answer: a button on Slack, a reaction on Matrix, a ``clicks`` line.
+    ``style``: the answer a card hopes for (``positive``) or a refusal (``negative``)."""
 
     action: str
     label: str
     emoji: str = ""
     asks_text: bool = False  # the answer needs free text (dates…): a modal on Slack
+    style: Literal["default", "positive", "negative"] = "default"
+    confirm: Confirm | None = None
 
 
 class Choices(BaseModel):
@@ -109,7 +139,8 @@ class Chart(BaseModel):
 
 
 Block = Annotated[
-    Heading | Paragraph | Bullets | Choices | Attachment | Chart, Field(discriminator="kind")
+    Heading | Paragraph | Fields | Bullets | Choices | Attachment | Chart,
+    Field(discriminator="kind"),
 ]
 
 

@@ -9,6 +9,7 @@ from commands.messages import (
     Bullets,
     Chart,
     Choices,
+    Fields,
     Heading,
     Link,
     Mention,
@@ -39,6 +40,8 @@ def plain_block(block: Block) -> list[str]:
             return [text]
         case Paragraph(spans=items):
             return plain_spans(items).split("\n")
+        case Fields() as fields:
+            return [line for p in fields.as_paragraphs() for line in plain_block(p)]
         case Bullets(items=items):
             return ["• " + plain_spans(item) for item in items]
         case Choices(object_ref=ref, options=options, hint=hint):

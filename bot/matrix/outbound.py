@@ -26,6 +26,7 @@ from commands.messages import (
     Bullets,
     Choice,
     Choices,
+    Fields,
     Heading,
     Link,
     Mention,
@@ -110,6 +111,9 @@ def _block(block: Block, out: Rendered, locale: str) -> tuple[str, str] | None:
         case Paragraph(spans=items):
             plain, html = _spans(items, out)
             return plain, f"<p>{html}</p>"
+        case Fields() as fields:
+            lines = [_spans(p.spans, out) for p in fields.as_paragraphs()]
+            return "\n".join(p for p, _ in lines), "".join(f"<p>{h}</p>" for _, h in lines)
         case Bullets(items=items):
             rendered = [_spans(item, out) for item in items]
             plain = "\n".join(f"• {p}" for p, _ in rendered)

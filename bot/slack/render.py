@@ -129,6 +129,29 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": cut(text, limit) or "…", "emoji": True}
 
 
+STYLES = {"positive": "primary", "negative": "danger"}
+FIELDS_PER_SECTION, FIELD_LIMIT = 10, 2000  # Block Kit's limits
+
+
+def _confirm(confirm: msg.Confirm, style: str) -> SlackBlock:
+    """Block Kit's confirmation dialog (its title and buttons are plain text, 30 and 30)."""
+    dialog: SlackBlock = {"title": _plain(confirm.title, 100),
+                          "text": {"type": "mrkdwn", "text": cut(escape(confirm.text), 300)},
+                          "confirm": _plain(confirm.yes, 30), "deny": _plain(confirm.no, 30)}
+    if style in STYLES:
+        dialog["style"] = STYLES[style]
+    return dialog
+
+
+def _fields(fields: msg.Fields) -> tuple[list[SlackBlock], list[str]]:
+    texts = [cut(f"{_bold(item.label.strip())}\n{mrkdwn(item.value)}", FIELD_LIMIT)
+             for item in fields.items]
+    blocks = [{"type": "section", "fields": [{"type": "mrkdwn", "text": text}
+                                             for text in texts[i:i + FIELDS_PER_SECTION]]}
+              for i in range(0, len(texts), FIELDS_PER_SECTION)]
+    return blocks, [f"{_bold(item.label.strip())} {mrkdwn(item.value)}" for item in fields.items]
+
+
 def _buttons(choices: msg.Choices) -> SlackBlock:
     seen: set[str] = set()
     elements = []
@@ -138,8 +161,13 @@ def _buttons(choices: msg.Choices) -> SlackBlock:
             continue
         seen.add(action_id)
         label = f"{choice.emoji} {choice.label}".strip()
-        elements.append({"type": "button", "action_id": action_id[:255],
-                         "text": _plain(label, BUTTON_LIMIT), "value": choices.object_ref})
+        button: SlackBlock = {"type": "button", "action_id": action_id[:255],
+                              "text": _plain(label, BUTTON_LIMIT), "value": choices.object_ref}
+        if choice.style != "default":
+            button["style"] = STYLES[choice.style]
+        if choice.confirm is not None:
+            button["confirm"] = _confirm(choice.confirm, choice.style)
+        elements.append(button)
     return {"type": "actions", "block_id": f"grappe:{choices.object_ref}"[:255],
             "elements": elements[:MAX_BUTTONS]}
 
@@ -152,6 +180,8 @@ def block_kit(block: msg.Block) -> tuple[list[SlackBlock], list[str]]:
         case msg.Paragraph(spans=items):
             lines = mrkdwn(items).split("\n")
             return _sections(lines), lines
+        case msg.Fields() as fields:
+            return _fields(fields)
         case msg.Bullets(items=items):
             lines = ["• " + mrkdwn(item).replace("\n", " ") for item in items]
             return _sections(lines), lines

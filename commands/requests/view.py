@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,7 +19,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from commands.context import mentions_with
 from commands.dates.when import format_day
 from commands.i18n import N_, Translator, translator
-from commands.messages import Block, Choice, Choices, Heading, Mention, Span, bold, para, spans
+from commands.messages import (
+    Block,
+    Choice,
+    Choices,
+    Confirm,
+    FieldItem,
+    Fields,
+    Heading,
+    Mention,
+    Span,
+    Text,
+    bold,
+    para,
+    spans,
+)
 from commands.messages import bullets as bullet_list
 from storage.models import Answer, Consultation, Cooperative, Enterprise, Request, Skill
 from storage.repo import directory as dir_repo
@@ -31,6 +46,18 @@ STATUS = {
 CHOICES = [("interested", N_("Interested"), "👍", False), ("lead", N_("Can lead"), "🙋", False),
            ("decline", N_("Decline"), "👎", False), ("available", N_("Available…"), "📅", True)]
 EMOJIS = {emoji: action for action, _label, emoji, _asks in CHOICES}
+STYLES: dict[str, Literal["positive", "negative"]] = {"interested": "positive",
+                                                      "decline": "negative"}
+
+
+def confirm_of(t: Translator, ref: str, action: str) -> Confirm | None:
+    """Declining is asked again: a slip of the finger would drop the enterprise out."""
+    if action != "decline":
+        return None
+    return Confirm(title=t.t("Decline this request?"),
+                   text=t.t("Your enterprise will not be reminded about {ref} any more; you "
+                            "can still answer in its thread later.", ref=ref),
+                   yes=t.t("Decline"), no=t.t("Cancel"))
 
 
 @dataclass
@@ -192,13 +219,15 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
     title = f"{request.ref} · {request.client}"
     if request.status != "open":
         title += f" — {status_label(t, request.status)}"
-    blocks: list[Block] = [Heading(text=title), para(bold(t.t("Need: ")), request.need)]
+    fields = [FieldItem(label=t.t("Need: "), value=[Text(text=request.need)])]
     if request.deadline:
         local_today = (today or request.created_at).astimezone(tz).date()
         day = format_day(request.deadline.astimezone(tz).date(), t.locale, today=local_today)
-        blocks.append(para(bold(t.t("Deadline: ")), day))
+        fields.append(FieldItem(label=t.t("Deadline: "), value=[Text(text=day)]))
     labels = [k.label_en if t.locale == "en" and k.label_en else k.label for k in view.skills]
-    blocks.append(para(bold(t.t("Skills: ")), ", ".join(labels) or t.t("none given")))
+    fields.append(FieldItem(label=t.t("Skills: "),
+                            value=[Text(text=", ".join(labels) or t.t("none given"))]))
+    blocks: list[Block] = [Heading(text=title), Fields(items=fields)]
     consulted = current.consulted
     role_names = {"lead": t.t("lead"), "partner": t.t("partner")}
     if consulted:
@@ -220,7 +249,8 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
                                    for st in current.volunteers]))
     if request.status == "open":
         blocks.append(Choices(object_ref=request.ref, options=[
-            Choice(action=a, label=t.t(label), emoji=e, asks_text=asks)
+            Choice(action=a, label=t.t(label), emoji=e, asks_text=asks,
+                   style=STYLES.get(a, "default"), confirm=confirm_of(t, request.ref, a))
             for a, label, e, asks in CHOICES], hint=t.t(
                 "Answer in this thread (“interested”, “available Thursday”, “3 days”, "
                 "“we can lead”, “not available”).")))

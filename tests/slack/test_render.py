@@ -8,7 +8,9 @@ import pytest
 
 from bot.slack.render import cut, escape, render
 from commands import messages as m
+from commands.i18n import translator
 from commands.messages import bold, bullets, para, spans
+from commands.requests.view import CHOICES, STYLES, confirm_of
 
 CHANNEL = m.Target(kind="channel", purpose="cooperation")
 NADIA = m.Mention(handle="nadia", name="Nadia Benali", ids={"slack": "U07GRPE031"})
@@ -101,3 +103,29 @@ def test_files_are_kept_apart_for_upload() -> None:
     rendered = render(_message(para("Synthèse"), chart))
     assert rendered.files == [chart]
     assert len(rendered.blocks) == 1
+
+
+def test_a_request_card_has_fields_and_styled_buttons_with_a_confirmed_decline() -> None:
+    """Issue #17 (part): label/value pairs as section fields; the hoped-for answer
+    ``primary``, the refusal ``danger`` behind a confirmation dialog, in French."""
+    t = translator("fr")
+    fields = m.Fields(items=[m.FieldItem(label="Besoin : ", value=[m.Text(text="des affiches")]),
+                             m.FieldItem(label="Échéance : ", value=[m.Text(text="jeu. 10 déc.")])])
+    choices = m.Choices(object_ref="R-1", options=[
+        m.Choice(action=a, label=t.t(label), emoji=e, asks_text=asks,
+                 style=STYLES.get(a, "default"), confirm=confirm_of(t, "R-1", a))
+        for a, label, e, asks in CHOICES])
+    rendered = render(m.Message(target=m.Target(kind="channel"),
+                                blocks=[m.Heading(text="R-1 · Mairie"), fields, choices]))
+    section = next(b for b in rendered.blocks if "fields" in b)
+    assert [f["text"] for f in section["fields"]] == ["*Besoin :*\ndes affiches",
+                                                      "*Échéance :*\njeu. 10 déc."]
+    buttons = next(b for b in rendered.blocks if b["type"] == "actions")["elements"]
+    styles = {b["action_id"].rsplit(":", 1)[1]: b.get("style") for b in buttons}
+    assert styles == {"interested": "primary", "lead": None, "decline": "danger",
+                      "available": None}
+    [decline] = [b for b in buttons if "confirm" in b]
+    assert decline["confirm"]["title"]["text"] == "Décliner cette demande ?"
+    assert (decline["confirm"]["confirm"]["text"], decline["confirm"]["deny"]["text"]) == (
+        "Décliner", "Annuler")
+    assert decline["confirm"]["style"] == "danger"
