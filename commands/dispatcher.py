@@ -5,6 +5,10 @@ record the event id (idempotency) → match the command and check the role → r
 handler in a savepoint → write its messages to the outbox → commit → hand the rows
 to the delivery loops. Each cross-cutting rule lives here once, for every platform;
 adapters only convert, handlers only do their own work.
+
+An edited command is not run again (its author is told, once); an edited reply is an
+answer like any other, given again in place of the original (its ``message_id`` is the
+original's, so the family replaces that message's answer and the ✅ goes on it).
 """
 
 from __future__ import annotations
@@ -128,7 +132,10 @@ class Dispatcher:
                                command=ctx.spec.name if ctx.spec else None)
             if not await events_repo.record_event(s, event.actor.platform, event.event_id):
                 return Outcome(duplicate=True, result=Result.DUPLICATE)
-            result = await self._run(ctx)
+            if isinstance(event, Command) and event.edit_of is not None:
+                result = await self._edited(ctx, event.edit_of)
+            else:
+                result = await self._run(ctx)
             rows = await queue(s, ctx.out, event, self.platforms, handoff=self.handoff)
         command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
         return Outcome(result=result, command=command, rows=rows)
@@ -152,7 +159,7 @@ class Dispatcher:
             if ref is None:
                 if isinstance(event, ThreadReply) and event.direct:
                     return Command(actor=event.actor, text=event.text, event_id=event.event_id,
-                                   place=thread.channel, direct=True)
+                                   place=thread.channel, direct=True, edit_of=event.edit_of)
                 return None
             event = replace(event, thread=replace(thread, object_ref=ref))
             if isinstance(event, Action) and event.reaction:
@@ -233,6 +240,16 @@ class Dispatcher:
                        text=f"/grappe {keyword} {args}".rstrip())
 
     # --- running -------------------------------------------------------------------
+    async def _edited(self, ctx: Context, original: str) -> Result:
+        """A command already handled as it was sent is never run again for an edit: running
+        it twice would post a second card or book twice. Its author is told, once however
+        often they edit it."""
+        told = f"edited:{original}"
+        if await events_repo.record_event(ctx.session, ctx.platform, told):
+            ctx.reply(para(ctx.tr("You edited a command that was already handled: it is not "
+                                  "run again. Send it again if needed.")))
+        return Result.EDITED
+
     async def _run(self, ctx: Context) -> Result:
         s = ctx.session
         savepoint = await s.begin_nested()

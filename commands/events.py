@@ -4,7 +4,13 @@ A converter says only what the platform says (who, where, which message, whether
 conversation is one-to-one with the bot, whether the platform can show a form now);
 the dispatcher decides the rest once for every platform: whether a reply or a reaction
 is on one of our objects, who the person is, whether a reply in a direct conversation
-is a command.
+is a command, and what an edit means.
+
+An edit (a person corrects a message already sent: Matrix's ``m.replace``, Slack's
+``message_changed``) is the message as it now reads, with ``edit_of`` the platform id of
+the original message: a ``ThreadReply`` then answers again in place of the original (its
+``message_id`` is the original's, where the acknowledgement goes), a ``Command`` is never
+run a second time. An edit that leaves the text as it was is no event at all.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class Command:
     place: str | None = None
     direct: bool = False
     forms: bool = False
+    edit_of: str | None = None  # an edit of the message with this platform id
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class ThreadReply:
     event_id: str
     message_id: str | None = None  # the reply itself, for an acknowledgement
     direct: bool = False
+    edit_of: str | None = None  # an edit of this reply: the original's id (= message_id)
 
 
 @dataclass(frozen=True)

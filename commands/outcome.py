@@ -21,6 +21,7 @@ class Result(StrEnum):
     DUPLICATE = "duplicate"  # the platform delivered this event id before
     UNKNOWN_PERSON = "unknown-person"
     IGNORED = "ignored"  # not for the bot: chatter in a thread that is none of ours, ❤️
+    EDITED = "edited"  # an edited command: not run again, its author told (once)
     FORM = "form"  # the person is shown a form (``Outcome.form``)
     ACCEPTED = "accepted"  # an invitation the bot takes
     DECLINED = "declined"

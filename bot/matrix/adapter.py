@@ -21,7 +21,7 @@ from typing import Any
 from bot.adapters.base import Delivery, DeliveryError, Receive, Sent
 from bot.http import Installer
 from bot.matrix import outbound
-from bot.matrix.client import PLATFORM, Session, state_key
+from bot.matrix.client import PLATFORM, MatrixError, Session, state_key
 from bot.matrix.sync import TIMELINE_LIMIT, Receiver
 from commands.events import Inbound, where
 from commands.messages import Attachment, Message, Reaction
@@ -93,8 +93,13 @@ class MatrixAdapter:
             if not delivery.channel:
                 raise DeliveryError("a reaction needs a room", permanent=True)
             content = outbound.reaction(item.message_id, item.emoji)
-            return Sent(delivery.channel,
-                        await self.session.send(delivery.channel, "m.reaction", content, txn))
+            try:
+                return Sent(delivery.channel,
+                            await self.session.send(delivery.channel, "m.reaction", content, txn))
+            except MatrixError as exc:  # an edited answer acknowledged again: the ✅ is there
+                if exc.code != "M_DUPLICATE_ANNOTATION":
+                    raise
+                return Sent(delivery.channel, item.message_id)
         rendered = outbound.render(item)
         room_id = await self._room_for(delivery)
         if delivery.role == DeliveryRole.EDIT and delivery.edit_target:

@@ -5,19 +5,25 @@
 - a message in a thread (``m.thread``) or a rich reply (``m.in_reply_to``)
   → ``ThreadReply`` on the root (the dispatcher keeps only the threads of cards);
 - an ``m.reaction`` annotation → ``Action(reaction=True)`` with the emoji;
-- an encrypted event → ``Unreadable``: the bot cannot read it and says so.
+- an encrypted event → ``Unreadable``: the bot cannot read it and says so;
+- an edit (``m.replace``) → what the original was, with its new text (``m.new_content``)
+  and ``edit_of`` the original's id: a thread answer stays one, in the original's thread
+  (an edit cannot move a message, so clients leave the relation out of ``m.new_content``;
+  the runner fetches the original, see ``edited``), a command stays a command, a remark
+  stays ignored. An edit whose text is unchanged, or not by the original's author, is
+  ignored; without the original, the edit stands on its own content.
 
 ``direct`` on the events says the room has two members at most (the dispatcher tells
 a directory channel apart); whether a text is addressed is ``commands.prefixes``'.
 
-Edits (``m.replace``), notices (other bots) and the bot's own events are ignored.
+Notices (other bots) and the bot's own events (edits included) are ignored.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from nio import (
@@ -96,42 +102,79 @@ def thread_root(relates: dict[str, Any]) -> str | None:
     return None
 
 
-def _text(event: RoomMessageText, room: RoomView) -> Converted:
-    content = _content(event)
+def _relation(content: dict[str, Any]) -> dict[str, Any]:
     relates = content.get("m.relates_to")
-    relates = relates if isinstance(relates, dict) else {}
-    if relates.get("rel_type") == "m.replace":
-        return None  # someone edited an earlier message: it was handled (or not) as sent
-    actor = Actor(PLATFORM, event.sender)
-    body = strip_reply_fallback(event.body)
+    return relates if isinstance(relates, dict) else {}
+
+
+def edited(event: Event) -> str | None:
+    """The id of the message ``event`` edits (an ``m.replace``), for the runner to fetch."""
+    if not isinstance(event, RoomMessageText):
+        return None
+    relates = _relation(_content(event))
+    target = relates.get("event_id")
+    return target if relates.get("rel_type") == "m.replace" and isinstance(target, str) else None
+
+
+def _said(actor: Actor, body: str, content: dict[str, Any], relates: dict[str, Any],
+          room: RoomView, event_id: str) -> Converted:
+    """A person's text as sent: a command, a reply in a thread, or nothing for the bot."""
+    body = strip_reply_fallback(body)
     text = command_text(body, content, room)
     if text is not None:
-        return Command(actor=actor, text=text, event_id=event.event_id, place=room.room_id,
+        return Command(actor=actor, text=text, event_id=event_id, place=room.room_id,
                        direct=room.direct)
     root = thread_root(relates)
     if root is not None:
         return ThreadReply(actor=actor, thread=Thread(channel=room.room_id, message_id=root),
-                           text=body, event_id=event.event_id, message_id=event.event_id,
+                           text=body, event_id=event_id, message_id=event_id,
                            direct=room.direct)
     said = addressed(body, direct=room.direct)
     if said is not None:
-        return Command(actor=actor, text=said, event_id=event.event_id, place=room.room_id,
+        return Command(actor=actor, text=said, event_id=event_id, place=room.room_id,
                        direct=True)
     return None
 
 
-def _reaction(event: ReactionEvent, room: RoomView) -> Converted:
+def _text(event: RoomMessageText, room: RoomView, original: Event | None = None) -> Converted:
+    content = _content(event)
+    relates = _relation(content)
+    actor = Actor(PLATFORM, event.sender)
+    if relates.get("rel_type") != "m.replace":
+        return _said(actor, event.body, content, relates, room, event.event_id)
+    target, new = relates.get("event_id"), content.get("m.new_content")
+    if not isinstance(target, str) or not isinstance(new, dict) \
+            or new.get("msgtype", "m.text") != "m.text" or not isinstance(new.get("body"), str):
+        return None
+    before = _content(original) if original is not None else {}
+    body = strip_reply_fallback(new["body"])
+    if original is not None and (original.sender != event.sender or strip_reply_fallback(
+            str(before.get("body", ""))).strip() == body.strip()):
+        return None  # someone else's message (clients ignore it too), or the same words
+    # the thread is the original's: an edit cannot move a message (clients leave it out)
+    now = _said(actor, body, new, _relation(new) or _relation(before), room, target)
+    was = now if original is None else _said(
+        actor, str(before.get("body", "")), before, _relation(before), room, target)
+    if isinstance(was, ThreadReply):
+        return replace(was, text=body, event_id=event.event_id, edit_of=target)
+    if isinstance(was, Command):
+        return replace(was, text=now.text if isinstance(now, Command) else was.text,
+                       event_id=event.event_id, edit_of=target)
+    return None  # a remark stays one, whatever it now says
+
+
+def _reaction(event: ReactionEvent, room: RoomView, original: Event | None = None) -> Converted:
     return Action(actor=Actor(PLATFORM, event.sender),
                   thread=Thread(channel=room.room_id, message_id=event.reacts_to),
                   action=event.key, event_id=event.event_id, reaction=True)
 
 
-def _encrypted(event: Event, room: RoomView) -> Converted:
+def _encrypted(event: Event, room: RoomView, original: Event | None = None) -> Converted:
     return Unreadable(actor=Actor(PLATFORM, event.sender), place=room.room_id,
                       event_id=event.event_id)
 
 
-CONVERTERS: dict[type[Event], Callable[[Any, RoomView], Converted]] = {
+CONVERTERS: dict[type[Event], Callable[[Any, RoomView, Event | None], Converted]] = {
     RoomMessageText: _text,
     ReactionEvent: _reaction,
     MegolmEvent: _encrypted,
@@ -139,9 +182,13 @@ CONVERTERS: dict[type[Event], Callable[[Any, RoomView], Converted]] = {
 }
 
 
-def convert(event: Event, room: RoomView) -> Converted:
-    """The neutral event for one nio timeline event, or None when it is not for the bot."""
+def convert(event: Event, room: RoomView, original: Event | None = None) -> Converted:
+    """The neutral event for one nio timeline event, or None when it is not for the bot.
+
+    ``original``: for an edit (``edited``), the message it edits, as the homeserver gives
+    it (None when it could not be had: the edit then stands on its own content).
+    """
     if event.sender == room.bot_id:
         return None
     converter = CONVERTERS.get(type(event))
-    return converter(event, room) if converter is not None else None
+    return converter(event, room, original) if converter is not None else None

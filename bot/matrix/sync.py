@@ -31,6 +31,7 @@ from nio import (
     InviteInfo,
     InviteMemberEvent,
     MessageDirection,
+    RoomGetEventResponse,
     RoomMemberEvent,
     RoomMessagesResponse,
     SyncResponse,
@@ -39,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.base import DeliveryError, Receive
 from bot.matrix import inbound
-from bot.matrix.client import PLATFORM
+from bot.matrix.client import PLATFORM, MatrixError
 from commands.events import Actor, Invitation, Unreadable
 from commands.outcome import Result
 
@@ -272,8 +273,9 @@ class Receiver:
         return found[::-1]
 
     async def _event(self, event: Event, view: inbound.RoomView) -> None:
+        original = await self._original(event, view.room_id)
         try:
-            converted = inbound.convert(event, view)
+            converted = inbound.convert(event, view, original)
         except Exception:  # an event no one foresaw: skip it rather than block the room
             log.exception("cannot read Matrix event %s", event.event_id)
             return
@@ -287,6 +289,26 @@ class Receiver:
             raise DatabaseAway(converted.event_id)  # sync (its author was told, once)
         if view.direct and outcome.result != Result.IGNORED:
             await self.adapter.remember_direct(converted.actor.user_id, view.room_id)
+
+    async def _original(self, event: Event, room_id: str) -> Event | None:
+        """The message an edit replaces, as the homeserver has it (its thread, its text).
+
+        The homeserver's refusal (an event redacted, or not visible to the bot) leaves the
+        edit on its own; a homeserver that does not answer fails the batch, handled again.
+        """
+        target = inbound.edited(event) if event.sender != self.bot_id else None
+        if target is None:
+            return None
+        try:
+            resp = await self.session.call(self.client.room_get_event(room_id, target),
+                                           f"get the edited event {target}")
+        except MatrixError as exc:
+            if exc.throttled:
+                raise
+            log.info("the event edited by %s is not available (%s)", event.event_id, exc)
+            return None
+        assert isinstance(resp, RoomGetEventResponse)
+        return resp.event
 
     async def _unreadable(self, room_id: str, sender: str, event_id: str) -> None:
         """Say once (per room, and per person who writes there) that encryption hides them."""

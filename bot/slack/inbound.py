@@ -3,14 +3,22 @@
 Each converter takes the payload exactly as Slack sends it (a slash command's
 form fields, an Events API envelope, an interactivity payload) and returns a
 ``Command``, ``ThreadReply`` or ``Action`` — or ``None`` for what the bot
-ignores (its own messages, edits, deletions, top-level chatter). Event ids are
+ignores (its own messages, deletions, top-level chatter). Event ids are
 stable across Slack's retries so that the dispatcher handles each event once.
+
+An edit (``message_changed``: ``message`` is the message as it now reads, with the
+original's ``ts`` and ``thread_ts``; ``previous_message`` as it read) is what the
+original was, with its new words and ``edit_of`` the original's ts: a thread reply stays
+one, a command stays a command (a mention of the bot in a channel made it one: its
+``app_mention``, which Slack does not send again), a remark stays ignored. Edits that
+leave the text as it was (a link unfolded, a reply counted under a message) are ignored.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.slack.emoji import emoji
@@ -22,9 +30,11 @@ from commands.prefixes import addressed, as_command
 PLATFORM = "slack"
 Payload = Mapping[str, Any]
 
-# Message subtypes that are still a person writing; every other subtype
-# (message_changed, message_deleted, bot_message, channel_join…) is ignored.
+# Message subtypes that are still a person writing; message_changed is read as the
+# message it edits; every other subtype (message_deleted, bot_message, channel_join…) is
+# ignored.
 PERSON_SUBTYPES = {None, "thread_broadcast", "file_share"}
+EDITED = "message_changed"
 
 _MARKUP = re.compile(r"<([^<>]*)>")
 
@@ -92,10 +102,23 @@ def slash_command(body: Payload) -> Command:
 # --- Events API ----------------------------------------------------------------------
 
 def _message(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound | None:
-    if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id"):
-        return None
+    if event.get("subtype") == EDITED:
+        return _edited(body, event, bot_user_id)
+    return _written(body, event, bot_user_id)
+
+
+def _person(event: Payload, bot_user_id: str | None) -> str | None:
+    """The user who wrote a message, None for a bot's (ours included) or an event's."""
     user = event.get("user")
-    if not user or user == bot_user_id:
+    if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id") \
+            or not user or user == bot_user_id:
+        return None
+    return str(user)
+
+
+def _written(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound | None:
+    user = _person(event, bot_user_id)
+    if user is None:
         return None
     text = _text_to_bot(event, bot_user_id)
     thread_ts = event.get("thread_ts")
@@ -113,6 +136,36 @@ def _message(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound 
     if event.get("channel_type") == "im":
         return _command(body, user, text, place=None, direct=True)
     return None  # chatter in a channel, outside any thread
+
+
+def _edited(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound | None:
+    """``message_changed``: what the original was, with the words it now has."""
+    new, old = event.get("message") or {}, event.get("previous_message") or {}
+    if (new.get("text") or "") == (old.get("text") or "") or not new.get("ts"):
+        return None  # the same words: an unfurl, a thread's reply count, a pin
+    if old and old.get("user") != new.get("user"):
+        return None
+    where = {"channel": event.get("channel"), "channel_type": event.get("channel_type")}
+    now = _as_sent(body, {**new, **where}, bot_user_id)
+    was = _as_sent(body, {**old, **where}, bot_user_id) if old else now
+    if isinstance(was, ThreadReply):
+        return replace(was, text=_text_to_bot(new, bot_user_id), edit_of=new["ts"])
+    if isinstance(was, Command):
+        return replace(was, text=now.text if isinstance(now, Command) else was.text,
+                       edit_of=new["ts"])
+    return None  # a remark stays one, whatever it now says
+
+
+def _as_sent(body: Payload, message: Payload, bot_user_id: str | None) -> Inbound | None:
+    """A message as Slack sent it: its ``message`` event, or its ``app_mention``."""
+    found = _written(body, message, bot_user_id)
+    user = _person(message, bot_user_id)
+    in_thread = message.get("thread_ts") not in (None, message.get("ts"))
+    if found is not None or user is None or message.get("channel_type") == "im" or in_thread \
+            or not bot_user_id or f"<@{bot_user_id}" not in (message.get("text") or ""):
+        return found
+    return _command(body, user, _text_to_bot(message, bot_user_id),
+                    place=message.get("channel"), mentioned=True)
 
 
 def _mention(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound | None:

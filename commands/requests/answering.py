@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands.context import Context
 from commands.errors import CommandError
-from commands.events import Action
+from commands.events import Action, ThreadReply
 from commands.i18n import translator
 from commands.registry import on_action, on_reply
 from commands.requests.answers import ParsedAnswer, parse_answer
@@ -52,13 +52,18 @@ async def answer_by_choice(ctx: Context, action: str) -> None:
 
 
 async def record(ctx: Context, request: Request, parsed: ParsedAnswer, *, source: str) -> None:
-    """Keep this version of the enterprise's answer, acknowledge it, update the card."""
+    """Keep this version of the enterprise's answer, acknowledge it, update the card.
+
+    A text answer keeps the message it was written in: an edit of that message is a new
+    version in place of the message's earlier ones (``view.current_versions``).
+    """
     enterprise_id = ctx.person.enterprise_id
+    message_id = ctx.event.message_id if isinstance(ctx.event, ThreadReply) else None
     answer = Answer(
         request_id=request.id or 0, enterprise_id=enterprise_id, person_id=ctx.person.id,
         created_at=ctx.now, interested=parsed.interested, can_lead=parsed.can_lead,
         declined=parsed.declined, availability=parsed.availability, capacity=parsed.capacity,
-        reason=parsed.reason, comment=parsed.comment, source=source)
+        reason=parsed.reason, comment=parsed.comment, source=source, message_id=message_id)
     ctx.session.add(answer)
     consultation = (await repo.consultation(ctx.session, request.id or 0, enterprise_id)
                     if enterprise_id else None)

@@ -43,12 +43,15 @@ async def history_blocks(ctx: Context, request: Request, current: Tally) -> list
                                                    if a.person_id])
     names = {st.enterprise.id: st.enterprise.name for st in current.standings}
     items: list[list[Span]] = []
+    written: set[str] = set()  # messages already answered in: a later version is an edit
     for a in current.answers:
         who = people[a.person_id].display_name if a.person_id in people else t.t("former member")
         where = names.get(a.enterprise_id, t.t("the cooperative's team"))
+        edited = " · ✏️ " + t.t("edited") if a.message_id in written else ""
+        written.update([a.message_id] if a.message_id else [])
         items.append(spans(format_moment(a.created_at, ctx.tz, t.locale, today=today), " — ",
                            bold(f"{who} ({where})"), " : " if t.locale == "fr" else ": ",
-                           answer_text(t, a, where)))
+                           answer_text(t, a, where) + edited))
     blocks: list[Block] = [para(bold(t.t("History of the answers:")))]
     blocks.append(bullets(items) if items else para(t.t("No answer yet.")))
     first, staffed = metrics(request, ctx.coop)

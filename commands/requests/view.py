@@ -139,13 +139,20 @@ def _tally(request: Request, consultations: Sequence[Consultation], answers: Seq
            enterprises: dict[int, Enterprise]) -> Tally:
     standings = {c.enterprise_id: Standing(enterprises[c.enterprise_id], c.consulted, c.role)
                  for c in consultations if c.active}
-    for a in answers:
+    for a in current_versions(answers):
         if a.enterprise_id is None:
             continue
         if a.enterprise_id not in standings:
             standings[a.enterprise_id] = Standing(enterprises[a.enterprise_id], consulted=False)
         standings[a.enterprise_id].apply(a)
     return Tally(request, list(standings.values()), list(answers))
+
+
+def current_versions(answers: Sequence[Answer]) -> list[Answer]:
+    """The answers that count, in order: a message's latest version only (its author edited
+    it; the edit is their latest word), every click."""
+    latest = {a.message_id: a for a in answers if a.message_id}
+    return [a for a in answers if not a.message_id or latest[a.message_id] is a]
 
 
 def status_label(t: Translator, status: str) -> str:

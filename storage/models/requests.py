@@ -58,7 +58,11 @@ class Consultation(SQLModel, table=True):
 
 
 class Answer(SQLModel, table=True):
-    """One version of an enterprise's answer; the latest versions fold into the current one."""
+    """One version of an enterprise's answer; the latest versions fold into the current one.
+
+    ``message_id`` is the platform message the answer was written in (None for a click):
+    an edit of that message gives a new version that replaces the message's earlier ones.
+    """
 
     __tablename__ = "answers"
 
@@ -75,3 +79,4 @@ class Answer(SQLModel, table=True):
     reason: str = Field(default="", max_length=500)
     comment: str = Field(default="", max_length=2000)
     source: str = Field(default="text", max_length=10)  # text | button | reaction
+    message_id: str | None = Field(default=None, max_length=255)

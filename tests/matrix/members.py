@@ -124,6 +124,15 @@ class Member:
             "rel_type": "m.thread", "event_id": root, "is_falling_back": True,
             "m.in_reply_to": {"event_id": root}}})
 
+    async def edit(self, room_id: str, event_id: str, body: str) -> str:
+        """Edit one's own message as Element does: the new text in ``m.new_content``, a
+        ``* `` fallback for clients without edits, and no thread relation in the new content
+        (an edit cannot move a message: its thread is the original's)."""
+        return await self.send(room_id, {
+            "msgtype": "m.text", "body": f"* {body}",
+            "m.new_content": {"msgtype": "m.text", "body": body},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id}})
+
     async def react(self, room_id: str, event_id: str, key: str) -> str:
         return await self.send(room_id, {"m.relates_to": {
             "rel_type": "m.annotation", "event_id": event_id, "key": key}}, "m.reaction")

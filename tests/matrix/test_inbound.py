@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from nio import Event
 
-from bot.matrix.inbound import RoomView, convert, strip_reply_fallback
+from bot.matrix.inbound import RoomView, convert, edited, strip_reply_fallback
 from commands.events import Action, Command, ThreadReply, Unreadable
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "matrix"
@@ -23,19 +23,36 @@ def _event(case: dict[str, Any]) -> Event:
     raw = copy.deepcopy(raw)
     if "body" in case:
         raw["content"]["body"] = case["body"]
+    if "new_body" in case:  # an edit's new text (and its fallback, as clients write it)
+        raw["content"]["m.new_content"]["body"] = case["new_body"]
+        raw["content"]["body"] = f"* {case['new_body']}"
     if "sender" in case:
         raw["sender"] = case["sender"]
     return Event.parse_event(raw)
+
+
+def _original(case: dict[str, Any]) -> Event | None:
+    """The message an edit replaces, as the runner fetches it from the homeserver."""
+    if "original" not in case:
+        return None
+    changed = {key.removeprefix("original_"): value for key, value in case.items()
+               if key in ("original_body", "original_sender")}
+    return _event({"event": case["original"], **changed})
 
 
 def _meaning(converted: object) -> dict[str, Any] | None:
     match converted:
         case None:
             return None
-        case Command(text=text):
+        case Command(text=text, edit_of=None):
             return {"type": "Command", "text": text}
-        case ThreadReply(text=text, thread=thread):
+        case Command(text=text, edit_of=edit_of):
+            return {"type": "Command", "text": text, "edit_of": edit_of}
+        case ThreadReply(text=text, thread=thread, edit_of=None):
             return {"type": "ThreadReply", "text": text, "root": thread.message_id}
+        case ThreadReply(text=text, thread=thread, edit_of=edit_of):
+            return {"type": "ThreadReply", "text": text, "root": thread.message_id,
+                    "edit_of": edit_of}
         case Action(action=action, thread=thread):
             return {"type": "Action", "action": action, "root": thread.message_id}
         case Unreadable(actor=actor):
@@ -44,12 +61,25 @@ def _meaning(converted: object) -> dict[str, Any] | None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[
-    f"{c['event']}:{c.get('body', '')[:24]}:{'direct' if c.get('direct') else 'room'}"
-    for c in CASES])
+    f"{c['event']}:{c.get('body', c.get('new_body', ''))[:24]}:"
+    f"{c.get('original', '-')}:{c.get('original_body', '')[:16]}:"
+    f"{c.get('sender', c.get('original_sender', ''))[:8]}:"
+    f"{'direct' if c.get('direct') else 'room'}" for c in CASES])
 def test_inbound_table(case: dict[str, Any]) -> None:
     event = _event(case)
     room = RoomView(event.source["room_id"], BOT, direct=case.get("direct", False))
-    assert _meaning(convert(event, room)) == case["expect"]
+    assert _meaning(convert(event, room, _original(case))) == case["expect"]
+
+
+def test_an_edit_names_the_original_and_is_its_own_event() -> None:
+    """The ✅ goes on the message people see (the original); the edit's id is recorded."""
+    edit = convert(_event({"event": "edit_thread.json"}), RoomView("!coop:grappe.example", BOT),
+                   _original({"original": "thread.json"}))
+    assert isinstance(edit, ThreadReply)
+    assert edit.event_id == "$edit-thread:grappe.example"
+    assert edit.message_id == edit.edit_of == "$thread:grappe.example"
+    assert edited(_event({"event": "edit_thread.json"})) == "$thread:grappe.example"
+    assert edited(_event({"event": "thread.json"})) is None
 
 
 def test_converted_events_carry_the_matrix_ids() -> None:

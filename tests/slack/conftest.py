@@ -162,6 +162,24 @@ class SlackHarness:
         assert status == 200
         return data
 
+    async def edit(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """The author of ``sent`` (a payload sent before: a reply, a mention) changes its text
+        to ``text``: Slack sends a ``message_changed``. Returns the message as it now reads
+        (to be edited again)."""
+        n, before = next(self._ids), sent["event"]
+        kept = {k: before[k] for k in ("user", "ts", "thread_ts") if k in before}
+        previous = {"type": "message", **kept, "text": before["text"]}
+        now = {**previous, "text": text, "edited": {"user": before["user"],
+                                                    "ts": f"1700010{n:03d}.000000"}}
+        data = payload("message_changed", event_id=f"Ev08EDIT{n:03d}", **{
+            "event.channel": before["channel"],
+            "event.channel_type": before.get("channel_type", "channel"),
+            "event.ts": f"1700010{n:03d}.000200", "event.event_ts": f"1700010{n:03d}.000200",
+            "event.message": now, "event.previous_message": previous})
+        status, _ = await self.send("event", data)
+        assert status == 200
+        return {**sent, "event": {**before, "text": text}}
+
     async def settle(self) -> None:
         """Every message queued so far has been handled (delivered, or set for a retry).
 

@@ -219,7 +219,11 @@ class FakeSlack:
             return {"ok": True, "channel": channel, "ts": args.get("ts")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
-        if method == "reactions.add":
+        if method == "reactions.add":  # a message has each emoji of the bot's once, as on Slack
+            key = [args.get(k) for k in ("channel", "timestamp", "name")]
+            if any([c.args.get(k) for k in ("channel", "timestamp", "name")] == key
+                   for c in self.delivered("reactions.add")):
+                return {"ok": False, "error": "already_reacted"}
             return {"ok": True}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
