@@ -86,6 +86,10 @@ class Bot:
         for platform, some in by_platform.items():
             self.loops[platform].hand(some)
 
+    def wake(self, platform: str) -> None:
+        if (loop := self.loops.get(platform)) is not None:
+            loop.notify()
+
     async def dispatch(self, event: Inbound) -> Outcome:
         return await self.dispatcher.dispatch(event)
 

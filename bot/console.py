@@ -93,6 +93,9 @@ class ConsoleAdapter:
         self._ids = itertools.count(1)
         self._run = f"{int(time.time() * 1000):x}"
 
+    def member_of(self, channel: str) -> bool | None:
+        return None  # a terminal has no rooms to be let into
+
     def _next_id(self) -> str:
         return f"c{self._run}-{next(self._ids)}"
 

@@ -4,7 +4,9 @@ Ready means the database answers within ``DB_TIMEOUT`` and every adapter is conn
 (Slack: the token was checked; Matrix: the last sync succeeded). The outbox backlog is
 reported — rows pending, the age of the oldest, rows failed for good — but does not make
 a replica unready: a platform outage would otherwise take every replica out of the load
-balancer, and the rows wait in the database whichever replica sends them.
+balancer, and the rows wait in the database whichever replica sends them. So are the
+directory's rooms the bot is not in (``not_in_rooms``, by platform: it waits for an
+invitation there), which no other replica would change either.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.absence import rooms_not_joined
 from bot.adapters.base import Adapter
 from bot.http import Installer
 from storage.db import Database
@@ -35,6 +38,7 @@ async def readiness(db: Database, adapters: Sequence[Adapter],
         async with asyncio.timeout(DB_TIMEOUT):
             async with db.session(read_only=True) as s:
                 backlog = await outbox_repo.backlog(s)
+                absent = await rooms_not_joined(s, adapters)
     except Exception as exc:  # unreachable, locked, timed out: not ready, and why
         report["database"] = {"ok": False, "error": type(exc).__name__}
         return False, report
@@ -45,6 +49,7 @@ async def readiness(db: Database, adapters: Sequence[Adapter],
                    "oldest_pending_seconds": round((now - oldest).total_seconds(), 1)
                    if (oldest := entry.oldest_pending) is not None else None}
         for platform, entry in sorted(backlog.items())}
+    report["not_in_rooms"] = absent
     return all(report["adapters"].values()), report
 
 

@@ -27,7 +27,8 @@ the last one shows the latest state.
 
 A stop lets the sends in flight finish for ``STOP_GRACE`` seconds, then cuts them short
 (``bot.adapters.cutoff``): their rows stay pending, maybe sent, due at once for the next
-start, whose attempt the platform recognises as above.
+start, whose attempt the platform recognises as above. A row for a room the bot is not in
+yet waits for it without counting as an attempt (``bot.absence``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.absence import Absences
 from bot.adapters.base import Delivery, DeliveryError, Sender
 from bot.adapters.cutoff import Cutoff
 from commands.messages import Envelope, Message
@@ -108,6 +110,7 @@ class DeliveryLoop:
         self.paused_until: datetime | None = None  # the platform asked to slow down
         self._cutoff = Cutoff()
         self.stop_grace = STOP_GRACE
+        self.absences = Absences(db, adapter, lambda: self.clock(), self.notify)
 
     @property
     def limit(self) -> asyncio.Semaphore:
@@ -324,8 +327,11 @@ class DeliveryLoop:
                 sent = await self.adapter.send(delivery)
         except Exception as raw:  # every platform error becomes a DeliveryError at the edge
             exc = raw if isinstance(raw, DeliveryError) else DeliveryError(repr(raw))
+            if exc.absent and await self.absences.wait(row, exc):  # not in its room yet
+                self._log(row, DeliveryResult.WAITING, started, error=str(exc))
+                return DeliveryResult.WAITING
             async with self.db.session() as s:
-                if exc.permanent:
+                if exc.permanent or exc.absent:
                     self._log(row, DeliveryResult.FAILED, started, error=str(exc),
                               level=logging.ERROR)
                     await repo.mark_failed(s, row.id, str(exc))

@@ -18,6 +18,7 @@ import logging
 import signal
 from collections.abc import Awaitable
 
+from bot.absence import rooms_not_joined
 from bot.adapters.base import Adapter, Receive
 from bot.app import Bot
 from bot.config import Settings
@@ -82,6 +83,7 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
             await server.start()
         log.warning("grappe is running on %s",
                     ", ".join(a.platform for a in adapters) or "HTTP only")
+        await log_rooms_not_joined(db, adapters)
         await stop.wait()
         log.warning("grappe is stopping: commands in flight finish, what is not delivered "
                     "stays in the outbox")
@@ -95,6 +97,19 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
             await adapter.stop()
         if owned:
             await db.dispose()
+
+
+async def log_rooms_not_joined(db: Database, adapters: list[Adapter]) -> None:
+    """Name the directory's rooms the bot is not in yet: what it posts there waits."""
+    try:
+        async with db.session(read_only=True) as s:
+            absent = await rooms_not_joined(s, adapters)
+    except Exception as exc:  # the database away at start: the delivery says it later
+        log.warning("could not list the rooms the bot is not in (%r)", exc)
+        return
+    for platform, names in absent.items():
+        log.warning("%s: the bot is not in %s yet: what it posts there waits until it is "
+                    "invited", platform, ", ".join(f"#{name}" for name in names))
 
 
 async def start_all(adapters: list[Adapter], receive: Receive) -> None:

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands import direct, forms
+from commands import direct, forms, presence
 from commands.context import Context, Environment
 from commands.dates.when import format_day
 from commands.errors import CommandError
@@ -33,6 +33,7 @@ from commands.events import (
     Command,
     Inbound,
     Invitation,
+    Joined,
     Submission,
     Thread,
     ThreadReply,
@@ -95,17 +96,22 @@ class Dispatcher:
                     "unavailable" if away else "error", event.event_id, exc)
             t = translator(self._locales.get(_key(event), self._coop_locale))
             said = direct.retry_later(t, redelivered=event.actor.platform in self.redelivering)
-            outcome = Outcome(handled=False, direct=[] if isinstance(event, Invitation) else [said],
+            outcome = Outcome(handled=False,
+                              direct=[] if isinstance(event, Invitation | Joined) else [said],
                               result=Result.DB_UNAVAILABLE if away else Result.DB_ERROR)
         else:
             if self.handoff is not None:
                 self.handoff.hand(outcome.rows)
+                if outcome.due:
+                    self.handoff.wake(event.actor.platform)
         _log_inbound(event, outcome, time.perf_counter() - started)
         return outcome
 
     async def _dispatch(self, event: Inbound) -> Outcome:
         if isinstance(event, Invitation):
             return await self._invitation(event)
+        if isinstance(event, Joined):
+            return await self._joined(event)
         if isinstance(event, Action) and event.reaction and not self._known_emoji(event.action):
             return Outcome(handled=False, result=Result.IGNORED)  # a casual reaction (❤️)
         async with self.db.session() as s:
@@ -196,6 +202,16 @@ class Dispatcher:
                                                        event.actor.user_id)
         welcome = person is not None and (person.role == "coordinator" or event.direct)
         return Outcome(handled=False, result=Result.ACCEPTED if welcome else Result.DECLINED)
+
+    async def _joined(self, event: Joined) -> Outcome:
+        """The bot is in these rooms now: what waited for the directory's ones goes out."""
+        async with self.db.session() as s:  # the outbox's times are the wall clock's
+            found = await presence.arrived(s, event.actor.platform, event.places, utcnow())
+        for name, due in found.items():
+            if due:
+                log.warning("%s: the bot is in #%s; %d message(s) that waited for it go out "
+                            "now", event.actor.platform, name, due)
+        return Outcome(handled=False, result=Result.OK, due=sum(found.values()))
 
     # --- forms ---------------------------------------------------------------------
     async def _form(self, ctx: Context) -> forms.Form | None:
@@ -363,4 +379,4 @@ def _kind(event: Inbound) -> str:
     if isinstance(event, Action):
         return "reaction" if event.reaction else "action"
     return {ThreadReply: "reply", Command: "command", Submission: "form",
-            Invitation: "invitation", Unreadable: "unreadable"}[type(event)]
+            Invitation: "invitation", Joined: "joined", Unreadable: "unreadable"}[type(event)]

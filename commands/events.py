@@ -112,6 +112,17 @@ class Invitation:
 
 
 @dataclass(frozen=True)
+class Joined:
+    """The bot is in ``places`` now, as the platform says (it joined after an invitation,
+    it was added, or it is there at start-up): what waited for a directory room among them
+    goes out at once (``commands.presence``). ``actor`` is the platform, with no user."""
+
+    actor: Actor
+    places: tuple[str, ...]
+    event_id: str
+
+
+@dataclass(frozen=True)
 class Unreadable:
     """A message the bot cannot read (end-to-end encrypted): its author is told why."""
 
@@ -120,7 +131,7 @@ class Unreadable:
     event_id: str
 
 
-Inbound = Command | ThreadReply | Action | Submission | Invitation | Unreadable
+Inbound = Command | ThreadReply | Action | Submission | Invitation | Joined | Unreadable
 Answerable = ThreadReply | Action
 
 
@@ -128,4 +139,6 @@ def where(event: Inbound) -> str | None:
     """The platform channel where the person acted (None: a direct conversation unknown)."""
     if isinstance(event, ThreadReply | Action):
         return event.thread.channel
+    if isinstance(event, Joined):
+        return None  # several places, none where a person acted
     return event.place

@@ -49,6 +49,7 @@ class Outcome:
     inline: Message | None = None
     # the outbox rows the command queued, handed to the delivery loops after the commit
     rows: list[Outbox] = field(default_factory=list, repr=False, compare=False)
+    due: int = 0  # rows that waited (for a room the bot has just come in) and are due now
 
     @property
     def queued(self) -> int:
@@ -59,8 +60,11 @@ class Outcome:
 class Handoff(Protocol):
     """Who delivers what a command queues (the bot's delivery loops): ``lease`` leases the
     rows to them inside the command's transaction, ``hand`` gives them over once it
-    committed, so they go out without being read back (bot/outbox.py)."""
+    committed, so they go out without being read back (bot/outbox.py); ``wake`` tells a
+    platform's loop that rows already in the outbox are due now (``Outcome.due``)."""
 
     def lease(self, rows: Sequence[Outbox]) -> None: ...
 
     def hand(self, rows: Sequence[Outbox]) -> None: ...
+
+    def wake(self, platform: str) -> None: ...

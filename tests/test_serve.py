@@ -61,6 +61,10 @@ async def test_serve_carries_the_ical_feeds_without_any_platform(coop_db: Databa
 class _Adapter:
     platform = "matrix"
     connected = True
+    outside: frozenset[str] = frozenset()  # the rooms the bot is not in
+
+    def member_of(self, channel: str) -> bool | None:
+        return channel not in self.outside
 
 
 async def test_ready_reports_the_backlog_and_a_disconnected_adapter(console: Console) -> None:
@@ -75,10 +79,21 @@ async def test_ready_reports_the_backlog_and_a_disconnected_adapter(console: Con
     assert report["outbox"]["matrix"]["pending"] == 1
     assert report["outbox"]["matrix"]["oldest_pending_seconds"] >= 0
     assert "console" not in report["outbox"]  # everything there was delivered
+    assert report["not_in_rooms"] == {}
     adapter.connected = False
     ok, report = await readiness(db, [adapter])
     assert not ok
     assert report["adapters"] == {"matrix": False}
+
+
+async def test_ready_names_the_directory_rooms_the_bot_is_not_in(console: Console) -> None:
+    """A room the bot waits to be invited to is named by its directory name; the replica
+    stays ready (another one would not be let in either)."""
+    adapter = _Adapter()
+    adapter.outside = frozenset({"!cooperation:grappe.example", "!elsewhere:grappe.example"})
+    ok, report = await readiness(console.bot.db, [adapter])
+    assert ok
+    assert report["not_in_rooms"] == {"matrix": ["cooperation"]}  # not a room of no channel
 
 
 async def test_not_ready_when_the_database_does_not_answer() -> None:

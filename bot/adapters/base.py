@@ -43,16 +43,20 @@ class DeliveryError(Exception):
     to look at). ``maybe_sent`` (the default) says the message may have reached
     the platform anyway (a timeout); an answered refusal says it did not.
     ``throttled`` says the platform rate-limits the account, not this row: the delivery
-    loop sends nothing more on that platform for ``retry_after`` seconds.
+    loop sends nothing more on that platform for ``retry_after`` seconds. ``absent`` says
+    the bot is not in the row's channel (not invited yet, or removed): the core decides
+    whether that is a wait (a directory room: ``bot.absence``) or a failure; it implies
+    ``maybe_sent=False``.
     """
 
     def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False,
-                 maybe_sent: bool = True, throttled: bool = False):
+                 maybe_sent: bool = True, throttled: bool = False, absent: bool = False):
         super().__init__(reason)
         self.retry_after = retry_after
         self.permanent = permanent
-        self.maybe_sent = maybe_sent
+        self.maybe_sent = maybe_sent and not absent
         self.throttled = throttled
+        self.absent = absent
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,10 @@ class Sender(Protocol):
     ``concurrency``: how many threads are delivered side by side (each one in order);
     ``duplicates_on_retry``: the roles a send of which cannot be found again after a
     crash (Slack's ephemeral replies), delivered one at a time from send to record.
+    ``member_of(channel)``: whether the bot is in that channel, as the platform last
+    said (Matrix: from the sync); None when the adapter cannot tell. ``/readyz`` names the
+    directory's rooms it is not in, and a row that waited for one is let go at once when
+    the answer changed meanwhile.
     """
 
     platform: str
@@ -97,6 +105,8 @@ class Sender(Protocol):
     duplicates_on_retry: frozenset[str]
 
     async def send(self, delivery: Delivery) -> Sent: ...
+
+    def member_of(self, channel: str) -> bool | None: ...
 
 
 class Adapter(Sender, Protocol):

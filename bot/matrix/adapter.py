@@ -77,6 +77,9 @@ class MatrixAdapter:
         return (self._ready.is_set() and not self._stopped and self.receiver is not None
                 and self.receiver.in_sync)
 
+    def member_of(self, channel: str) -> bool | None:
+        return None  # not followed yet
+
     async def _wait_ready(self) -> None:
         try:
             await asyncio.wait_for(self._ready.wait(), READY_WAIT)

@@ -108,6 +108,9 @@ class SlackAdapter:
         """The token was checked (auth.test) and Socket Mode, if used, is running."""
         return self.auth is not None and (self.mode == "http" or self.socket is not None)
 
+    def member_of(self, channel: str) -> bool | None:
+        return None  # not followed: a channel the bot is not in answers not_in_channel
+
     @property
     def bot_user_id(self) -> str | None:
         return self.auth.bot_user_id if self.auth is not None else None

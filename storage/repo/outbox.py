@@ -47,6 +47,12 @@ _RETRY = update(_OUT).where(_ONE).values(
     next_try_at=bindparam("b_next"), lease_until=None,
     maybe_sent=or_(_OUT.c.maybe_sent, bindparam("b_maybe", type_=Boolean)))
 _DEFER = update(_OUT).where(_ONE).values(next_try_at=bindparam("b_next"), lease_until=None)
+_WAIT = update(_OUT).where(_ONE).values(next_try_at=bindparam("b_next"), lease_until=None,
+                                        last_error=bindparam("b_error"))
+_DUE_IN = update(_OUT).where(
+    _OUT.c.platform == bindparam("b_platform"), _PENDING,
+    _OUT.c.channel.in_(bindparam("b_channels", expanding=True)),
+    _OUT.c.next_try_at > bindparam("b_now")).values(next_try_at=bindparam("b_now"))
 _FAIL = update(_OUT).where(_ONE).values(status=OutboxStatus.FAILED,
                                         last_error=bindparam("b_error"), lease_until=None)
 _RELEASE = update(_OUT).where(_OUT.c.id.in_(bindparam("b_rows", expanding=True)),
@@ -148,6 +154,22 @@ async def mark_retry(s: AsyncSession, row_id: int, error: str, next_try: datetim
 async def defer(s: AsyncSession, row_id: int, until: datetime) -> None:
     """Hold a row back (its card or an earlier message is not out yet); not an attempt."""
     await run(s, _DEFER, {"b_row": row_id, "b_next": until})
+
+
+async def mark_waiting(s: AsyncSession, row_id: int, reason: str, until: datetime) -> None:
+    """Hold a row until ``until`` for a reason outside it (the bot is not in its room yet):
+    not an attempt, and the reason is kept for a person to read."""
+    await run(s, _WAIT, {"b_row": row_id, "b_next": until, "b_error": reason[:1000]})
+
+
+async def due_in(s: AsyncSession, platform: str, channels: Sequence[str], now: datetime) -> int:
+    """Make every pending row of these channels due at ``now`` (the bot has just come in);
+    how many were waiting. A row in flight keeps its lease: only its next try moves."""
+    if not channels:
+        return 0
+    found = await run(s, _DUE_IN, {"b_platform": platform, "b_channels": list(channels),
+                                   "b_now": now})
+    return int(found.rowcount or 0)
 
 
 async def mark_failed(s: AsyncSession, row_id: int, error: str) -> None:

@@ -83,6 +83,9 @@ class ToyPlatform:
     def serve(self, routes: Sequence[Installer]) -> bool:
         return False  # no HTTP server of its own: the runtime serves its routes
 
+    def member_of(self, channel: str) -> bool | None:
+        return None  # no rooms to be let into
+
     async def _record(self, record: Record) -> None:
         self.sent.append(record)
         async with self.changed:
