@@ -78,7 +78,9 @@ class MatrixAdapter:
                 and self.receiver.in_sync)
 
     def member_of(self, channel: str) -> bool | None:
-        return None  # not followed yet
+        """As the syncs said (None before the first one)."""
+        joined = self.receiver.joined if self.receiver is not None else None
+        return None if joined is None else channel in joined
 
     async def _wait_ready(self) -> None:
         try:
@@ -90,6 +92,14 @@ class MatrixAdapter:
 
     # --- outbox ----------------------------------------------------------------
     async def send(self, delivery: Delivery) -> Sent:
+        try:
+            return await self._send(delivery)
+        except DeliveryError as exc:  # "not in room": removed since the last sync said so
+            if exc.absent and self.receiver is not None and delivery.channel:
+                self.receiver.left(delivery.channel)
+            raise
+
+    async def _send(self, delivery: Delivery) -> Sent:
         await self._wait_ready()
         item, txn = delivery.item, delivery.transaction_id
         if isinstance(item, Reaction):

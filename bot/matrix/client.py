@@ -47,6 +47,9 @@ PERMANENT = frozenset({
     "M_FORBIDDEN", "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_NOT_FOUND", "M_BAD_JSON",
     "M_NOT_JSON", "M_TOO_LARGE", "M_INVALID_PARAM", "M_UNRECOGNIZED", "M_GUEST_ACCESS_FORBIDDEN",
 })
+# Synapse's words when the sender is not a member of the room ("User @x not in room !y"):
+# the only M_FORBIDDEN that may change by itself (an invitation), not a refusal for good
+NOT_IN_ROOM = "not in room"
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 
 R = TypeVar("R")
@@ -62,9 +65,9 @@ class MatrixError(DeliveryError):
     """A ``DeliveryError`` that remembers the homeserver's error code."""
 
     def __init__(self, reason: str, code: str | None, *, retry_after: float | None = None,
-                 permanent: bool = False, throttled: bool = False):
+                 permanent: bool = False, throttled: bool = False, absent: bool = False):
         super().__init__(reason, retry_after=retry_after, permanent=permanent,
-                         maybe_sent=False, throttled=throttled)
+                         maybe_sent=False, throttled=throttled, absent=absent)
         self.code = code
 
 
@@ -74,6 +77,8 @@ def error_of(resp: ErrorResponse, what: str) -> MatrixError:
     if code in ("M_LIMIT_EXCEEDED", 429):
         return MatrixError(f"{what}: rate limited", "M_LIMIT_EXCEEDED",
                            retry_after=(resp.retry_after_ms or 1000) / 1000, throttled=True)
+    if code == "M_FORBIDDEN" and NOT_IN_ROOM in (resp.message or ""):  # not invited yet, or
+        return MatrixError(f"{what}: {code} {resp.message}", code, absent=True)  # removed
     return MatrixError(f"{what}: {code} {resp.message}", code, permanent=code in PERMANENT)
 
 

@@ -41,7 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.adapters.base import DeliveryError, Receive
 from bot.matrix import inbound
 from bot.matrix.client import PLATFORM, MatrixError
-from commands.events import Actor, Invitation, Unreadable
+from commands.events import Actor, Invitation, Joined, Unreadable
 from commands.outcome import Result
 
 if TYPE_CHECKING:
@@ -113,6 +113,9 @@ class Receiver:
         self._task: asyncio.Task[None] | None = None
         self.in_sync = True  # False while syncing with the homeserver fails (/readyz)
         self._joins: set[asyncio.Task[None]] = set()  # joins tried again after a refusal
+        # the rooms the bot is in, as the syncs said (None before the first one): nio keeps
+        # a room it has left among its rooms, so this is followed here
+        self.joined: set[str] | None = None
 
     @property
     def bot_id(self) -> str:
@@ -223,6 +226,7 @@ class Receiver:
     # --- one batch -------------------------------------------------------------
     async def _handle(self, resp: SyncResponse, *, history: bool) -> None:
         rooms = resp.rooms
+        await self._membership(resp)
         for room_id, invite in rooms.invite.items():
             await self._invited(room_id, invite)
         for room_id, info in rooms.join.items():
@@ -319,6 +323,25 @@ class Receiver:
             await self.adapter.remember_told(room_id, sender)
 
     # --- rooms -------------------------------------------------------------------
+    async def _membership(self, resp: SyncResponse) -> None:
+        """Follow the rooms the bot is in; the core is told of the ones it came into (all
+        of them at the first sync): what waited for a directory room goes out at once."""
+        joined = self.joined if self.joined is not None else set()
+        joined.difference_update(resp.rooms.leave)
+        arrived = sorted(set(resp.rooms.join) - joined)
+        if arrived:
+            outcome = await self.receive(Joined(Actor(PLATFORM, ""), tuple(arrived),
+                                                f"joined:{resp.next_batch}"))
+            if outcome.result in (Result.DB_UNAVAILABLE, Result.DB_ERROR):
+                raise DatabaseAway("joined")  # told again when the batch is handled again
+            joined.update(arrived)
+        self.joined = joined
+
+    def left(self, room_id: str) -> None:
+        """The homeserver says the bot is not in ``room_id`` (removed since the last sync)."""
+        if self.joined is not None:
+            self.joined.discard(room_id)
+
     def is_direct(self, room_id: str) -> bool:
         """A one-to-one room with the bot, as the homeserver says (the core tells a
         directory channel apart)."""

@@ -20,7 +20,8 @@ from tests.matrix.members import Member
 from tests.matrix.synapse import PYTHON, Synapse
 
 SKIP_ENV = "GRAPPE_SKIP_SYNAPSE"
-PEOPLE = ("grappe", "camille", "karim", "nadia", "marion", "helene", "olivia", "stranger")
+PEOPLE = ("grappe", "camille", "karim", "nadia", "marion", "helene", "olivia", "sophie",
+          "stranger")
 
 _running: list[Synapse] = []
 

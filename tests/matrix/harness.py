@@ -120,11 +120,12 @@ def bot_edit_of(card_id: str, text: str) -> Callable[[Seen], bool]:
 
 
 async def open_room(creator: Member, others: list[Member], db: Database,
-                    *, cooperation: bool = True, **create: Any) -> str:
+                    *, cooperation: bool = True, invite_bot: bool = True, **create: Any) -> str:
     """A room created as Element creates a private room (the server's default room
     version, the private preset, an alias a person can copy), joined by ``others``, then
-    the bot invited. A cooperation room is named by its alias in the directory file,
-    imported before the bot is invited."""
+    the bot invited (unless ``invite_bot`` is False: ``invite_bot_to`` later). A
+    cooperation room is named by its alias in the directory file, imported before the bot
+    is invited."""
     alias = f"salon-{uuid.uuid4().hex[:10]}"
     create.setdefault("preset", RoomPreset.private_chat)
     room_id = await creator.create_room(invite=[m.user_id for m in others], alias=alias,
@@ -133,9 +134,15 @@ async def open_room(creator: Member, others: list[Member], db: Database,
     if cooperation:
         await use_as_cooperation_room(db, f"#{alias}:{SERVER_NAME}",
                                       creator.client.homeserver)
-    await creator.invite(room_id, BOT)
-    await creator.wait_for(lambda s: s.room_id == room_id and joined(BOT)(s))
+    if invite_bot:
+        await invite_bot_to(creator, room_id)
     return room_id
+
+
+async def invite_bot_to(member: Member, room_id: str) -> None:
+    """``member`` invites the bot into ``room_id`` and sees it join."""
+    await member.invite(room_id, BOT)
+    await member.wait_for(lambda s: s.room_id == room_id and joined(BOT)(s))
 
 
 async def open_direct(member: Member, room_id: str) -> str:
