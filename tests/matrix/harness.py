@@ -191,6 +191,11 @@ async def outbox(db: Database) -> list[tuple[str, str, int]]:
         return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
+async def all_sent(db: Database) -> bool:
+    """Every Matrix outbox row is sent."""
+    return all(status == "sent" for _role, status, _attempts in await outbox(db))
+
+
 async def count(db: Database, table: str, where: str = "1 = 1") -> int:
     async with db.session(read_only=True) as s:
         conn = await s.connection()

@@ -8,7 +8,15 @@ from bot import features
 from commands.context import Environment
 from commands.digest.sections import post_digest
 from commands.jobs import JobEnv
-from tests.matrix.harness import NOW, dm_from_bot, eventually, from_bot, open_room, outbox, start_at
+from tests.matrix.harness import (
+    NOW,
+    all_sent,
+    dm_from_bot,
+    eventually,
+    from_bot,
+    open_room,
+    start_at,
+)
 from tests.matrix.members import Member, Seen
 
 TITLE = "Résumé de la semaine"
@@ -45,7 +53,7 @@ async def test_digest_flow(harness, members, coop_db, tmp_path: Path) -> None:
     chart, = await nadia.wait_for(image_in(room))
     assert chart.content["url"].startswith("mxc://")
     assert chart.content["info"]["mimetype"] == "image/png"
-    await eventually(lambda: _all_sent(coop_db), what="the outbox to be delivered")
+    await eventually(lambda: all_sent(coop_db), what="the outbox to be delivered")
     await barrier(nadia, room)
     assert len([s for s in nadia.seen if digest_in(room)(s)]) == 1
     assert len([s for s in nadia.seen if image_in(room)(s)]) == 1
@@ -54,7 +62,7 @@ async def test_digest_flow(harness, members, coop_db, tmp_path: Path) -> None:
     await camille.say(room, "!grappe resume apercu")
     preview, = await camille.wait_for(dm_from_bot(room, TITLE))
     assert preview.body.startswith(TITLE)
-    await eventually(lambda: _all_sent(coop_db), what="the preview to be delivered")
+    await eventually(lambda: all_sent(coop_db), what="the preview to be delivered")
     await barrier(nadia, room)
     assert not [s for s in nadia.seen if _digest_elsewhere(s, room)]
     assert len([s for s in camille.seen if digest_in(room)(s)]) == 1  # not posted again
@@ -62,8 +70,3 @@ async def test_digest_flow(harness, members, coop_db, tmp_path: Path) -> None:
 
 def _digest_elsewhere(s: Seen, room: str) -> bool:
     return from_bot()(s) and s.room_id != room and TITLE in s.body
-
-
-async def _all_sent(db) -> bool:  # type: ignore[no-untyped-def]
-    rows = await outbox(db)
-    return all(status == "sent" for _role, status, _attempts in rows)

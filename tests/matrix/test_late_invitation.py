@@ -23,6 +23,7 @@ from commands.jobs import JobEnv
 from tests.matrix.harness import (
     BOT,
     NOW,
+    all_sent,
     dm_from_bot,
     eventually,
     from_bot,
@@ -90,7 +91,7 @@ async def test_what_waits_for_an_invitation_goes_out_once(
         digest, = await nadia.wait_for(lambda s: from_bot(room)(s)
                                        and s.body.startswith(DIGEST))
         await nadia.wait_for(lambda s: from_bot(room)(s) and "R-1" in s.body)
-        await eventually(lambda: _all_sent(coop_db), what="the outbox to be delivered")
+        await eventually(lambda: all_sent(coop_db), what="the outbox to be delivered")
         assert adapter.member_of(room) is True
         assert (await _readyz(server))["not_in_rooms"] == {}
 
@@ -102,7 +103,3 @@ async def test_what_waits_for_an_invitation_goes_out_once(
             assert _told(coordinator, room) == 1
     finally:
         await server.stop()
-
-
-async def _all_sent(db) -> bool:  # type: ignore[no-untyped-def]
-    return all(status == "sent" for _role, status, _attempts in await outbox(db))
