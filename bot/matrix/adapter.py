@@ -176,7 +176,7 @@ class MatrixAdapter:
         key = state_key("dm", user_id)
         async with self._dm_lock:
             room_id = self._direct.get(user_id) or await self.session.get(key)
-            if room_id is not None and self._reachable(room_id, user_id):
+            if room_id is not None and await self._reachable(room_id, user_id):
                 self._direct[user_id] = room_id
                 return room_id
             room_id = await self.session.create_direct_room(user_id)
@@ -185,12 +185,26 @@ class MatrixAdapter:
             await self.session.put(key, room_id)
             return room_id
 
-    def _reachable(self, room_id: str, user_id: str) -> bool:
-        """The bot is in the room and the person is in it or invited."""
+    async def _reachable(self, room_id: str, user_id: str) -> bool:
+        """The bot is in the room and the person is in it or invited.
+
+        The syncs say so most of the time; when they do not, the homeserver is asked: a
+        sync can show a room the homeserver is still creating (the invitation not in it
+        yet, under load), and a second room would take a retried send under the same
+        transaction id where Synapse cannot recognise it.
+        """
         room = self.session.client.rooms.get(room_id)
-        if room is None:
-            return room_id in self._created  # created since the last sync
-        return user_id in room.users or user_id in room.invited_users
+        if room is not None and (user_id in room.users or user_id in room.invited_users):
+            return True
+        if room is None and room_id in self._created:  # created since the last sync
+            return True
+        return await self.session.membership(room_id, user_id) in ("join", "invite")
+
+    async def _still_reachable(self, room_id: str, user_id: str) -> bool:
+        try:
+            return await self._reachable(room_id, user_id)
+        except DeliveryError:  # the homeserver cannot say now: the room stays as it was
+            return True
 
     async def remember_direct(self, user_id: str, room_id: str) -> None:
         """A person wrote to the bot in a one-to-one room: answer there from now on."""
@@ -199,7 +213,7 @@ class MatrixAdapter:
         key = state_key("dm", user_id)
         async with self._dm_lock:
             stored = await self.session.get(key)
-            if stored is None or not self._reachable(stored, user_id):
+            if stored is None or not await self._still_reachable(stored, user_id):
                 await self.session.put(key, room_id)
                 stored = room_id
             self._direct[user_id] = stored
@@ -209,7 +223,7 @@ class MatrixAdapter:
         if not user_id:
             raise DeliveryError("an ephemeral message needs a recipient", permanent=True)
         if channel and self.receiver is not None and self.receiver.is_direct(channel) \
-                and self._reachable(channel, user_id):
+                and await self._reachable(channel, user_id):
             return channel
         return await self.direct_room(user_id)
 

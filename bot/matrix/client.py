@@ -25,6 +25,7 @@ from nio import (
     ErrorResponse,
     LoginResponse,
     RoomCreateResponse,
+    RoomGetStateEventResponse,
     RoomPreset,
     RoomSendResponse,
     UploadResponse,
@@ -232,6 +233,19 @@ class Session:
         resp, _keys = await self.client.upload(
             io.BytesIO(data), content_type=mime, filename=title, filesize=len(data))
         return resp
+
+    async def membership(self, room_id: str, user_id: str) -> str | None:
+        """The person's membership of the room as the homeserver has it now ("join",
+        "invite", "leave"…), None when it has none or will not tell the bot (not in it)."""
+        try:
+            resp = await self.call(self.client.room_get_state_event(
+                room_id, "m.room.member", user_id), f"membership of {user_id} in {room_id}")
+        except MatrixError as exc:
+            if exc.permanent:  # M_NOT_FOUND: never a member; M_FORBIDDEN: the bot left
+                return None
+            raise
+        assert isinstance(resp, RoomGetStateEventResponse)
+        return str(resp.content.get("membership", "")) or None
 
     async def create_direct_room(self, user_id: str) -> str:
         resp = await self.call(self.client.room_create(

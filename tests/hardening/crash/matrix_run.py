@@ -128,7 +128,9 @@ async def check_sink(db: Database, events: list[dict[str, Any]], verdict: Verdic
     for txn, n in txns.items():
         if txn and n > 1:
             verdict.duplicates += n - 1
-            verdict.note(f"transaction {txn} sent {n} times")
+            where = sorted({(e["room_id"], str(e.get("content", {}).get("body", ""))[:40])
+                            for e in events if e.get("unsigned", {}).get("transaction_id") == txn})
+            verdict.note(f"transaction {txn} sent {n} times: {where}")
     known = Counter(_content_key(e) for e in events if e.get("unsigned", {}).get(
         "transaction_id"))
     for event in anonymous:  # sent by another session: a retry Synapse could not dedupe
