@@ -59,6 +59,13 @@ class Paragraph(BaseModel):
     spans: list[Span]
 
 
+class Context(BaseModel):
+    """A small line of circumstances under a heading: who relayed it, when."""
+
+    kind: Literal["context"] = "context"
+    spans: list[Span]
+
+
 class FieldItem(BaseModel):
     label: str  # "Besoin :", with its punctuation
     value: list[Span]
@@ -139,7 +146,7 @@ class Chart(BaseModel):
 
 
 Block = Annotated[
-    Heading | Paragraph | Fields | Bullets | Choices | Attachment | Chart,
+    Heading | Paragraph | Context | Fields | Bullets | Choices | Attachment | Chart,
     Field(discriminator="kind"),
 ]
 

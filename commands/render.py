@@ -9,6 +9,7 @@ from commands.messages import (
     Bullets,
     Chart,
     Choices,
+    Context,
     Fields,
     Heading,
     Link,
@@ -40,6 +41,8 @@ def plain_block(block: Block) -> list[str]:
             return [text]
         case Paragraph(spans=items):
             return plain_spans(items).split("\n")
+        case Context(spans=items):
+            return [plain_spans(items)]
         case Fields() as fields:
             return [line for p in fields.as_paragraphs() for line in plain_block(p)]
         case Bullets(items=items):

@@ -26,6 +26,7 @@ from commands.messages import (
     Bullets,
     Choice,
     Choices,
+    Context,
     Fields,
     Heading,
     Link,
@@ -111,6 +112,9 @@ def _block(block: Block, out: Rendered, locale: str) -> tuple[str, str] | None:
         case Paragraph(spans=items):
             plain, html = _spans(items, out)
             return plain, f"<p>{html}</p>"
+        case Context(spans=items):  # Element shows no smaller text: a line in italics
+            plain, html = _spans(items, out)
+            return plain, f"<p><em>{html}</em></p>"
         case Fields() as fields:
             lines = [_spans(p.spans, out) for p in fields.as_paragraphs()]
             return "\n".join(p for p, _ in lines), "".join(f"<p>{h}</p>" for _, h in lines)

@@ -180,6 +180,9 @@ def block_kit(block: msg.Block) -> tuple[list[SlackBlock], list[str]]:
         case msg.Paragraph(spans=items):
             lines = mrkdwn(items).split("\n")
             return _sections(lines), lines
+        case msg.Context(spans=items):
+            line = cut(mrkdwn(items).replace("\n", " "), SECTION_LIMIT)
+            return [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}], [line]
         case msg.Fields() as fields:
             return _fields(fields)
         case msg.Bullets(items=items):

@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.context import mentions_with
-from commands.dates.when import format_day
+from commands.dates.when import format_day, format_moment
 from commands.i18n import N_, Translator, translator
 from commands.messages import (
     Block,
     Choice,
     Choices,
     Confirm,
+    Context,
     FieldItem,
     Fields,
     Heading,
@@ -198,6 +199,7 @@ class RequestView:
     skills: Sequence[Skill]
     mentions: Mapping[int, list[Mention]]
     coordinators: list[Mention]
+    relayed_by: str | None = None  # the name of who relayed it (None: not in the directory)
 
     @property
     def request(self) -> Request:
@@ -213,9 +215,12 @@ class RequestView:
         coordinators = [] if current.consulted else list(await dir_repo.coordinators(s))
         every = [p for group in people.values() for p in group] + coordinators
         ids = await dir_repo.identities_of(s, {p.id or 0 for p in every})
+        relayer = (await dir_repo.people_by_id(s, [request.created_by])).get(
+            request.created_by or 0) if request.created_by else None
         return cls(current, skills,
                    {eid: mentions_with(group, ids) for eid, group in people.items()},
-                   mentions_with(coordinators, ids))
+                   mentions_with(coordinators, ids),
+                   relayer.display_name if relayer is not None else None)
 
 
 def render(view: RequestView, coop: Cooperative, *, today: datetime | None = None) -> list[Block]:
@@ -234,7 +239,12 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
     labels = [k.label_en if t.locale == "en" and k.label_en else k.label for k in view.skills]
     fields.append(FieldItem(label=t.t("Skills: "),
                             value=[Text(text=", ".join(labels) or t.t("none given"))]))
-    blocks: list[Block] = [Heading(text=title), Fields(items=fields)]
+    when = format_moment(request.created_at, tz, t.locale,
+                         today=(today or request.created_at).astimezone(tz).date())
+    context = (t.t("Relayed by {name} · {when}", name=view.relayed_by, when=when)
+               if view.relayed_by else t.t("Recorded on {when}", when=when))
+    blocks: list[Block] = [Heading(text=title), Context(spans=[Text(text=context)]),
+                           Fields(items=fields)]
     consulted = current.consulted
     role_names = {"lead": t.t("lead"), "partner": t.t("partner")}
     if consulted:

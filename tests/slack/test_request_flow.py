@@ -65,6 +65,9 @@ async def test_request_form_card_answers_and_assignment(slack: SlackHarness) -> 
     [card] = await slack.fake.wait_calls("chat.postMessage")
     assert card.args["channel"] == COOP
     assert card.args["blocks"][0]["text"]["text"] == "R-1 · Mairie de Roubaix"
+    context = card.args["blocks"][1]  # under the header: who relayed it, and when
+    assert context["type"] == "context"
+    assert context["elements"][0]["text"].startswith("Relayée par Nadia")
     assert f"<@{NADIA}>" in card.text()
     assert f"<@{HUGO}>" in card.text()
     [relayed] = await slack.fake.wait_calls("chat.postEphemeral")
