@@ -74,7 +74,9 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 
 class DeliveryLoop:
     """``prepare`` finishes a message before it is sent (draws its charts): the slow work
-    a command leaves to its delivery, so that its ack never waits for it."""
+    a command leaves to its delivery, so that its ack never waits for it. It runs in a
+    worker thread, for the messages that have something to draw (``Message.to_draw``)
+    only: the others do not queue for a thread a chart may hold."""
 
     def __init__(self, db: Database, adapter: Sender, clock: Callable[[], datetime] = utcnow,
                  prepare: Callable[[Message], Message] | None = None):
@@ -269,7 +271,7 @@ class DeliveryLoop:
             async with self.db.session() as s:  # not even tried: the platform said when
                 await repo.defer(s, row.id, paused)
             return DeliveryResult.WAITING
-        if self.prepare is not None and isinstance(item, Message):
+        if self.prepare is not None and isinstance(item, Message) and item.to_draw:
             item = await asyncio.to_thread(self.prepare, item)  # slow work, after the ack
         role = DeliveryRole(row.role) if row.role in RECORDED_ROLES else None
         posted: list[str] = []
