@@ -66,6 +66,16 @@ class DeliveryResult(StrEnum):
     WAITING = "waiting"  # not tried: held back (its card, an earlier row) or leased elsewhere
 
 
+async def release_all(db: Database, platform: str, now: datetime | None = None) -> int:
+    """Free every lease on ``platform``'s rows, so that they go at once rather than when
+    their lease ends; how many were held.
+
+    Only for a platform that one process alone delivers, at its start (the console: one
+    process per database), where a lease still held belongs to a process that died."""
+    async with db.session() as s:
+        return await repo.release_all(s, platform, now or utcnow())
+
+
 def backoff(attempts: int, retry_after: float | None) -> float:
     if retry_after is not None:
         return max(retry_after, 0.05)
