@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 import tempfile
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
+
+# events whose author was told the database is away, remembered so that a redelivery is not
+# answered twice: an outage's redeliveries are recent, so only the latest are kept
+TOLD_KEEP = 1000
 
 
 class Bot:
@@ -67,7 +72,7 @@ class Bot:
             redelivering=[a.platform for a in self.adapters if a.redelivers],
         )
         self._by_platform = {a.platform: a for a in self.adapters}
-        self._told: set[str] = set()  # events whose author was told the database is away
+        self._told: OrderedDict[str, None] = OrderedDict()  # see TOLD_KEEP
         self._started = False
 
     def _wake(self) -> None:
@@ -105,11 +110,10 @@ class Bot:
         outcome = await self.dispatcher.dispatch(event)
         items = [m for m in outcome.direct if isinstance(m, Message)]
         if outcome.result in (Result.DB_UNAVAILABLE, Result.DB_ERROR):
-            if event.event_id in self._told:
+            if not self._first_told(event.event_id):
                 items = []
-            self._told.add(event.event_id)
         else:
-            self._told.discard(event.event_id)
+            self._told.pop(event.event_id, None)  # taken: nothing more to remember
         if quiet:
             items = []
         if inline and items:
@@ -123,6 +127,17 @@ class Bot:
             except DeliveryError as exc:
                 log.warning("could not answer %s directly: %s", event.actor.user_id, exc)
         return outcome
+
+    def _first_told(self, event_id: str) -> bool:
+        """Remember that the author of ``event_id`` is told the database is away; False
+        when they were told already. The ``TOLD_KEEP`` latest events are kept, the one
+        least recently seen forgotten first."""
+        first = event_id not in self._told
+        self._told[event_id] = None
+        self._told.move_to_end(event_id)
+        while len(self._told) > TOLD_KEEP:
+            self._told.popitem(last=False)
+        return first
 
     async def drain(self) -> int:
         """Deliver everything due now on every platform (scripts and tests)."""

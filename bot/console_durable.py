@@ -27,8 +27,9 @@ A row delivered again by the same process (the database failed to record it) is
 recognised from the process's last writes.
 
 The console is one process per database (no other process delivers its rows), so a
-lease still held at start-up belongs to a process that died: it is released then, and
-the rows it held are printed at once instead of after the lease's minute. On a terminal
+lease still held at start-up belongs to a process that died: it is released then (by the
+outbox, ``bot.outbox.release_all``), and the rows it held are printed at once instead of
+after the lease's minute. On a terminal
 or a pipe the output cannot be read back: there, a kill in the window between a write
 and its record prints that message again (at least once).
 """
@@ -50,7 +51,6 @@ from bot.adapters.base import Sent
 from storage.db import Database
 from storage.models import utcnow
 from storage.repo import adapter_state as state_repo
-from storage.repo import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
@@ -186,17 +186,10 @@ class Journal:
 
 async def release_leases(db: Database, now: datetime | None = None) -> int:
     """Release the console rows leased by a console that died (see the module's docstring)."""
-    now = now or utcnow()
-    async with db.session() as s:
-        # every lease taken before now ends before now + LEASE: "due" by then means held or due
-        until = now + outbox.LEASE + timedelta(seconds=1)
-        rows = await outbox_repo.due(s, PLATFORM, until, limit=1_000_000)
-        held = [row.id for row in rows if row.lease_until is not None and row.id is not None]
-        for row_id in held:
-            await outbox_repo.defer(s, row_id, now)
+    held = await outbox.release_all(db, PLATFORM, now)
     if held:
-        log.warning("console: %d message(s) held by a stopped console are released", len(held))
-    return len(held)
+        log.warning("console: %d message(s) held by a stopped console are released", held)
+    return held
 
 
 class ScriptRun:

@@ -3,7 +3,7 @@
 A row is leased before it is sent (so two replicas never send the same row),
 marked sent with the platform's message id afterwards, and retried with
 backoff on a ``DeliveryError``. Thread replies and card edits wait for their
-card. No row is ever deleted by delivery.
+card (``bot.pacing``). No row is ever deleted by delivery.
 
 The rows a command queues are leased in the command's own transaction (``lease``)
 and handed to the loop once it commits (``hand``): they go out without being read
@@ -18,12 +18,8 @@ The roles an adapter cannot recognise (Slack's ephemeral replies, kept nowhere) 
 its ``duplicates_on_retry``: those go one at a time from the send to the record, so
 a crash can double at most one of them.
 
-Rate limits are the account's, not a row's: a ``throttled`` error pauses the whole
-platform until the time the platform gave, and for a while after it the loop sends one
-row at a time, the rows people wait for (cards, their edits, messages) before
-acknowledgement reactions. A card's edits are never handed: while one is in flight the
-newer ones replace each other in the outbox, so a burst of answers costs a few edits and
-the last one shows the latest state.
+Which rows wait (a thread's rows behind their card and each other) and what goes first
+after a rate limit is ``bot.pacing``'s rule; this module runs it.
 
 A stop lets the sends in flight finish for ``STOP_GRACE`` seconds, then cuts them short
 (``bot.adapters.cutoff``): their rows stay pending, maybe sent, due at once for the next
@@ -43,6 +39,7 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import pacing
 from bot.absence import Absences
 from bot.adapters.base import Delivery, DeliveryError, Sender
 from bot.adapters.cutoff import Cutoff
@@ -56,8 +53,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 15 * 60
 IDLE_WAIT = 30.0
-CAREFUL = timedelta(seconds=60)  # after a rate limit: one row at a time, for this long
-LAST = (DeliveryRole.REACT,)  # what waits most easily when the platform asks to slow down
 STOP_GRACE = 3.0  # seconds the sends in flight have to finish once the bot stops
 RECORDED_ROLES = frozenset({DeliveryRole.CARD, DeliveryRole.DM})  # in message_refs once sent
 
@@ -71,17 +66,14 @@ class DeliveryResult(StrEnum):
     WAITING = "waiting"  # not tried: held back (its card, an earlier row) or leased elsewhere
 
 
-def order_key(row: Outbox) -> str:
-    """Rows with the same key are delivered in queue order: a card, its thread and its
-    edits; one person's DMs; anything else stands alone (a reaction on someone's
-    message needs nothing before it)."""
-    if row.role in LAST:
-        return f"row:{row.id}"
-    if row.object_ref:
-        return f"{row.channel}:{row.object_ref}"
-    if row.recipient:
-        return f"to:{row.recipient}"
-    return f"row:{row.id}"
+async def release_all(db: Database, platform: str, now: datetime | None = None) -> int:
+    """Free every lease on ``platform``'s rows, so that they go at once rather than when
+    their lease ends; how many were held.
+
+    Only for a platform that one process alone delivers, at its start (the console: one
+    process per database), where a lease still held belongs to a process that died."""
+    async with db.session() as s:
+        return await repo.release_all(s, platform, now or utcnow())
 
 
 def backoff(attempts: int, retry_after: float | None) -> float:
@@ -92,7 +84,9 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 
 class DeliveryLoop:
     """``prepare`` finishes a message before it is sent (draws its charts): the slow work
-    a command leaves to its delivery, so that its ack never waits for it."""
+    a command leaves to its delivery, so that its ack never waits for it. It runs in a
+    worker thread, for the messages that have something to draw (``Message.to_draw``)
+    only: the others do not queue for a thread a chart may hold."""
 
     def __init__(self, db: Database, adapter: Sender, clock: Callable[[], datetime] = utcnow,
                  prepare: Callable[[Message], Message] | None = None):
@@ -107,7 +101,7 @@ class DeliveryLoop:
         self._one_unrecorded = asyncio.Lock()  # see the module's docstring
         self._limit: asyncio.Semaphore | None = None
         self._handed: set[asyncio.Task[None]] = set()
-        self.paused_until: datetime | None = None  # the platform asked to slow down
+        self.pace = pacing.Pace()  # the platform asked to slow down
         self._cutoff = Cutoff()
         self.stop_grace = STOP_GRACE
         self.absences = Absences(db, adapter, lambda: self.clock(), self.notify)
@@ -154,14 +148,11 @@ class DeliveryLoop:
     def lease(self, row: Outbox) -> None:
         """Lease a row about to be committed, for ``hand`` (only while the loop runs).
 
-        Not a card's edit (it stays free to be replaced by a newer one), nor anything
-        while the platform is rate-limiting: the loop then sends rows by priority."""
-        if self._task is not None and not self._stopping and row.role != DeliveryRole.EDIT \
-                and not self._careful(self.clock()):
+        Not a card's edit, nor anything while the platform is rate-limiting
+        (``Pace.may_lease``)."""
+        if self._task is not None and not self._stopping \
+                and self.pace.may_lease(row, self.clock()):
             row.lease_until = self.clock() + LEASE
-
-    def _careful(self, now: datetime) -> bool:
-        return self.paused_until is not None and now < self.paused_until + CAREFUL
 
     def hand(self, rows: list[Outbox]) -> None:
         """Deliver the committed rows this loop leased; wake the loop for the others."""
@@ -176,7 +167,7 @@ class DeliveryLoop:
 
     async def _deliver_handed(self, rows: list[Outbox]) -> None:
         left: list[int] = []
-        groups = list(_groups(rows).values())
+        groups = pacing.threads(rows)
         # every thread runs to its end, whatever another one meets
         results = await asyncio.gather(*(self._in_order(group, handed=True, left=left)
                                          for group in groups), return_exceptions=True)
@@ -234,10 +225,9 @@ class DeliveryLoop:
             now = self.clock()
             async with self.db.session(read_only=True) as s:
                 rows = list(await repo.due(s, self.platform, now))
-            groups = list(_groups(rows).values())
-            if self._careful(now):  # one at a time, what people wait for first
-                groups.sort(key=lambda g: g[0].role in LAST)
-                results = [await self._in_order(g) for g in groups]
+            groups = pacing.threads(rows)
+            if self.pace.careful(now):  # one at a time, what people wait for first
+                results = [await self._in_order(g) for g in self.pace.first(groups)]
             else:
                 results = await asyncio.gather(*(self._in_order(g) for g in groups))
             sent += sum(done for done, _ in results)
@@ -270,15 +260,11 @@ class DeliveryLoop:
         now = self.clock()
         assert row.id is not None
         item = Envelope.model_validate_json(row.payload).item
-        # a card may live in another object's thread (a poll in its request's thread)
-        card = row.role == DeliveryRole.CARD
-        thread_of = (item.target.object_ref if card and isinstance(item, Message)
-                     and item.target.kind == "thread" else row.object_ref)
-        own_card = card and thread_of == row.object_ref
+        thread, own_card = pacing.thread_of(row, item)
         if handed:  # leased when it was queued: only where it goes is read
             async with self.db.session(read_only=True) as s:
-                place = await repo.placement(s, row, thread_of)
-            held = _hold(row, place, now, own_card)
+                place = await repo.placement(s, row, thread)
+            held = pacing.hold(row, place, now, own_card)
             if held is not None:
                 async with self.db.session() as s:
                     return await _keep(s, row, held)
@@ -286,21 +272,16 @@ class DeliveryLoop:
             async with self.db.session() as s:
                 if not await repo.lease(s, row.id, now, now + LEASE, created_at=row.created_at):
                     return DeliveryResult.WAITING
-                place = await repo.placement(s, row, thread_of)
-                held = _hold(row, place, now, own_card)
+                place = await repo.placement(s, row, thread)
+                held = pacing.hold(row, place, now, own_card)
                 if held is not None:
                     return await _keep(s, row, held)
-        thread_root = edit_target = None
-        if place.card_message_id is not None:
-            if row.role == DeliveryRole.EDIT:
-                edit_target = place.card_message_id
-            elif thread_of != row.object_ref or row.role == DeliveryRole.POST:
-                thread_root = place.card_message_id
-        if self.paused_until is not None and now < self.paused_until:
+        thread_root, edit_target = pacing.anchors(row, place, thread)
+        if (paused := self.pace.paused(now)) is not None:
             async with self.db.session() as s:  # not even tried: the platform said when
-                await repo.defer(s, row.id, self.paused_until)
+                await repo.defer(s, row.id, paused)
             return DeliveryResult.WAITING
-        if self.prepare is not None and isinstance(item, Message):
+        if self.prepare is not None and isinstance(item, Message) and item.to_draw:
             item = await asyncio.to_thread(self.prepare, item)  # slow work, after the ack
         role = DeliveryRole(row.role) if row.role in RECORDED_ROLES else None
         posted: list[str] = []
@@ -339,7 +320,7 @@ class DeliveryLoop:
                 delay = backoff(row.attempts + 1, exc.retry_after)
                 retry_at = self.clock() + timedelta(seconds=delay)
                 if exc.throttled:
-                    self.paused_until = max(self.paused_until or retry_at, retry_at)
+                    self.pace.throttled(retry_at)
                 self._log(row, DeliveryResult.RETRY, started, error=str(exc),
                           retry_in=round(delay, 2),
                           level=logging.INFO if exc.throttled else logging.WARNING)
@@ -360,36 +341,6 @@ class DeliveryLoop:
             "attempt": row.attempts + 1, "ms": round((time.perf_counter() - started) * 1000, 2),
             "queued_ms": round((self.clock() - row.created_at).total_seconds() * 1000),
             **more}})
-
-
-def _later(when: datetime, now: datetime) -> datetime:
-    return max(when, now + timedelta(milliseconds=50))
-
-
-def _groups(rows: list[Outbox]) -> dict[str, list[Outbox]]:
-    groups: dict[str, list[Outbox]] = {}
-    for row in rows:
-        groups.setdefault(order_key(row), []).append(row)
-    return groups
-
-
-def _hold(row: Outbox, place: repo.Placement, now: datetime,
-          own_card: bool) -> datetime | str | None:
-    """Why ``row`` cannot go now: until when it waits, or the reason it never can.
-    ``own_card``: the row is the card of the thread it was checked against."""
-    if place.card_message_id is None and place.pending_card is not None \
-            and place.pending_card[0] != row.id:
-        return _later(place.pending_card[1], now)  # its card is not out yet
-    if place.card_message_id is None and place.pending_card is None:
-        if row.role == DeliveryRole.EDIT:
-            return "no card to edit"
-        if place.card_failed and not own_card:
-            # out of its thread it would read as noise at the channel's top level; kept
-            # failed with its card, for a person to look at (/readyz counts them)
-            return "its card could not be posted"
-    if place.earlier_at is not None:  # a thread's messages go in the order they were queued
-        return _later(place.earlier_at, now)
-    return None
 
 
 async def _keep(s: AsyncSession, row: Outbox, held: datetime | str) -> DeliveryResult:

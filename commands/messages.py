@@ -174,6 +174,12 @@ class Message(BaseModel):
     edit_of: str | None = None  # replace the card of this object instead of posting
     locale: str = "fr"
 
+    @property
+    def to_draw(self) -> bool:
+        """Whether a block is still to be drawn (a ``Chart``) before the message is sent:
+        only then does the delivery hand it to a worker thread."""
+        return any(isinstance(block, Chart) for block in self.blocks)
+
 
 class Reaction(BaseModel):
     """An acknowledgement on the person's own message (✅ where platforms have reactions)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -11,7 +12,7 @@ from sqlalchemy import text
 from bot.adapters.base import Delivery, DeliveryError, Sent
 from bot.outbox import DeliveryLoop
 from commands.events import Actor, Command
-from commands.messages import Message, Reaction, Target, para
+from commands.messages import Chart, Message, Reaction, Target, para
 from commands.routing import plan
 from storage.db import Database
 from storage.models import utcnow
@@ -251,3 +252,25 @@ async def test_a_newer_post_of_a_thread_waits_for_an_older_one_that_backs_off(
     clock.advance(2)
     await loop.drain()
     assert [plain(d) for d in adapter.sent] == ["card R-1", "card R-2", "reply R-1", "later"]
+
+
+async def test_only_a_message_with_something_to_draw_is_prepared_in_a_worker_thread(
+        coop_db: Database) -> None:
+    """``prepare`` (drawing a chart) takes a worker thread; a message with nothing to draw
+    goes without one, so it never queues behind a chart being drawn."""
+    chart = Chart(title="semaine", locale="fr", days=[], hours=[], rows=[])
+    prepared: list[tuple[str, bool]] = []
+
+    def prepare(message: Message) -> Message:
+        prepared.append((message.blocks[0].spans[0].text,  # type: ignore[union-attr]
+                         threading.current_thread() is threading.main_thread()))
+        return message.model_copy(update={"blocks": message.blocks[:1]})
+
+    adapter = FlakyAdapter()
+    loop = DeliveryLoop(coop_db, adapter, clock=Clock(), prepare=prepare)
+    digest = Message(target=Target(kind="channel", purpose="cooperation"),
+                     blocks=[para("digest"), chart])
+    await _enqueue(coop_db, _card("R-1"), digest)
+    assert await loop.drain() == 2
+    assert prepared == [("digest", False)]  # in a worker thread, and only the digest
+    assert [d.item.blocks for d in adapter.sent] == [_card("R-1").blocks, [para("digest")]]

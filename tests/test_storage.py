@@ -78,6 +78,28 @@ async def test_due_rows_respect_leases_and_retry_times(db: Database) -> None:
         assert len(await repo.due(s, "console", now + timedelta(minutes=6))) == 2
 
 
+async def test_every_lease_of_one_platform_is_given_back_in_one_statement(db: Database) -> None:
+    """What a console does at its start for the leases of a console that died: the rows
+    they held are due at once; the rows of other platforms, and those not leased, keep
+    their lease and their next try."""
+    now = utcnow()
+    later = now + timedelta(minutes=5)
+    async with db.session() as s:
+        rows = await repo.enqueue(s, [Outbox(platform="console", payload="{}"),
+                                      Outbox(platform="console", payload="{}", next_try_at=later),
+                                      Outbox(platform="slack", payload="{}")])
+    held, waiting, other = (row.id or 0 for row in rows)
+    async with db.session() as s:
+        for row_id in (held, other):
+            assert await repo.lease(s, row_id, now, now + timedelta(minutes=1))
+    async with db.session() as s:
+        assert await repo.release_all(s, "console", now) == 1
+    async with db.session(read_only=True) as s:
+        assert [r.id for r in await repo.due(s, "console", now)] == [held]
+        assert [r.id for r in await repo.due(s, "console", later)] == [held, waiting]
+        assert list(await repo.due(s, "slack", now)) == []  # still leased
+
+
 async def test_adapter_state_round_trip(db: Database) -> None:
     async with db.session() as s:
         await state_repo.set_state(s, "matrix", "next_batch", "s1")

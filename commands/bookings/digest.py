@@ -1,5 +1,6 @@
 """The digest's parts on shared resources: the coming week's bookings as a compact agenda,
-the occupancy chart, and the pick-up reminder the day before (keys, vehicle, equipment).
+the occupancy chart (both drawn from one ``BookingsWeek.load``), and the pick-up reminder
+the day before (keys, vehicle, equipment).
 
 Bookings are read through ``storage.repo.bookings`` only; nothing here changes them.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +24,7 @@ from commands.i18n import Translator, translator
 from commands.jobs import JobEnv
 from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.reminders import Reminder, dm, reminder_source
-from storage.models import Booking, Cooperative, Resource
+from storage.models import Booking, Cooperative, Enterprise, Person, Resource
 from storage.repo import bookings as repo
 from storage.repo import directory as dir_repo
 
@@ -38,19 +40,33 @@ def _range(t: Translator, booking: Booking, tz: ZoneInfo, today: date) -> str:
             f"{format_moment(end, tz, t.locale, today=today)}")
 
 
-async def _coming(s: AsyncSession, week: DigestWeek) -> Sequence[Booking]:
-    return await repo.between(s, week.coming_start, week.coming_end)
+@dataclass(frozen=True)
+class BookingsWeek:
+    """The coming week's bookings, and who and what they name."""
+
+    bookings: Sequence[Booking]
+    resources: dict[int, Resource]  # every resource, inactive ones included (old bookings)
+    enterprises: dict[int, Enterprise]
+    people: dict[int, Person]
+
+    @classmethod
+    async def load(cls, s: AsyncSession, coop: Cooperative, week: DigestWeek) -> BookingsWeek:
+        """One statement (the names from the directory's copy), whatever the number of
+        bookings."""
+        bookings = await repo.between(s, week.coming_start, week.coming_end)
+        if not bookings:
+            return cls(bookings, {}, {}, {})
+        return cls(bookings, await repo.resources_by_id(s),
+                   await dir_repo.enterprises_by_id(s, [b.enterprise_id for b in bookings]),
+                   await dir_repo.people_by_id(s, [b.person_id for b in bookings]))
 
 
-@digest_section(order=50, name="bookings.agenda")
-async def agenda(s: AsyncSession, coop: Cooperative, week: DigestWeek,
-                 t: Translator) -> list[Block] | None:
-    bookings = await _coming(s, week)
+@digest_section(order=50, load=BookingsWeek.load, name="bookings.agenda")
+def agenda(loaded: BookingsWeek, week: DigestWeek, t: Translator) -> list[Block] | None:
+    bookings, resources = loaded.bookings, loaded.resources
     if not bookings:
         return None
-    resources = await repo.resources_by_id(s)
-    enterprises = await dir_repo.enterprises_by_id(s, [b.enterprise_id for b in bookings])
-    people = await dir_repo.people_by_id(s, [b.person_id for b in bookings])
+    enterprises, people = loaded.enterprises, loaded.people
     by_resource: dict[int, list[Booking]] = defaultdict(list)
     for b in bookings:
         by_resource[b.resource_id].append(b)
@@ -82,15 +98,12 @@ def _hours(resources: Sequence[Resource]) -> range:
     return range(max(0, opens), min(24, max(closes, opens + 1)))
 
 
-@digest_section(order=60, name="bookings.chart")
-async def chart(s: AsyncSession, coop: Cooperative, week: DigestWeek,
-                t: Translator) -> list[Block] | None:
-    if week.files_dir is None:
+@digest_section(order=60, load=BookingsWeek.load, name="bookings.chart")
+def chart(loaded: BookingsWeek, week: DigestWeek, t: Translator) -> list[Block] | None:
+    bookings = loaded.bookings
+    if week.files_dir is None or not bookings:
         return None
-    bookings = await _coming(s, week)
-    if not bookings:
-        return None
-    resources = list(await dir_repo.resources(s))
+    resources = [r for r in loaded.resources.values() if r.active]
     hours, days = _hours(resources), week.coming_days
     occupancies = [digest_chart.Occupancy(r.name, digest_chart.hour_grid(
         [(b.starts_at, b.ends_at) for b in bookings if b.resource_id == r.id],

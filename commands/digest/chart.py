@@ -142,7 +142,7 @@ def to_draw(occupancies: list[Occupancy], days: list[date], hours: range, locale
 def drawn(message: Message, files_dir: Path) -> Message:
     """``message`` with each chart drawn into a file (blocking: call it in a worker thread).
     A chart that cannot be drawn is left out, with a log line: the rest still goes."""
-    if not any(isinstance(block, Chart) for block in message.blocks):
+    if not message.to_draw:
         return message
     blocks: list[Block] = []
     for block in message.blocks:

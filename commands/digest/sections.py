@@ -1,10 +1,14 @@
 """The weekly digest: pluggable sections, the week it covers, and the scheduled job.
 
-Each feature adds its part with ``@digest_section(order=…)``: an async function
-``(s, coop, week, t) -> list[Block] | None`` (None or ``[]`` when it has
-nothing to say, and the section is left out). Sections live in the feature
+Load, then render. Each feature adds its parts with ``@digest_section(order=…, load=…)``
+on a pure function ``(loaded, week, t) -> list[Block] | None`` (None or ``[]`` when it has
+nothing to say, and the section is left out); ``load`` is an async ``(s, coop, week)``
+that reads what the feature's sections show in a fixed number of batched queries. The
+sections of one feature share their loader: ``Digest.load`` runs each loader once, and
+``render`` draws every section without touching storage. Sections live in the feature
 that knows their subject (``commands/<feature>/digest.py``) and are found by the
-registry's discovery, like commands. When no section says anything, the digest says so in one line.
+registry's discovery, like commands. When no section says anything, the digest says so in
+one line.
 
 ``post_digest`` is the job: it claims ``("digest", <channel name>, <ISO week>)``
 and writes the outbox rows in the same transaction, so each channel gets one
@@ -18,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -83,29 +88,33 @@ class DigestWeek:
         return datetime.combine(self.day + timedelta(days=7), time(0), tzinfo=self.tz)
 
 
-SectionFn = Callable[[AsyncSession, Cooperative, DigestWeek, Translator],
-                     Awaitable[list[Block] | None]]
+T = TypeVar("T")
+Loader = Callable[[AsyncSession, Cooperative, DigestWeek], Awaitable[T]]
+Draw = Callable[[T, DigestWeek, Translator], list[Block] | None]
 
 
 @dataclass(frozen=True, order=True)
 class Section:
     order: int
     name: str
-    fn: SectionFn = field(compare=False)
+    load: Loader[Any] = field(compare=False)
+    draw: Draw[Any] = field(compare=False)
 
 
 DIGEST_SECTIONS = "digest"  # the registry's extension kind
 
 
-def digest_section(order: int, name: str | None = None) -> Callable[[SectionFn], SectionFn]:
-    """Declare a digest section; a lower ``order`` comes first. Re-declaring a name replaces."""
+def digest_section(order: int, load: Loader[T],
+                   name: str | None = None) -> Callable[[Draw[T]], Draw[T]]:
+    """Declare a digest section drawn from what ``load`` read; a lower ``order`` comes
+    first. Re-declaring a name replaces."""
 
-    def register(fn: SectionFn) -> SectionFn:
+    def register(draw: Draw[T]) -> Draw[T]:
         def add(registry: Registry, module: str) -> None:
-            key = name or f"{module}.{fn.__name__}"
-            registry.extend(DIGEST_SECTIONS, key, Section(order, key, fn))
+            key = name or f"{module}.{draw.__name__}"
+            registry.extend(DIGEST_SECTIONS, key, Section(order, key, load, draw))
 
-        return declare(fn, add)
+        return declare(draw, add)
 
     return register
 
@@ -148,21 +157,48 @@ def next_scheduled(coop: Cooperative, now: datetime) -> datetime:
 
 # --- what ------------------------------------------------------------------------------
 
-async def build(s: AsyncSession, coop: Cooperative, week: DigestWeek, registry: Registry,
-                locale: str | None = None) -> list[Block]:
-    """The digest's blocks from the sections ``registry`` holds, in ``locale`` (the
-    cooperative's by default)."""
-    t = translator(locale or coop.locale)
+@dataclass(frozen=True)
+class Digest:
+    """Everything one week's digest shows, read at once: ``load`` queries, ``render``
+    draws. ``parts``: each section, in order, with what its loader read."""
+
+    coop: Cooperative
+    week: DigestWeek
+    parts: list[tuple[Section, Any]]
+
+    @classmethod
+    async def load(cls, s: AsyncSession, coop: Cooperative, week: DigestWeek,
+                   registry: Registry) -> Digest:
+        """Each loader once, however many sections draw from it; the statements do not
+        grow with the number of requests, bookings or polls the week holds."""
+        sections = sorted(registry.extensions_of(DIGEST_SECTIONS))
+        loaded: dict[Loader[Any], Any] = {}
+        for section in sections:
+            if section.load not in loaded:
+                loaded[section.load] = await section.load(s, coop, week)
+        return cls(coop, week, [(section, loaded[section.load]) for section in sections])
+
+
+def render(digest: Digest, locale: str | None = None) -> list[Block]:
+    """The digest's blocks, in ``locale`` (the cooperative's by default); no I/O
+    (``Digest.load``)."""
+    t = translator(locale or digest.coop.locale)
+    week = digest.week
     blocks: list[Block] = [Heading(text=t.t("Weekly digest — week of {day}", day=format_day(
         week.day - timedelta(days=week.day.weekday()), t.locale, today=week.day)))]
     body: list[Block] = []
-    for section in sorted(registry.extensions_of(DIGEST_SECTIONS)):
-        part = await section.fn(s, coop, week, t)
-        if part:
-            body.extend(part)
+    for section, loaded in digest.parts:
+        body.extend(section.draw(loaded, week, t) or [])
     if not body:
         body = [para(t.t("A quiet week: no new request, nothing waiting, nothing booked."))]
     return blocks + body
+
+
+async def build(s: AsyncSession, coop: Cooperative, week: DigestWeek, registry: Registry,
+                locale: str | None = None) -> list[Block]:
+    """The digest's blocks from the sections ``registry`` holds, in ``locale`` (the
+    cooperative's by default): loaded, then rendered."""
+    return render(await Digest.load(s, coop, week, registry), locale)
 
 
 def digest_message(coop: Cooperative, blocks: list[Block], purpose: str) -> Message:

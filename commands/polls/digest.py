@@ -13,7 +13,7 @@ from commands.digest.sections import DigestWeek, digest_section
 from commands.i18n import Translator, translator
 from commands.jobs import JobEnv
 from commands.messages import Block, Span, bold, bullets, para, spans
-from commands.polls.view import tallies
+from commands.polls.view import PollTally, tallies
 from commands.reminders import Reminder, dm, reminder_source
 from storage.models import Cooperative
 from storage.repo import polls as repo
@@ -21,14 +21,18 @@ from storage.repo import polls as repo
 POLL_REMINDER = timedelta(hours=24)
 
 
-@digest_section(order=70, name="polls.open")
-async def open_polls(s: AsyncSession, coop: Cooperative, week: DigestWeek,
-                     t: Translator) -> list[Block] | None:
+async def _open(s: AsyncSession, coop: Cooperative, week: DigestWeek) -> list[PollTally]:
+    """The open polls with their tallies, in four statements whatever their number."""
     polls = list(await repo.open_polls(s))
-    if not polls:
+    return await tallies(s, polls) if polls else []
+
+
+@digest_section(order=70, load=_open, name="polls.open")
+def open_polls(loaded: list[PollTally], week: DigestWeek, t: Translator) -> list[Block] | None:
+    if not loaded:
         return None
     items: list[list[Span]] = []
-    for current in await tallies(s, polls):
+    for current in loaded:
         poll = current.poll
         line = spans(bold(poll.ref), f" {poll.title} — ",
                      t.tn("{n} answer", "{n} answers", len(current.voters)))

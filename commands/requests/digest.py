@@ -1,9 +1,12 @@
 """The digest's sections on client requests: new ones, those waiting for answers, those
-decided, and how fast the cooperative answers and forms teams."""
+decided, and how fast the cooperative answers and forms teams. ``RequestsWeek.load`` reads
+what the four show; each section draws its part from it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,9 +16,9 @@ from commands.digest.sections import DigestWeek, digest_section
 from commands.i18n import Translator
 from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.requests.history import metrics
-from commands.requests.view import status_label, tallies
+from commands.requests.view import Tally, status_label, tallies
 from commands.text import shorten
-from storage.models import Cooperative, Request
+from storage.models import Cooperative, Enterprise, Request
 from storage.repo import digest as repo
 from storage.repo import directory as dir_repo
 
@@ -40,21 +43,49 @@ def _listed(t: Translator, title: str, items: list[list[Span]]) -> list[Block] |
     return blocks
 
 
-@digest_section(order=10, name="requests.new")
-async def new_requests(s: AsyncSession, coop: Cooperative, week: DigestWeek,
-                       t: Translator) -> list[Block] | None:
-    rows = await repo.created_between(s, week.since, week.at, week.purpose)
+@dataclass(frozen=True)
+class RequestsWeek:
+    """The requests a digest speaks of: ``created`` since the start of the metrics' weeks
+    (the week's new ones among them), the open ones with their tallies, the decided ones
+    with their leads."""
+
+    coop: Cooperative
+    created: Sequence[Request]
+    open: list[Tally]
+    decided: Sequence[Request]
+    leads: dict[int, Enterprise]
+
+    @classmethod
+    async def load(cls, s: AsyncSession, coop: Cooperative, week: DigestWeek) -> RequestsWeek:
+        """Five statements at most (the leads from the directory's copy), whatever the
+        number of requests."""
+        since = min(week.since, _metrics_start(week))
+        created = await repo.created_between(s, since, week.at, week.purpose)
+        open_ = await tallies(s, await repo.open_requests(s, week.purpose))
+        decided = await repo.decided_between(s, week.since, week.at, week.purpose)
+        leads = await dir_repo.enterprises_by_id(
+            s, [r.lead_enterprise_id for r in decided if r.lead_enterprise_id])
+        return cls(coop, created, open_, decided, leads)
+
+
+def _metrics_start(week: DigestWeek) -> datetime:
+    return week.at - timedelta(weeks=METRICS_WEEKS)
+
+
+@digest_section(order=10, load=RequestsWeek.load, name="requests.new")
+def new_requests(loaded: RequestsWeek, week: DigestWeek, t: Translator) -> list[Block] | None:
+    rows = [r for r in loaded.created if r.created_at >= week.since]
     items = [spans(bold(r.ref), f" {r.client} — {shorten(r.need, 70)}", *_due(t, r, week))
              for r in rows]
     return _listed(t, t.tn("{n} new request this week", "{n} new requests this week",
                            len(rows)), items)
 
 
-@digest_section(order=20, name="requests.waiting")
-async def waiting_requests(s: AsyncSession, coop: Cooperative, week: DigestWeek,
-                           t: Translator) -> list[Block] | None:
+@digest_section(order=20, load=RequestsWeek.load, name="requests.waiting")
+def waiting_requests(loaded: RequestsWeek, week: DigestWeek,
+                     t: Translator) -> list[Block] | None:
     items: list[list[Span]] = []
-    for current in await tallies(s, await repo.open_requests(s, week.purpose)):
+    for current in loaded.open:
         r = current.request
         silent = [st.enterprise.name for st in current.consulted if not st.answered]
         line = spans(bold(r.ref), f" {r.client}", *_due(t, r, week), " — ")
@@ -68,15 +99,12 @@ async def waiting_requests(s: AsyncSession, coop: Cooperative, week: DigestWeek,
     return _listed(t, t.t("Open requests"), items)
 
 
-@digest_section(order=30, name="requests.decided")
-async def decided_requests(s: AsyncSession, coop: Cooperative, week: DigestWeek,
-                           t: Translator) -> list[Block] | None:
-    rows = await repo.decided_between(s, week.since, week.at, week.purpose)
-    leads = await dir_repo.enterprises_by_id(
-        s, [r.lead_enterprise_id for r in rows if r.lead_enterprise_id])
+@digest_section(order=30, load=RequestsWeek.load, name="requests.decided")
+def decided_requests(loaded: RequestsWeek, week: DigestWeek,
+                     t: Translator) -> list[Block] | None:
     items: list[list[Span]] = []
-    for r in rows:
-        lead = leads.get(r.lead_enterprise_id or 0)
+    for r in loaded.decided:
+        lead = loaded.leads.get(r.lead_enterprise_id or 0)
         who = t.t("lead: {name}", name=lead.name) if lead else t.t("no lead")
         items.append(spans(bold(r.ref), f" {r.client} — {status_label(t, r.status)} · {who}"))
     return _listed(t, t.t("Staffed or closed this week"), items)
@@ -89,17 +117,16 @@ def _median(values: list[timedelta]) -> timedelta | None:
     return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-@digest_section(order=40, name="requests.metrics")
-async def request_metrics(s: AsyncSession, coop: Cooperative, week: DigestWeek,
-                          t: Translator) -> list[Block] | None:
-    start = week.at - timedelta(weeks=METRICS_WEEKS)
-    rows = [r for r in await repo.created_between(s, start, week.at, week.purpose)
-            if r.status != "cancelled"]
+@digest_section(order=40, load=RequestsWeek.load, name="requests.metrics")
+def request_metrics(loaded: RequestsWeek, week: DigestWeek,
+                    t: Translator) -> list[Block] | None:
+    start = _metrics_start(week)
+    rows = [r for r in loaded.created if r.created_at >= start and r.status != "cancelled"]
     if not rows:
         return None
     firsts, staffings = [], []
     for r in rows:
-        first, staffed = metrics(r, coop)
+        first, staffed = metrics(r, loaded.coop)
         if first is not None:
             firsts.append(first)
         if staffed is not None:

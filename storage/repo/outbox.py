@@ -57,6 +57,10 @@ _FAIL = update(_OUT).where(_ONE).values(status=OutboxStatus.FAILED,
                                         last_error=bindparam("b_error"), lease_until=None)
 _RELEASE = update(_OUT).where(_OUT.c.id.in_(bindparam("b_rows", expanding=True)),
                               _PENDING).values(lease_until=None)
+_RELEASE_ALL = update(_OUT).where(
+    _OUT.c.platform == bindparam("b_platform"), _PENDING, _OUT.c.lease_until.is_not(None),
+).values(lease_until=None, next_try_at=case(
+    (_OUT.c.next_try_at > bindparam("b_now"), bindparam("b_now")), else_=_OUT.c.next_try_at))
 _COALESCE = delete(_OUT).where(
     _OUT.c.platform == bindparam("b_platform"), _OUT.c.coalesce_key == bindparam("b_key"),
     _PENDING, _OUT.c.lease_until.is_(None))
@@ -246,6 +250,13 @@ async def placement(s: AsyncSession, row: Outbox, thread_of: str | None) -> Plac
 async def release(s: AsyncSession, row_ids: Sequence[int]) -> None:
     """Give back the leases of rows this process will not deliver (it is stopping)."""
     await run(s, _RELEASE, {"b_rows": list(row_ids)})
+
+
+async def release_all(s: AsyncSession, platform: str, now: datetime) -> int:
+    """Give back every lease on ``platform``'s pending rows, due at ``now`` at the latest
+    (a lease that can only be a dead process's); how many there were."""
+    found = await run(s, _RELEASE_ALL, {"b_platform": platform, "b_now": now})
+    return int(found.rowcount or 0)
 
 
 @dataclass
