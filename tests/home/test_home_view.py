@@ -4,6 +4,7 @@ statements whatever the number of items, and drawn without asking storage anythi
 from __future__ import annotations
 
 from bot.features import registry as load_all
+from commands.dispatcher import Dispatcher
 from commands.events import Actor, HomeOpened
 from commands.home import home_of
 from commands.messages import Choices, Message
@@ -130,3 +131,15 @@ async def test_a_home_costs_the_same_statements_for_one_item_or_six(
     print(f"statements to load a home (one item of each kind, six): {few}, {many}")
     assert few == many
     assert many <= 12
+
+
+async def test_with_the_database_away_there_is_no_home_and_nothing_said() -> None:
+    """The tab keeps what it showed: no home to publish, no "try again" sent to someone who
+    only opened a tab."""
+    broken = Database("postgresql+asyncpg://nobody@127.0.0.1:1/none")  # nothing listens there
+    dispatcher = Dispatcher(broken, load_all(), platforms=["slack"])
+    outcome = await dispatcher.dispatch(HomeOpened(Actor("slack", "U07GRPE031"), "home:away"))
+    assert outcome.result is Result.DB_UNAVAILABLE
+    assert outcome.home is None
+    assert outcome.direct == []
+    await broken.dispose()
