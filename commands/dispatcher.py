@@ -24,13 +24,14 @@ from datetime import date, datetime
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands import direct, forms, presence
+from commands import direct, forms, home, presence
 from commands.context import Context, Environment
 from commands.dates.when import format_day
 from commands.errors import CommandError
 from commands.events import (
     Action,
     Command,
+    HomeOpened,
     Inbound,
     Invitation,
     Joined,
@@ -97,7 +98,8 @@ class Dispatcher:
             t = translator(self._locales.get(_key(event), self._coop_locale))
             said = direct.retry_later(t, redelivered=event.actor.platform in self.redelivering)
             outcome = Outcome(handled=False,
-                              direct=[] if isinstance(event, Invitation | Joined) else [said],
+                              direct=[] if isinstance(event, Invitation | Joined | HomeOpened)
+                              else [said],
                               result=Result.DB_UNAVAILABLE if away else Result.DB_ERROR)
         else:
             if self.handoff is not None:
@@ -112,6 +114,11 @@ class Dispatcher:
             return await self._invitation(event)
         if isinstance(event, Joined):
             return await self._joined(event)
+        if isinstance(event, HomeOpened):  # read only: nothing is recorded, not even the id
+            async with self.db.session(read_only=True) as s:
+                drawn, person = await home.home_of(s, self.registry, event, self.clock())
+            return Outcome(handled=False, home=drawn,
+                           result=Result.OK if person else Result.UNKNOWN_PERSON)
         if isinstance(event, Action) and event.reaction and not self._known_emoji(event.action):
             return Outcome(handled=False, result=Result.IGNORED)  # a casual reaction (❤️)
         async with self.db.session() as s:
@@ -379,4 +386,5 @@ def _kind(event: Inbound) -> str:
     if isinstance(event, Action):
         return "reaction" if event.reaction else "action"
     return {ThreadReply: "reply", Command: "command", Submission: "form",
-            Invitation: "invitation", Joined: "joined", Unreadable: "unreadable"}[type(event)]
+            Invitation: "invitation", Joined: "joined", Unreadable: "unreadable",
+            HomeOpened: "home"}[type(event)]

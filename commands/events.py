@@ -131,7 +131,18 @@ class Unreadable:
     event_id: str
 
 
-Inbound = Command | ThreadReply | Action | Submission | Invitation | Joined | Unreadable
+@dataclass(frozen=True)
+class HomeOpened:
+    """The person's home is to be drawn: they opened it (Slack's Home tab) or acted while it
+    was theirs to see. The dispatcher only reads: it answers with the home (``Outcome.home``)
+    and records nothing, not even the event id (drawing it twice shows the same)."""
+
+    actor: Actor
+    event_id: str
+
+
+Inbound = (Command | ThreadReply | Action | Submission | Invitation | Joined | Unreadable
+           | HomeOpened)
 Answerable = ThreadReply | Action
 
 
@@ -139,6 +150,6 @@ def where(event: Inbound) -> str | None:
     """The platform channel where the person acted (None: a direct conversation unknown)."""
     if isinstance(event, ThreadReply | Action):
         return event.thread.channel
-    if isinstance(event, Joined):
-        return None  # several places, none where a person acted
+    if isinstance(event, Joined | HomeOpened):
+        return None  # several places, or none: no one acted in a room
     return event.place

@@ -47,6 +47,7 @@ class Outcome:
     command: str | None = None  # the command's name or the answered object's family
     form: Form | None = None
     inline: Message | None = None
+    home: Message | None = None  # the person's home, drawn for a ``HomeOpened``
     # the outbox rows the command queued, handed to the delivery loops after the commit
     rows: list[Outbox] = field(default_factory=list, repr=False, compare=False)
     due: int = 0  # rows that waited (for a room the bot has just come in) and are due now

@@ -28,6 +28,7 @@ from bot.adapters.base import Delivery, Receive, Sent
 from bot.config import Settings
 from bot.http import HttpServer, Installer
 from bot.slack.app import build_app
+from bot.slack.home import Homes
 from bot.slack.http import events_route
 from bot.slack.inbound import PLATFORM
 from bot.slack.outbound import PERMANENT, Sender
@@ -79,6 +80,7 @@ class SlackAdapter:
         self._client: AsyncWebClient | None = None
         self._sender: Sender | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.homes = Homes(self)  # the Home tabs, published after the ack (bot/slack/home.py)
 
     # --- connections -------------------------------------------------------------
     def _web_client(self, token: str | None) -> AsyncWebClient:

@@ -4,8 +4,8 @@ Bolt runs with ``process_before_response=True``: a listener runs to the end
 before the HTTP response (or the Socket Mode ack) goes out, so each listener
 converts the payload (``inbound``), awaits the runtime's ``receive`` — whose
 commit is the whole of the work — and acks. Nothing touches the network before the ack:
-replies go through the outbox; modals and the few direct replies are sent
-from background tasks once the ack is out.
+replies go through the outbox; modals, the few direct replies and the Home tab
+(``bot.slack.home``) are sent from background tasks once the ack is out.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack import inbound, modals
+from bot.slack.home import on_home_tab
 from bot.slack.render import render
-from commands.events import Inbound
+from commands.events import HomeOpened, Inbound
 from commands.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -47,27 +48,35 @@ class Listeners:
         self.adapter = adapter
 
     async def command(self, ack: Ack, body: dict[str, Any]) -> None:
-        outcome = await self.adapter.receive(inbound.slash_command(body), inline=True)
+        found = inbound.slash_command(body)
+        outcome = await self.adapter.receive(found, inline=True)
         if outcome.inline is None:
             await ack()
         else:
             rendered = render(outcome.inline)  # the ack itself shows it, only to this person
             await ack(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
         self._open(body, outcome)
+        self.adapter.homes.acted(found, outcome)
 
     async def action(self, ack: Ack, body: dict[str, Any]) -> None:
-        outcome = await self._run(ack, inbound.block_action(body))
+        found = inbound.block_action(body)
+        outcome = await self._run(ack, found)
         self._open(body, outcome)
+        self.adapter.homes.acted(found, outcome, on_home=on_home_tab(body))
 
     async def view(self, ack: Ack, body: dict[str, Any]) -> None:
-        await self._run(ack, inbound.view_submission(body))
+        found = inbound.view_submission(body)
+        self.adapter.homes.acted(found, await self._run(ack, found))
 
     async def event(self, body: dict[str, Any], request: Any) -> None:
-        """Events API: bolt acks them itself once this returns (after the commit)."""
+        """Events API: bolt acks them itself once this returns (after the commit); the
+        Home tab is drawn and published after it (``bot.slack.home``)."""
         found = inbound.event_callback(body, self.adapter.bot_user_id)
-        if found is not None:  # a retry's first delivery already answered
+        if isinstance(found, HomeOpened):
+            self.adapter.homes.opened(found)
+        elif found is not None:  # a retry's first delivery already answered
             retried = _header(request.headers, "x-slack-retry-num") is not None
-            await self.adapter.receive(found, quiet=retried)
+            self.adapter.homes.acted(found, await self.adapter.receive(found, quiet=retried))
 
     async def _run(self, ack: Ack, found: Inbound | None) -> Outcome | None:
         outcome = await self.adapter.receive(found) if found is not None else None

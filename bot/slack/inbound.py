@@ -2,8 +2,8 @@
 
 Each converter takes the payload exactly as Slack sends it (a slash command's
 form fields, an Events API envelope, an interactivity payload) and returns a
-``Command``, ``ThreadReply`` or ``Action`` — or ``None`` for what the bot
-ignores (its own messages, deletions, top-level chatter). Event ids are
+``Command``, ``ThreadReply`` or ``Action`` (a ``HomeOpened`` for the Home tab) — or
+``None`` for what the bot ignores (its own messages, deletions, top-level chatter). Event ids are
 stable across Slack's retries so that the dispatcher handles each event once.
 
 An edit (``message_changed``: ``message`` is the message as it now reads, with the
@@ -24,7 +24,16 @@ from typing import Any
 from bot.slack.emoji import emoji
 from bot.slack.modals import parse_submission
 from bot.slack.render import ask_action, choice_action
-from commands.events import Action, Actor, Command, Inbound, Submission, Thread, ThreadReply
+from commands.events import (
+    Action,
+    Actor,
+    Command,
+    HomeOpened,
+    Inbound,
+    Submission,
+    Thread,
+    ThreadReply,
+)
 from commands.prefixes import addressed, as_command
 
 PLATFORM = "slack"
@@ -191,12 +200,21 @@ def _reaction(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound
     )
 
 
+def _home_opened(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound | None:
+    """The person opened the bot's Home tab (``tab: home``; the Messages tab is nothing)."""
+    user = event.get("user")
+    if event.get("tab") != "home" or not user or user == bot_user_id:
+        return None
+    return HomeOpened(actor=_actor(user), event_id=body["event_id"])
+
+
 EventConverter = Callable[[Payload, Payload, "str | None"], "Inbound | None"]
 
 EVENTS: dict[str, EventConverter] = {
     "message": _message,
     "app_mention": _mention,
     "reaction_added": _reaction,
+    "app_home_opened": _home_opened,
 }
 
 

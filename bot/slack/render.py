@@ -197,7 +197,8 @@ def block_kit(block: msg.Block) -> tuple[list[SlackBlock], list[str]]:
     raise TypeError(block)  # pragma: no cover
 
 
-def render(message: msg.Message) -> Rendered:
+def render(message: msg.Message, *, max_blocks: int = MAX_BLOCKS) -> Rendered:
+    """``max_blocks``: what the surface takes (a message 50, a Home tab 100)."""
     out = Rendered()
     lines: list[str] = []
     for block in message.blocks:
@@ -207,8 +208,8 @@ def render(message: msg.Message) -> Rendered:
         slack_blocks, text_lines = block_kit(block)
         out.blocks.extend(slack_blocks)
         lines.extend(text_lines)
-    if len(out.blocks) > MAX_BLOCKS:
-        out.blocks = [*out.blocks[: MAX_BLOCKS - 1],
+    if len(out.blocks) > max_blocks:
+        out.blocks = [*out.blocks[: max_blocks - 1],
                       {"type": "context", "elements": [{"type": "mrkdwn", "text": "…"}]}]
     out.text = cut("\n".join(line for line in lines if line.strip()), FALLBACK_LIMIT)
     if not out.text and out.files:

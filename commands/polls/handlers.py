@@ -14,7 +14,7 @@ from commands.messages import Block, para
 from commands.polls.ballots import YES, add_to, parse_ballot
 from commands.polls.booking import book_chosen
 from commands.polls.parsing import parse_poll
-from commands.polls.view import EMOJIS, PollView, option_label, render, tally
+from commands.polls.view import EMOJIS, PollView, option_label, render, tally, voter_of
 from commands.registry import command, on_action, on_reply
 from commands.text import fold, shorten
 from storage.models import Person, Poll, PollOption
@@ -107,12 +107,6 @@ async def _invitees(ctx: Context, members: list[str] | None, request_id: int | N
     return list(people.values())
 
 
-def _voter(ctx: Context, poll: Poll) -> str:
-    if poll.per_enterprise and ctx.person.enterprise_id:
-        return f"enterprise:{ctx.person.enterprise_id}"
-    return f"person:{ctx.person.id}"
-
-
 async def _open_poll(ctx: Context) -> Poll:
     poll = await get_poll(ctx, ctx.object_ref or "")
     if poll.status != "open":
@@ -133,14 +127,14 @@ async def answer_by_choice(ctx: Context, action: str) -> None:
     what the voter answered before (clicks add up: ``ballots.add_to``)."""
     poll = await _open_poll(ctx)
     options = await repo.options(ctx.session, poll.id or 0)
-    earlier = await repo.ballot(ctx.session, poll.id or 0, _voter(ctx, poll))
+    earlier = await repo.ballot(ctx.session, poll.id or 0, voter_of(poll, ctx.person))
     await _cast(ctx, poll, add_to(earlier, parse_ballot(action, len(options))))
 
 
 async def _cast(ctx: Context, poll: Poll, values: dict[int, str]) -> None:
     """The one path of every answer, typed or clicked: the whole ballot replaces the voter's
     earlier one, the person is told, the card shows it."""
-    await repo.replace_ballot(ctx.session, poll.id or 0, _voter(ctx, poll), ctx.person.id,
+    await repo.replace_ballot(ctx.session, poll.id or 0, voter_of(poll, ctx.person), ctx.person.id,
                               values, ctx.now)
     yes = [str(n) for n, v in sorted(values.items()) if v == YES]
     # a click is answered to the clicker alone, a thread answer is noted where all read it

@@ -90,6 +90,40 @@ def option_label(option: PollOption | Interval, tz: ZoneInfo, t: Translator, *,
     return format_range(Interval(start, end), tz, t.locale, today=today)
 
 
+def option_line(option: PollOption, tz: ZoneInfo, t: Translator, *, today: date) -> list[Span]:
+    """``1. mar. 1 déc., 14 h–16 h``: an option as a poll's card and a home list it."""
+    return spans(bold(f"{option.position}. "), option_label(option, tz, t, all_day=option.all_day,
+                                                            today=today))
+
+
+def choices(t: Translator, poll: Poll, options: Sequence[PollOption], *,
+            hint: bool = True) -> Choices:
+    """The answers an open poll offers, on its card and on a person's home alike (a click on
+    either is the same ballot); ``hint``: how to answer in its thread instead."""
+    return Choices(object_ref=poll.ref, options=[
+        Choice(action=str(o.position), label=str(o.position), emoji=KEYCAPS[o.position - 1])
+        for o in options if o.position <= len(KEYCAPS)], hint=t.t(
+            "Answer in this thread: “1 and 3”, “1 yes, 2 if need be”, “none”, "
+            "“all but 2”.") if hint else "")
+
+
+def voter_of(poll: Poll, person: Person) -> str:
+    """Whose ballot a person casts: theirs, or their enterprise's on a poll answered per
+    enterprise (``PollVote.voter``)."""
+    if poll.per_enterprise and person.enterprise_id:
+        return f"enterprise:{person.enterprise_id}"
+    return f"person:{person.id}"
+
+
+def awaits(current: PollTally, person: Person) -> bool:
+    """Whether an open poll waits for ``person``'s answer: they are invited and have not
+    answered (nor has their enterprise, when it answers for them), or everyone may answer
+    and no ballot of theirs is in."""
+    if current.invitees:
+        return any(p.id == person.id for p in current.missing)
+    return voter_of(current.poll, person) not in current.voters
+
+
 def _counts(t: Translator, c: dict[str, int], names: dict[str, list[str]]) -> str:
     text = f"✅ {c[YES]} · 🤷 {c[MAYBE]} · ❌ {c[NO]}"
     maybe = t.t("if need be")
@@ -140,8 +174,7 @@ def render(view: PollView, coop: Cooperative, *, today: date) -> list[Block]:
     show = not poll.hidden or poll.status == "closed"
     items: list[list[Span]] = []
     for o in current.options:
-        line = spans(bold(f"{o.position}. "), option_label(o, tz, t, all_day=o.all_day,
-                                                           today=today))
+        line = option_line(o, tz, t, today=today)
         if show:
             line += spans(" — ", _counts(t, current.counts[o.position],
                                          current.names[o.position]))
@@ -156,11 +189,7 @@ def render(view: PollView, coop: Cooperative, *, today: date) -> list[Block]:
             pings += spans(" ", m)
         blocks.append(para(bold(t.t("Not answered yet:")), *pings))
     if poll.status == "open":
-        blocks.append(Choices(object_ref=poll.ref, options=[
-            Choice(action=str(o.position), label=str(o.position), emoji=KEYCAPS[o.position - 1])
-            for o in current.options if o.position <= len(KEYCAPS)], hint=t.t(
-                "Answer in this thread: “1 and 3”, “1 yes, 2 if need be”, “none”, "
-                "“all but 2”.")))
+        blocks.append(choices(t, poll, current.options))
     elif poll.chosen_position is not None:
         chosen = next(o for o in current.options if o.position == poll.chosen_position)
         blocks.append(para(bold(t.t("Chosen: ")), option_label(

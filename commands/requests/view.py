@@ -265,10 +265,16 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
         blocks.append(bullet_list([_line(t, st, [], role_names.get(st.role, ""))
                                    for st in current.volunteers]))
     if request.status == "open":
-        blocks.append(Choices(object_ref=request.ref, options=[
-            Choice(action=a, label=t.t(label), emoji=e, asks_text=asks,
-                   style=STYLES.get(a, "default"), confirm=confirm_of(t, request.ref, a))
-            for a, label, e, asks in CHOICES], hint=t.t(
-                "Answer in this thread (“interested”, “available Thursday”, “3 days”, "
-                "“we can lead”, “not available”).")))
+        blocks.append(choices(t, request))
     return blocks
+
+
+def choices(t: Translator, request: Request, *, hint: bool = True) -> Choices:
+    """The answers an open request offers, on its card and on a person's home alike (a
+    click on either is the same answer); ``hint``: how to answer in its thread instead."""
+    return Choices(object_ref=request.ref, options=[
+        Choice(action=a, label=t.t(label), emoji=e, asks_text=asks,
+               style=STYLES.get(a, "default"), confirm=confirm_of(t, request.ref, a))
+        for a, label, e, asks in CHOICES], hint=t.t(
+            "Answer in this thread (“interested”, “available Thursday”, “3 days”, "
+            "“we can lead”, “not available”).") if hint else "")

@@ -5,6 +5,8 @@ messages, and can inject failures: a 429 with ``Retry-After``, a 500, an
 error code, or a call that never answers (a timeout on the client's side).
 With ``tiers`` on, it enforces Slack's published rate limits (``TIERS``) and answers a
 call past them with a 429 and a ``Retry-After``, as Slack does.
+A Home tab (``views.publish``) is refused as Slack refuses a bad one; ``homes(user)``
+lists the views published for a person.
 Tests wait on the recorded calls with ``wait_for`` (a condition, no sleep).
 """
 
@@ -105,6 +107,7 @@ class FakeSlack:
     def __post_init__(self) -> None:
         self._last_ts = 0.0
         self._ids = itertools.count(1)
+        self._home_ids: dict[str, str] = {}  # a person's Home tab keeps its view id
         self._changed = asyncio.Condition()
         self._release = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -229,6 +232,8 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ids):05d}"}}
+        if method == "views.publish":
+            return self._publish(args)
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):05d}"
             return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
@@ -236,6 +241,23 @@ class FakeSlack:
             files = args.get("files") or []
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return {"ok": False, "error": "unknown_method"}
+
+    def _publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A Home tab, refused as Slack refuses it: no user, not a ``home`` view, more than
+        100 blocks, two blocks with one ``block_id``."""
+        view = args.get("view") or {}
+        blocks = view.get("blocks") or []
+        ids = [b["block_id"] for b in blocks if "block_id" in b]
+        if not args.get("user_id") or view.get("type") != "home" or len(blocks) > 100 \
+                or len(ids) != len(set(ids)):
+            return {"ok": False, "error": "invalid_arguments"}
+        view_id = self._home_ids.setdefault(args["user_id"], f"VH{next(self._ids):05d}")
+        return {"ok": True, "view": {**view, "id": view_id, "team_id": TEAM}}
+
+    def homes(self, user: str) -> list[dict[str, Any]]:
+        """The Home tabs published for ``user``, in order (the last one is what they see)."""
+        return [c.args["view"] for c in self.delivered("views.publish")
+                if c.args.get("user_id") == user]
 
     def _history(self, method: str, args: dict[str, Any]) -> list[dict[str, Any]]:
         """The bot's posts in a channel (or one thread) since ``oldest``, newest first,

@@ -1,4 +1,5 @@
-"""The Slack app manifest declares the command, the events and only the scopes used."""
+"""The Slack app manifest declares the command, the events, the Home tab and only the scopes
+used (``app_home_opened`` and ``views.publish`` need none)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ def test_only_the_scopes_in_use_are_requested() -> None:
 def test_events_command_interactivity_and_socket_mode() -> None:
     text = MANIFEST.read_text(encoding="utf-8")
     assert sorted(_list_under(text, "bot_events")) == [
-        "app_mention", "message.channels", "message.groups", "message.im", "reaction_added"]
+        "app_home_opened", "app_mention", "message.channels", "message.groups", "message.im",
+        "reaction_added"]
+    assert re.search(r"^\s+home_tab_enabled: true\b", text, re.M)
     assert re.search(r"^\s+- command: /grappe$", text, re.M)
     assert re.search(r"^\s+is_enabled: true\b", text, re.M)
     assert re.search(r"^\s+socket_mode_enabled: true$", text, re.M)
