@@ -37,7 +37,8 @@ def _text(view: dict[str, Any]) -> str:
         if "text" in block:
             parts.append(block["text"]["text"])
         parts.extend(f["text"] for f in block.get("fields", []))
-        parts.extend(e["text"]["text"] for e in block.get("elements", []) if "text" in e)
+        parts.extend(e["text"] if isinstance(e["text"], str) else e["text"]["text"]
+                     for e in block.get("elements", []) if "text" in e)  # context: mrkdwn
     shown = "\n".join(parts).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return shown.replace("\u00a0", " ").replace("\u202f", " ")
 
