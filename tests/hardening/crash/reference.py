@@ -4,7 +4,8 @@ After a campaign the database is *observed*: which events were handled, which ou
 rows each one wrote (a row belongs to the last event recorded before it was created:
 a command's rows are written in its transaction, and events are handled one after the
 other), the last edit of each card, and the cooperative's state (every work table,
-without the columns that hold the time of day). The *reference* is the same
+without the columns that hold the time of day; in messages, a time of day is masked as
+well: a card says when it was recorded, which differs from one run to the next). The *reference* is the same
 observation of a copy of the starting database on which the same neutral events were
 dispatched in-process by a bot whose adapter accepts everything at once.
 
@@ -38,10 +39,16 @@ K = TypeVar("K", bound=Hashable)
 RowKey = tuple[str, str | None, str | None, str | None, str]
 STATE_TABLES = tuple(t for t in WORK_TABLES if t not in ("message_refs", "claims"))
 _TIME_COLUMN = re.compile(r"(^|_)at$")
+# ``14 h``, ``14 h 05`` (a no-break space, escaped or not in the JSON payload), ``14:05``
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}(?:\\u00a0|\u00a0)h(?:(?:\\u00a0|\u00a0)\d{2})?|\b\d{1,2}:\d{2}\b")
+
+
+def masked(payload: str) -> str:
+    return _TIME_OF_DAY.sub("<time>", payload)
 
 
 def row_key(row: Outbox) -> RowKey:
-    return (row.role, row.channel, row.recipient, row.object_ref, row.payload)
+    return (row.role, row.channel, row.recipient, row.object_ref, masked(row.payload))
 
 
 @dataclass
@@ -98,7 +105,7 @@ async def observe(db: Database, platform: str) -> Observed:
         if row.status != "sent":
             seen.unsent.append((row.id or 0, row.status, row.last_error))
         if row.role == "edit":
-            seen.edits[(row.channel, row.object_ref)] = row.payload
+            seen.edits[(row.channel, row.object_ref)] = masked(row.payload)
             continue
         index = bisect.bisect_right(times, row.created_at) - 1
         if index < 0:

@@ -22,7 +22,7 @@ from storage.models import utcnow
 from storage.repo import outbox as repo
 from tests.hardening.crash import console_run
 from tests.hardening.crash.campaign import SEED, YEAR, copy_sqlite
-from tests.hardening.crash.reference import compare, observe, pending, reference
+from tests.hardening.crash.reference import compare, masked, observe, pending, reference
 from tests.hardening.crash.script import generate
 
 
@@ -138,3 +138,13 @@ def test_printed_blocks_keep_indented_and_empty_lines_with_their_message() -> No
     out = io.StringIO("[#c] R-1 head\n  line\n\n  after blank\n[DM:a] - x\n")
     assert list(console_run.printed_blocks(out.getvalue())) == [
         "[#c] R-1 head\n  line\n\n  after blank\n", "[DM:a] - x\n"]
+
+
+def test_the_judge_does_not_count_the_minute_a_card_was_recorded() -> None:
+    """The reference runs later than the campaign: a card's "Relayée par … · 14 h 05" must
+    not count as a difference, a different text must."""
+    one, other = ('{"text": "Relay\\u00e9e par Nadia \\u00b7 jeu. 3 d\\u00e9c., 14\\u00a0h"}',
+                  '{"text": "Relay\\u00e9e par Nadia \\u00b7 jeu. 3 d\\u00e9c., 14\\u00a0h\\u00a001"}')
+    assert masked(one) == masked(other)
+    assert masked("Relayed by Nadia · Thu 3 Dec, 14:00") == masked("Relayed by Nadia · Thu 3 Dec, 9:59")
+    assert masked(one) != masked(one.replace("Nadia", "Paul"))
