@@ -108,6 +108,7 @@ class Choice(BaseModel):
     asks_text: bool = False  # the answer needs free text (dates…): a modal on Slack
     style: Literal["default", "positive", "negative"] = "default"
     confirm: Confirm | None = None
+    group: str = ""  # choices of one group answer one thing (a poll's option): one row of buttons
 
 
 class Choices(BaseModel):

@@ -21,7 +21,7 @@ HEADER_LIMIT = 150
 BUTTON_LIMIT = 75
 MAX_BLOCKS = 50
 MAX_BUTTONS = 25
-FALLBACK_LIMIT = 3000
+NOTIFICATION_LIMIT = 200  # the notification ``text``: one line, what a phone shows
 
 CHOICE_PREFIX = "grappe:choice:"
 ASK_PREFIX = "grappe:ask:"
@@ -34,7 +34,8 @@ SlackBlock = dict[str, Any]
 
 @dataclass
 class Rendered:
-    """What one neutral message becomes: blocks, the notification text, files to upload."""
+    """What one neutral message becomes: blocks, the one-line notification text, files to
+    upload."""
 
     blocks: list[SlackBlock] = field(default_factory=list)
     text: str = ""
@@ -152,24 +153,33 @@ def _fields(fields: msg.Fields) -> tuple[list[SlackBlock], list[str]]:
     return blocks, [f"{_bold(item.label.strip())} {mrkdwn(item.value)}" for item in fields.items]
 
 
-def _buttons(choices: msg.Choices) -> SlackBlock:
+def _buttons(choices: msg.Choices) -> list[SlackBlock]:
+    """One ``actions`` block, or one per group of choices (a poll's option and its "if need
+    be" and "no" on a row of their own)."""
+    groups: dict[str, list[msg.Choice]] = {}
+    for choice in choices.options:
+        groups.setdefault(choice.group, []).append(choice)
+    return [_actions(choices.object_ref, group, options) for group, options in groups.items()]
+
+
+def _actions(ref: str, group: str, options: list[msg.Choice]) -> SlackBlock:
     seen: set[str] = set()
     elements = []
-    for choice in choices.options:
+    for choice in options:
         action_id = choice_action_id(choice)
         if action_id in seen:
             continue
         seen.add(action_id)
         label = f"{choice.emoji} {choice.label}".strip()
         button: SlackBlock = {"type": "button", "action_id": action_id[:255],
-                              "text": _plain(label, BUTTON_LIMIT), "value": choices.object_ref}
+                              "text": _plain(label, BUTTON_LIMIT), "value": ref}
         if choice.style != "default":
             button["style"] = STYLES[choice.style]
         if choice.confirm is not None:
             button["confirm"] = _confirm(choice.confirm, choice.style)
         elements.append(button)
-    return {"type": "actions", "block_id": f"grappe:{choices.object_ref}"[:255],
-            "elements": elements[:MAX_BUTTONS]}
+    block_id = f"grappe:{ref}" + (f":{group}" if group else "")
+    return {"type": "actions", "block_id": block_id[:255], "elements": elements[:MAX_BUTTONS]}
 
 
 def block_kit(block: msg.Block) -> tuple[list[SlackBlock], list[str]]:
@@ -189,7 +199,7 @@ def block_kit(block: msg.Block) -> tuple[list[SlackBlock], list[str]]:
             lines = ["• " + mrkdwn(item).replace("\n", " ") for item in items]
             return _sections(lines), lines
         case msg.Choices(hint=hint):
-            buttons = [_buttons(block)] if block.options else []
+            buttons = _buttons(block)
             hint_lines = [escape(hint)] if hint else []  # the buttons follow: no word for them
             return _sections(hint_lines) + buttons, hint_lines
         case msg.Attachment():
@@ -211,7 +221,8 @@ def render(message: msg.Message, *, max_blocks: int = MAX_BLOCKS) -> Rendered:
     if len(out.blocks) > max_blocks:
         out.blocks = [*out.blocks[: max_blocks - 1],
                       {"type": "context", "elements": [{"type": "mrkdwn", "text": "…"}]}]
-    out.text = cut("\n".join(line for line in lines if line.strip()), FALLBACK_LIMIT)
+    # the notification: the first line alone (a card's title); the blocks hold the rest
+    out.text = cut(next((line for line in lines if line.strip()), ""), NOTIFICATION_LIMIT)
     if not out.text and out.files:
         out.text = escape(", ".join(f.title for f in out.files))
     return out

@@ -11,10 +11,10 @@ from commands.errors import CommandError, UsageError
 from commands.events import Action
 from commands.i18n import N_, translator
 from commands.messages import Block, para
-from commands.polls.ballots import YES, add_to, parse_ballot
+from commands.polls.ballots import MAYBE, NO, YES, add_to, parse_ballot
 from commands.polls.booking import book_chosen
 from commands.polls.parsing import parse_poll
-from commands.polls.view import EMOJIS, PollView, option_label, render, tally, voter_of
+from commands.polls.view import EMOJIS, PollView, clicked, option_label, render, tally, voter_of
 from commands.registry import command, on_action, on_reply
 from commands.text import fold, shorten
 from storage.models import Person, Poll, PollOption
@@ -128,6 +128,11 @@ async def answer_by_choice(ctx: Context, action: str) -> None:
     poll = await _open_poll(ctx)
     options = await repo.options(ctx.session, poll.id or 0)
     earlier = await repo.ballot(ctx.session, poll.id or 0, voter_of(poll, ctx.person))
+    if (one := clicked(action)) is not None and one[0] <= len(options):
+        position, value = one  # "if need be" or "no" on one option: the rest stays as it was
+        await _cast(ctx, poll, {**{o.position: earlier.get(o.position, NO) for o in options},
+                                position: value})
+        return
     await _cast(ctx, poll, add_to(earlier, parse_ballot(action, len(options))))
 
 
@@ -136,11 +141,12 @@ async def _cast(ctx: Context, poll: Poll, values: dict[int, str]) -> None:
     earlier one, the person is told, the card shows it."""
     await repo.replace_ballot(ctx.session, poll.id or 0, voter_of(poll, ctx.person), ctx.person.id,
                               values, ctx.now)
-    yes = [str(n) for n, v in sorted(values.items()) if v == YES]
     # a click is answered to the clicker alone, a thread answer is noted where all read it
     t = ctx.t if isinstance(ctx.event, Action) else translator(ctx.coop.locale)
+    said = [str(n) if v == YES else t.t("{n} (if need be)", n=n)
+            for n, v in sorted(values.items()) if v in (YES, MAYBE)]
     ctx.acknowledge("✅", t.t("{who}: {options}", who=ctx.person.display_name,
-                              options=", ".join(yes) or t.t("no option")))
+                              options=", ".join(said) or t.t("no option")))
     await ctx.session.flush()
     await refresh_card(ctx, poll)
 

@@ -1,5 +1,5 @@
 """The home's part on polls: the open ones waiting for the reader's answer, each with its
-options and the card's own choices (``view.choices``), closing soonest first."""
+options as the card's own choices (``view.choices``), closing soonest first."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.dates.when import format_moment
 from commands.home import MOST, Reader, home_section, section
-from commands.messages import Block, Paragraph, bold, bullets, spans
-from commands.polls.view import PollTally, awaits, choices, option_line, tallies
+from commands.messages import Block, Paragraph, bold, spans
+from commands.polls.view import PollTally, awaits, choices, tallies
 from storage.repo import polls as repo
 
 
@@ -23,10 +23,8 @@ def _draw(reader: Reader, waiting: list[PollTally]) -> list[Block]:
         if poll.deadline is not None:
             line += spans(" · ", t.t("answers before {when}", when=format_moment(
                 poll.deadline, reader.tz, t.locale, today=reader.today)))
-        body += [Paragraph(spans=line),
-                 bullets([option_line(o, reader.tz, t, today=reader.today)
-                          for o in current.options]),
-                 choices(t, poll, current.options, hint=False)]
+        body += [Paragraph(spans=line),  # the choices name the options: no list of them
+                 choices(t, poll, current.options, tz=reader.tz, today=reader.today, hint=False)]
     return section(t, t.t("Polls waiting for your answer"),
                    t.t("No poll is waiting for your answer."), body, len(waiting) - MOST)
 

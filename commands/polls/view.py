@@ -96,15 +96,30 @@ def option_line(option: PollOption, tz: ZoneInfo, t: Translator, *, today: date)
                                                             today=today))
 
 
-def choices(t: Translator, poll: Poll, options: Sequence[PollOption], *,
-            hint: bool = True) -> Choices:
+def choices(t: Translator, poll: Poll, options: Sequence[PollOption], *, tz: ZoneInfo,
+            today: date, hint: bool = True) -> Choices:
     """The answers an open poll offers, on its card and on a person's home alike (a click on
     either is the same ballot); ``hint``: how to answer in its thread instead."""
-    return Choices(object_ref=poll.ref, options=[
-        Choice(action=str(o.position), label=str(o.position), emoji=KEYCAPS[o.position - 1])
-        for o in options if o.position <= len(KEYCAPS)], hint=t.t(
-            "Answer in this thread: “1 and 3”, “1 yes, 2 if need be”, “none”, "
-            "“all but 2”.") if hint else "")
+    rows: list[Choice] = []
+    for o in options:
+        if o.position > len(KEYCAPS):
+            continue
+        n = str(o.position)
+        label = option_label(o, tz, t, all_day=o.all_day, today=today)
+        # the keycap is the option's reaction too; "if need be" and "no" are buttons alone
+        rows += [Choice(action=n, label=label, emoji=KEYCAPS[o.position - 1], group=n),
+                 Choice(action=f"{n}:{MAYBE}", label="🤷 " + t.t("if need be"), group=n),
+                 Choice(action=f"{n}:{NO}", label="❌ " + t.t("no"), group=n)]
+    return Choices(object_ref=poll.ref, options=rows, hint=t.t(
+        "Answer in this thread: “1 and 3”, “1 yes, 2 if need be”, “none”, "
+        "“all but 2”.") if hint else "")
+
+
+def clicked(action: str) -> tuple[int, str] | None:
+    """``2:maybe`` → option 2 "if need be", ``2:no`` → option 2 "no" (the row's other
+    buttons); a bare ``2`` is a ballot read as typed (``ballots.add_to``)."""
+    n, _, value = action.partition(":")
+    return (int(n), value) if n.isdigit() and value in (MAYBE, NO) else None
 
 
 def voter_of(poll: Poll, person: Person) -> str:
@@ -189,7 +204,7 @@ def render(view: PollView, coop: Cooperative, *, today: date) -> list[Block]:
             pings += spans(" ", m)
         blocks.append(para(bold(t.t("Not answered yet:")), *pings))
     if poll.status == "open":
-        blocks.append(choices(t, poll, current.options))
+        blocks.append(choices(t, poll, current.options, tz=tz, today=today))
     elif poll.chosen_position is not None:
         chosen = next(o for o in current.options if o.position == poll.chosen_position)
         blocks.append(para(bold(t.t("Chosen: ")), option_label(

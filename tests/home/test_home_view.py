@@ -53,13 +53,13 @@ async def test_the_home_shows_what_waits_with_the_cards_choices(console: Console
     assert "Salle Garance" not in text  # Camille's, not Nadia's enterprise's
     assert "trop loin" not in text  # past the coming week
     assert "Sondages qui attendent votre réponse" in text
-    assert "1. mar. 15 déc., 14 h–16 h" in text
+    assert "1️⃣ mar. 15 déc., 14 h–16 h [1] · 🤷 si besoin [1:maybe] · ❌ non [1:no]" in text
     # the same choices as the cards, without the thread's hint (a home has no thread)
     card = (await console.run("nadia: /grappe dispo P-1"))
     assert "P-1 · Réunion 1" in card
     choices = [b for b in home.blocks if isinstance(b, Choices)]
     assert [(c.object_ref, [o.action for o in c.options]) for c in choices] == [
-        ("R-1", ["interested", "lead", "decline", "available"]), ("P-1", ["1", "2"])]
+        ("R-1", ["interested", "lead", "decline", "available"]), ("P-1", ["1", "1:maybe", "1:no", "2", "2:maybe", "2:no"])]
     assert all(not c.hint for c in choices)
     decline = choices[0].options[2]
     assert decline.style == "negative"

@@ -180,3 +180,21 @@ async def test_a_click_means_what_the_same_number_typed_means(console: Console,
     assert ballots["hugo"] == ballots["olivia"] == {1: "no", 2: "yes", 3: "yes"}  # clicks add up
     assert "✅ 0 · 🤷 0 · ❌ 2" in option_line(card, 1)
     assert "✅ 2 · 🤷 0 · ❌ 0" in option_line(card, 3)
+
+
+async def test_a_click_on_if_need_be_or_no_sets_that_option_alone(console: Console,
+                                                                  clock: Clock) -> None:
+    """Each option's row offers "if need be" and "no": a click sets that option, the rest
+    of the ballot stays; the same as typing "1 et 3, 2 si besoin"."""
+    clock.set("2026-11-26 10:00")
+    out = await console.run(POLL, "hugo clicks P-1 1", "hugo clicks P-1 3",
+                            "hugo clicks P-1 2:maybe", "olivia in P-1: 1 et 3, 2 si besoin")
+    assert "Hugo" in out
+    assert "2 (si besoin)" in out
+    ballots = await _ballots(console.bot.db)
+    assert ballots["hugo"] == ballots["olivia"] == {1: "yes", 2: "maybe", 3: "yes"}
+    card = last_card(await console.run("hugo clicks P-1 3:no"))
+    assert (await _ballots(console.bot.db))["hugo"] == {1: "yes", 2: "maybe", 3: "no"}
+    assert "✅ 0 · 🤷 2 · ❌ 0" in option_line(card, 2)
+    assert "✅ 1 · 🤷 0 · ❌ 1" in option_line(card, 3)
+    assert "🤷 si besoin [2:maybe] · ❌ non [2:no]" in card

@@ -101,6 +101,18 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
+def find_button(blocks: list[dict[str, Any]], which: int | str,
+                ref: str | None = None) -> tuple[str, dict[str, Any]]:
+    """The block id and the button: the ``which``-th of the first row (of ``ref``'s rows),
+    or the button of action ``which`` (``2:maybe``) on any row."""
+    rows = [b for b in blocks if b["type"] == "actions"
+            and (ref is None or b.get("block_id", "").startswith(f"grappe:{ref}"))]
+    if isinstance(which, int):
+        return rows[0]["block_id"], rows[0]["elements"][which]
+    return next((row["block_id"], e) for row in rows for e in row["elements"]
+                if e["action_id"] == f"grappe:choice:{which}")
+
+
 @dataclass
 class SlackHarness:
     adapter: SlackAdapter
@@ -141,14 +153,15 @@ class SlackHarness:
         await self.settle()  # the card's message reference is recorded: replies map to it
         return str(calls[-1].response["ts"])
 
-    async def click(self, card: Call, index: int, user: str) -> tuple[int, str]:
-        """``user`` clicks the ``index``-th button of a posted card (a block_actions payload)."""
-        button = next(b for b in card.args["blocks"] if b["type"] == "actions")["elements"][index]
+    async def click(self, card: Call, which: int | str, user: str) -> tuple[int, str]:
+        """``user`` clicks a button of a posted card (a block_actions payload): the
+        ``which``-th of its first row, or the one of action ``which`` on any row."""
+        block, button = find_button(card.args["blocks"], which)
         ts, trigger = card.response["ts"], f"8{next(self._ids):03d}.1.click"
         data = payload("block_actions", trigger_id=trigger, user={
             "id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM}, **{
             "message.ts": ts, "container.message_ts": ts,
-            "actions": [{**button, "type": "button", "block_id": f"grappe:{button['value']}",
+            "actions": [{**button, "type": "button", "block_id": block,
                          "action_ts": f"{trigger}.0"}]})
         return await self.send("block_actions", data)
 

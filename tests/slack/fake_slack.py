@@ -44,6 +44,22 @@ class Call:
         return self.args.get("text", "") + "\n" + json.dumps(self.args.get("blocks", []),
                                                              ensure_ascii=False)
 
+    def shown(self) -> str:
+        """What the blocks show, a line for each text (mrkdwn as sent): a message's
+        notification ``text`` is one line, its content is in its blocks."""
+        return blocks_text(self.args.get("blocks") or self.args.get("view", {}).get("blocks", []))
+
+
+def blocks_text(blocks: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    for block in blocks:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(f["text"] for f in block.get("fields", []))
+        parts.extend(e["text"] if isinstance(e["text"], str) else e["text"]["text"]
+                     for e in block.get("elements", []) if "text" in e)  # context: mrkdwn
+    return "\n".join(parts)
+
 
 @dataclass(frozen=True)
 class Tier:

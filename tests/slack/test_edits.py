@@ -18,7 +18,7 @@ TOLD = "Vous avez modifié une commande déjà traitée"
 def chiffres(fake: FakeSlack) -> str:
     """Chiffres & Communs's line on the card's last edit (mrkdwn: ``&amp;``)."""
     edits = fake.delivered("chat.update")
-    text = str(edits[-1].args["text"]) if edits else ""
+    text = edits[-1].shown() if edits else ""
     return next((line for line in text.split("\n") if "Chiffres &amp; Communs" in line), "")
 
 

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import text
 
 from commands.home import HOME_SECTIONS, HomeSection, Reader
-from tests.slack.conftest import CAMILLE, COOP, NADIA, SlackHarness
-from tests.slack.fake_slack import TEAM, Call, FakeSlack
+from tests.slack.conftest import CAMILLE, COOP, NADIA, SlackHarness, find_button
+from tests.slack.fake_slack import TEAM, Call, FakeSlack, blocks_text
 from tests.slack.payloads import payload
 
 HUGO = "U07GRPE112"  # Encre Verte
@@ -32,19 +32,15 @@ _ids = itertools.count(1)
 def _text(view: dict[str, Any]) -> str:
     """What a person reads on a Home tab (Slack's entities undone, French spaces as plain
     ones)."""
-    parts = []
-    for block in view["blocks"]:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts.extend(f["text"] for f in block.get("fields", []))
-        parts.extend(e["text"] if isinstance(e["text"], str) else e["text"]["text"]
-                     for e in block.get("elements", []) if "text" in e)  # context: mrkdwn
-    shown = "\n".join(parts).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    shown = blocks_text(view["blocks"])
+    shown = shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return shown.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def _buttons(blocks: list[dict[str, Any]], ref: str) -> list[dict[str, Any]]:
-    return next(b for b in blocks if b.get("block_id") == f"grappe:{ref}")["elements"]
+    """Every button of ``ref``, its rows one after the other."""
+    return [e for b in blocks if b["type"] == "actions"
+            and b.get("block_id", "").startswith(f"grappe:{ref}") for e in b["elements"]]
 
 
 async def open_home(slack: SlackHarness, user: str) -> tuple[int, float]:
@@ -62,15 +58,15 @@ async def home_published(fake: FakeSlack, user: str, count: int) -> dict[str, An
                                 else None))[count - 1]
 
 
-async def click_home(slack: SlackHarness, view: dict[str, Any], ref: str, index: int,
+async def click_home(slack: SlackHarness, view: dict[str, Any], ref: str, which: int | str,
                      user: str) -> tuple[int, str]:
-    """``user`` clicks the ``index``-th button of ``ref`` on their Home tab: the payload has
-    the home's view as its container, no channel and no message."""
-    button = _buttons(view["blocks"], ref)[index]
+    """``user`` clicks a button of ``ref`` on their Home tab (``find_button``): the payload
+    has the home's view as its container, no channel and no message."""
+    block, button = find_button(view["blocks"], which, ref)
     trigger = f"9{next(_ids):03d}.1.home"
     data = payload("block_actions_home", trigger_id=trigger, user={
         "id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM}, **{
-        "actions": [{**button, "type": "button", "block_id": f"grappe:{ref}",
+        "actions": [{**button, "type": "button", "block_id": block,
                      "action_ts": f"{trigger}.0"}]})
     return await slack.send("block_actions", data)
 
@@ -122,7 +118,7 @@ async def test_the_home_shows_what_waits_and_a_click_there_is_the_cards_answer(
     assert "échéance : mar. 15 déc." in shown
     assert "lun. 30 nov., 14 h–16 h · *Salle Garance* · Chiffres & Communs (Nadia Benali) — " \
            "point compta · B-1" in shown
-    assert "• *1.* mar. 1 déc., 14 h–16 h" in shown
+    assert "1️⃣ mar. 1 déc., 14 h–16 h" in shown  # each option a row of buttons
     # the cards' own buttons (the same ids, values, styles and confirmation), on the home
     assert _buttons(home["blocks"], "R-1") == _buttons(request_card.args["blocks"], "R-1")
     assert _buttons(home["blocks"], "P-1") == _buttons(poll_card.args["blocks"], "P-1")
@@ -143,10 +139,10 @@ async def test_the_home_shows_what_waits_and_a_click_there_is_the_cards_answer(
 
     # option 2 of the poll, on the home: the ballot a click on the card casts
     home = fake.homes(NADIA)[-1]
-    assert await click_home(slack, home, "P-1", 1, NADIA) == (200, "")
+    assert await click_home(slack, home, "P-1", "2", NADIA) == (200, "")
     await fake.wait_for(lambda f: bool(f.delivered("chat.update")) and any(
         "2." in line and "✅ 1" in line and "nadia" in line
-        for line in str(f.delivered("chat.update")[-1].args["text"]).splitlines()))
+        for line in f.delivered("chat.update")[-1].shown().splitlines()))
     last = _text(await fake.wait_for(
         lambda f: f.homes(NADIA)[-1] if "P-1" not in _text(f.homes(NADIA)[-1]) else None))
     assert "Aucun sondage n’attend votre réponse." in last

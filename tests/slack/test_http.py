@@ -8,6 +8,7 @@ import time
 import pytest
 
 from tests.slack.conftest import CAMILLE, COOP, NADIA, SlackHarness
+from tests.slack.fake_slack import blocks_text
 from tests.slack.payloads import case, payload
 from tests.snapshots import ALL_TABLES, snapshot
 
@@ -42,8 +43,9 @@ async def test_an_unknown_person_is_told_how_to_get_linked_and_nothing_is_writte
     assert status == 200
     answer = json.loads(body)
     assert answer["response_type"] == "ephemeral"
-    assert "U0STRANGER" in answer["text"]
-    assert "annuaire" in answer["text"]
+    assert "\n" not in answer["text"]  # the notification: one line; the blocks say it all
+    assert "U0STRANGER" in blocks_text(answer["blocks"])
+    assert "annuaire" in blocks_text(answer["blocks"])
     assert await snapshot(slack.db, ALL_TABLES) == before
     assert [c.method for c in slack.fake.calls] == ["auth.test"]
 

@@ -25,7 +25,7 @@ def card_shows(*texts: str):  # type: ignore[no-untyped-def]
     """A wait condition: the card's latest edit shows every text; returns its fallback text."""
     def check(fake: FakeSlack) -> str | None:
         edits = fake.delivered("chat.update")
-        shown = str(edits[-1].args["text"]) if edits else ""
+        shown = edits[-1].shown() if edits else ""
         return shown if edits and all(t in shown for t in texts) else None
     return check
 
@@ -37,10 +37,11 @@ async def test_poll_answers_by_reply_and_button_then_close_and_book(
     [card] = await fake.wait_calls("chat.postMessage")
     assert card.args["channel"] == COOP
     assert card.args["blocks"][0]["text"]["text"] == "P-1 · Réunion de lancement"
-    [buttons] = [b for b in card.args["blocks"] if b["type"] == "actions"]
-    assert [(e["text"]["text"], e["action_id"], e["value"]) for e in buttons["elements"]] == [
-        ("1️⃣ 1", "grappe:choice:1", "P-1"), ("2️⃣ 2", "grappe:choice:2", "P-1"),
-        ("3️⃣ 3", "grappe:choice:3", "P-1")]
+    rows = [b for b in card.args["blocks"] if b["type"] == "actions"]
+    assert [row["block_id"] for row in rows] == ["grappe:P-1:1", "grappe:P-1:2", "grappe:P-1:3"]
+    assert [(e["text"]["text"], e["action_id"], e["value"]) for e in rows[1]["elements"]] == [
+        ("2️⃣ ven. 4 déc., 9\u00a0h–11\u00a0h", "grappe:choice:2", "P-1"),
+        ("🤷 si besoin", "grappe:choice:2:maybe", "P-1"), ("❌ non", "grappe:choice:2:no", "P-1")]
     [opened] = await fake.wait_calls("chat.postEphemeral")
     assert opened.args["user"] == NADIA
     assert "P-1" in opened.text()
@@ -57,12 +58,16 @@ async def test_poll_answers_by_reply_and_button_then_close_and_book(
     assert "✅ 1 · 🤷 0 · ❌ 0 — hugo" in option(shown, 2)
     assert "✅ 0 · 🤷 0 · ❌ 1" in option(shown, 3)
 
-    # a button: option 2 for Nadia, acknowledged to her alone
-    assert await slack.click(card, 1, NADIA) == (200, "")
+    # a button: option 2 for Nadia, acknowledged to her alone; then option 3 "if need be"
+    assert await slack.click(card, "2", NADIA) == (200, "")
     shown = await fake.wait_for(card_shows("2 réponses"))
     assert "✅ 2 · 🤷 0 · ❌ 0" in option(shown, 2)
+    assert await slack.click(card, "3:maybe", NADIA) == (200, "")
+    shown = await fake.wait_for(card_shows("2 réponses", "✅ 0 · 🤷 1 · ❌ 1"))
+    assert "✅ 2 · 🤷 0 · ❌ 0" in option(shown, 2)  # her "yes" to 2 stays
+    assert "nadia (si besoin)" in option(shown, 3)
     await fake.wait_for(lambda f: len([c for c in f.delivered("chat.postEphemeral")
-                                       if c.args["user"] == NADIA]) == 2)
+                                       if c.args["user"] == NADIA]) == 3)
     assert {c.args["ts"] for c in fake.delivered("chat.update")} == {ts}
 
     # closing on the best option and booking it: the result in the thread, the booking made

@@ -90,7 +90,28 @@ def test_long_texts_are_split_within_slack_limits() -> None:
     assert len(rendered.blocks) <= 50
     assert len(rendered.blocks[0]["text"]["text"]) <= 150
     assert all(len(b["text"]["text"]) <= 3000 for b in rendered.blocks if b["type"] == "section")
-    assert len(rendered.text) <= 3000
+    assert len(rendered.text) <= 200
+    assert "\n" not in rendered.text
+
+
+def test_the_notification_is_one_line_and_the_blocks_hold_the_card() -> None:
+    """Issue #17: a phone shows the card's title, not the whole card."""
+    rendered = render(_message(m.Heading(text="R-1 · Mairie de Roubaix"), para("Besoin : des\naffiches"),
+                               m.Context(spans=[m.Text(text="Relayée par Nadia")])))
+    assert rendered.text == "*R-1 · Mairie de Roubaix*"
+    assert [b["type"] for b in rendered.blocks] == ["header", "section", "context"]
+    assert render(_message(para("", "Bonne nouvelle : vous pilotez R-1.\nDétails"))).text == \
+        "Bonne nouvelle : vous pilotez R-1."
+
+
+def test_a_poll_option_is_a_row_of_its_own_buttons() -> None:
+    rendered = render(_message(m.Choices(object_ref="P-1", options=[
+        m.Choice(action=f"{n}{suffix}", label=label, group=str(n))
+        for n in (1, 2) for suffix, label in (("", f"option {n}"), (":maybe", "si besoin"))])))
+    rows = [b for b in rendered.blocks if b["type"] == "actions"]
+    assert [(r["block_id"], [e["action_id"] for e in r["elements"]]) for r in rows] == [
+        ("grappe:P-1:1", ["grappe:choice:1", "grappe:choice:1:maybe"]),
+        ("grappe:P-1:2", ["grappe:choice:2", "grappe:choice:2:maybe"])]
 
 
 def test_cut_never_leaves_half_a_mention() -> None:

@@ -35,7 +35,7 @@ from storage.db import Database
 from tests.hardening.crash.campaign import card_message
 from tests.hardening.crash.reference import Verdict, sent_rows, tally
 from tests.hardening.crash.script import Directory, Step
-from tests.slack.fake_slack import BOT_USER, TEAM, FakeSlack
+from tests.slack.fake_slack import BOT_USER, TEAM, FakeSlack, blocks_text
 from tests.slack.payloads import body_of, payload, signed
 
 COOP = "C01COOPERA"
@@ -106,8 +106,8 @@ class Driver:
 
 
 def posted(fake: FakeSlack) -> Counter[tuple[str, str, str]]:
-    """Every message Slack took: (method, channel, text)."""
-    return Counter((c.method, str(c.args.get("channel")), str(c.args.get("text")))
+    """Every message Slack took: (method, channel, what it shows)."""
+    return Counter((c.method, str(c.args.get("channel")), c.shown() or str(c.args.get("text")))
                    for c in fake.delivered(*POSTS))
 
 
@@ -118,7 +118,8 @@ async def expected_posts(db: Database) -> Counter[tuple[str, str, str]]:
         item = Envelope.model_validate_json(row.payload).item
         if not isinstance(item, Message) or row.role == "edit":
             continue
-        text = render(item).text or "…"
+        shown = render(item)
+        text = blocks_text(shown.blocks) or shown.text or "…"
         if row.role == "dm" or (row.role == "ephemeral" and not row.channel):
             found[("chat.postMessage", "D" + str(row.recipient)[1:], text)] += 1
         elif row.role == "ephemeral":
