@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from tests.hardening import figures
 from tests.hardening.faults_support import HoldingSlack, outbox_rows
 from tests.matrix.harness import count
 from tests.slack.conftest import CAMILLE, NADIA
+from tests.slack.fake_socket import SocketSlack
 from tests.slack.payloads import SECRET, body_of, payload, signed
 
 ASK_A = "demande Mairie de Roubaix : une ressourcerie, de la com et de la compta"
@@ -181,3 +183,53 @@ async def test_sigterm_finishes_the_command_in_flight_and_keeps_the_outbox(
     assert {status for _, _, status, _ in await outbox_rows(sqlite_coop)} == {"sent"}
     assert len(fake.delivered(*SENDS)) == len(rows)
     figures.add("fault scenarios survived", "SIGTERM with a command and deliveries in flight")
+
+
+async def test_socket_mode_sigterm_finishes_the_envelope_in_hand(sqlite_coop: Database) -> None:
+    """Issue #17: in Socket Mode, SIGTERM while a command waits for its write turn (a slow
+    database) — it commits and is acknowledged on the socket before the bot closes it and
+    exits 0 (``bot.slack.socket``)."""
+    fake = SocketSlack()
+    await fake.start()
+    env = {**os.environ, "DATABASE_URL": sqlite_coop.url, "SLACK_BOT_TOKEN": "xoxb-test-token",
+           "SLACK_APP_TOKEN": "xapp-1-test", "SLACK_API_URL": fake.api_url,
+           "GRAPPE_LOG_LEVEL": "DEBUG"}  # slack_sdk says at DEBUG when an envelope is in hand
+    for name in ("SLACK_SIGNING_SECRET", "PORT", "GRAPPE_LOCALE", "MATRIX_HOMESERVER"):
+        env.pop(name, None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", env=env, stderr=asyncio.subprocess.PIPE)
+    assert process.stderr is not None
+    stderr = Stderr(process.stderr)
+    lock = sqlite3.connect(sqlite_coop.url.split("///", 1)[1], isolation_level=None)
+    try:
+        await stderr.wait_for("grappe is running on slack")
+        await fake.connected()
+        lock.execute("BEGIN IMMEDIATE")  # the database slow to give a write turn
+        first = await fake.envelope("slash_commands", payload(
+            "slash_command", text=ASK_B, user_id=NADIA, trigger_id="7101.1.socket"))
+        await stderr.wait_for(rf"Message processing started \(type: slash_commands, "
+                              rf"envelope_id: {first}")
+        process.send_signal(signal.SIGTERM)
+        await stderr.wait_for("grappe is stopping")
+        lock.execute("ROLLBACK")  # the write turn comes: the command in hand goes on
+        ack = await fake.ack_of(first)
+        code = await asyncio.wait_for(process.wait(), 60)
+        log = await stderr.end()
+    finally:
+        lock.close()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+    assert code == 0, log[-3000:]
+    assert "Traceback" not in log
+    assert ack == {"envelope_id": first}  # acknowledged at once; the answer is in the outbox
+    async with sqlite_coop.session(read_only=True) as s:
+        clients = (await (await s.connection()).execute(text(
+            "SELECT client FROM requests ORDER BY id"))).scalars().all()
+    assert clients == ["CCAS de Lille"]  # the command in hand committed
+    assert await count(sqlite_coop, "inbound_events", "1 = 1") == 1
+    rows = await outbox_rows(sqlite_coop)
+    assert {status for _, _, status, _ in rows} <= {"sent", "pending"}, rows
+    assert await count(sqlite_coop, "outbox", "object_ref = 'R-1'") > 0  # its card, its reply
+    figures.add("fault scenarios survived", "SIGTERM in Socket Mode with a command in hand")

@@ -130,11 +130,14 @@ class FakeSlack:
         self.url = ""
 
     # --- lifecycle ---------------------------------------------------------------
-    async def start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)  # conversations.history, .replies
         app.router.add_post("/upload/{file_id}", self._upload)
+
+    async def start(self) -> None:
+        app = web.Application()
+        self.routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

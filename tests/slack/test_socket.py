@@ -6,6 +6,8 @@ import asyncio
 import json
 from typing import Any
 
+from slack_sdk.socket_mode.request import SocketModeRequest
+
 from bot.app import Bot
 from bot.config import Settings
 from bot.slack import SlackAdapter
@@ -49,6 +51,16 @@ async def test_socket_mode_envelopes_are_acked_on_the_socket_and_answered(
         ack = await asyncio.wait_for(acks.get(), 10)
         assert ack["envelope_id"] == "57d9ee1f-0002"
         assert "annuaire" in ack["payload"]["text"]
+
+        # stopping: an envelope that comes now is not taken, nor acknowledged (Slack
+        # delivers it again, to the next connection)
+        await handler.drain(1)
+        late = SocketModeRequest.from_dict({
+            "envelope_id": "57d9ee1f-0003", "type": "slash_commands", "payload": command,
+            "accepts_response_payload": True})
+        assert late is not None
+        await handler.handle(handler.client, late)  # returns at once, having done nothing
+        assert acks.empty()
     finally:
         await runner.stop()
         await adapter.stop()
