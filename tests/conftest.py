@@ -24,6 +24,7 @@ from commands.directory.importing import apply
 from storage import migrate
 from storage.db import Database
 from storage.models import utcnow
+from tests import leaks
 from tests.hardening.figures import pytest_terminal_summary  # noqa: F401 (the hook)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,6 +136,8 @@ class Console:
         No-break spaces (French typography) come back as plain spaces, so that
         assertions can be typed naturally.
         """
+        for line in lines:  # what each person wrote: the logs never hold it (tests/leaks.py)
+            leaks.sent(line.split(":", 1)[-1].strip())
         await run_lines(lines, self.adapter, self.bot.receive, self.bot.drain)
         output = self.out.getvalue()[self._seen :]
         self._seen = len(self.out.getvalue())
@@ -195,3 +198,18 @@ def postgres_public_schema_stays_clean() -> Iterator[None]:
             await admin.dispose()
 
     assert asyncio.run(grappe_tables_in_public()) == [], "a test wrote into public"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    leaks.install()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A log record at INFO or above that holds what a person wrote fails the run."""
+    if leaks.CATCHER.leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_sep("=", "log records holding what people wrote (tests/leaks.py)")
+            for line in leaks.CATCHER.leaks:
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

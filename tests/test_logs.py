@@ -10,6 +10,7 @@ import logging
 import pytest
 
 from bot.logs import FlatJsonFormatter, TextFormatter, configure
+from tests import leaks
 from tests.conftest import Clock, Console
 
 SECRET = "Zéphyrin-confidentiel"
@@ -77,3 +78,19 @@ def test_configure_installs_one_handler_in_the_chosen_format(
         assert data["row"] == 7
     finally:
         root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+
+
+def test_the_suite_catches_a_log_record_that_holds_what_a_person_wrote() -> None:
+    """tests/leaks.py: the check that runs over the whole suite's logs can fail."""
+    leaks.sent("Mairie de Quelquepart : des affichettes")
+    before = len(leaks.CATCHER.leaks)
+    logging.getLogger("somelibrary").debug("body: Mairie de Quelquepart")  # below INFO
+    logging.getLogger("somelibrary").info("nothing of theirs")
+    assert len(leaks.CATCHER.leaks) == before
+    logging.getLogger("somelibrary").info("refused body: text=des affichettes")  # one word
+    logging.getLogger("somelibrary").warning("Mairie de Quelquepart : des affichettes")
+    caught = leaks.CATCHER.leaks[before:]
+    del leaks.CATCHER.leaks[before:]  # caught on purpose: not a leak of the suite
+    assert len(caught) == 2
+    assert "'affichettes'" in caught[0]
+    assert "Mairie de Quelquepart : des affichettes" in caught[1]
