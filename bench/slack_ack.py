@@ -22,6 +22,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench import command_acks
 from bench.common import machine, summary, table, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +157,7 @@ async def _prepare_db(path: Path) -> str:
 
 
 async def run(requests: int, warmup: int, concurrencies: list[int],
-              card_wait: float = 120) -> dict[str, Any]:
+              card_wait: float = 120, each_command: int = 20) -> dict[str, Any]:
     from tests.slack.fake_slack import FakeSlack
     from tests.slack.payloads import SECRET
 
@@ -165,6 +166,7 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
     runs: list[dict[str, Any]] = []
     cards, backlog_s = False, float("nan")
     sent = warmup + requests * len(concurrencies)
+    acks: list[dict[str, Any]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="grappe-ack-") as tmp:
             env = {**os.environ, "DATABASE_URL": await _prepare_db(Path(tmp) / "grappe.db"),
@@ -185,6 +187,7 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
                         t0 = time.perf_counter()
                         cards = await _all_cards(fake, sent, card_wait)
                         backlog_s = time.perf_counter() - t0
+                        acks = await command_acks.measure(f"{url}/slack/events", each_command)
                 finally:
                     await _stop(process)
                     rest.cancel()
@@ -195,7 +198,7 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
             "commands_sent": sent, "cards_complete": cards,
             "card_backlog_s": round(backlog_s, 1),
             "web_api_calls": _by_method(fake),
-            "ratios": ratios(runs)}
+            "ratios": ratios(runs), "command_acks": acks}
 
 
 async def _all_cards(fake: Any, sent: int, within: float) -> bool:
@@ -271,7 +274,7 @@ def report(result: dict[str, Any]) -> str:
                    f"({result['card_backlog_s']} s after the last ack); "
                    f"Web API calls {result['web_api_calls']}"
                    "\n(goals: grappe p50 < bare p50, p99 ≤ bare p99, ≤ 2 ms CPU per command,"
-                   " every card posted)")
+                   " every card posted)") + command_acks.report(result.get("command_acks", []))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any] | None:

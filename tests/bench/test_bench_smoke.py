@@ -56,7 +56,7 @@ def test_booking_lines_are_distinct_working_hours(count: int) -> None:
 async def test_slack_ack_drives_grappe_and_bare_bolt_and_every_card_arrives() -> None:
     from bench import slack_ack
 
-    result = await slack_ack.run(requests=6, warmup=2, concurrencies=[1, 3])
+    result = await slack_ack.run(requests=6, warmup=2, concurrencies=[1, 3], each_command=2)
     assert [(r["server"], r["concurrency"]) for r in result["runs"]] == [
         ("grappe", 1), ("grappe", 3), ("bare-bolt", 1), ("bare-bolt", 3)]
     for run in result["runs"]:
@@ -68,6 +68,11 @@ async def test_slack_ack_drives_grappe_and_bare_bolt_and_every_card_arrives() ->
     assert result["cards_posted"] == result["commands_sent"] == 14
     assert set(result["ratios"]) == {"c1", "c3"}
     assert "grappe/bare c1" in slack_ack.report(result)
+    # the ack of every kind of command, the slow ones (a chart, the digest) included
+    acks = {a["command"]: a for a in result["command_acks"]}
+    assert {"resume apercu", "resume", "synthese R-1"} <= set(acks)
+    assert all(a["statuses"] == [200] and a["ack_ms"]["n"] == 2 for a in acks.values())
+    assert "slowest ack: " in slack_ack.report(result)
 
 
 def _needs_synapse() -> None:
