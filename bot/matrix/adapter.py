@@ -194,6 +194,8 @@ class MatrixAdapter:
         transaction id where Synapse cannot recognise it.
         """
         room = self.session.client.rooms.get(room_id)
+        if self.member_of(room_id) is False and (room is not None or room_id not in self._created):
+            return False  # the bot left it or was removed (nio may still list it): a new room
         if room is not None and (user_id in room.users or user_id in room.invited_users):
             return True
         if room is None and room_id in self._created:  # created since the last sync

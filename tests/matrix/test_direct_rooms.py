@@ -51,3 +51,21 @@ async def test_a_person_who_left_gets_a_new_room(harness, members) -> None:
 
 async def _async(value: bool) -> bool:
     return value
+
+
+async def test_a_room_the_bot_is_no_longer_in_is_replaced(harness, members) -> None:
+    """The bot is out of their room (an operator made it leave; she cannot kick it, being
+    only its equal): the next message opens a new room, the one kept, without asking the
+    homeserver about a room the bot cannot see."""
+    nadia = await members("nadia")
+    adapter = await harness.start()
+    first = await adapter.direct_room(nadia.user_id)
+    await eventually(lambda: _async(first in nadia.client.rooms))
+    await eventually(lambda: _async(nadia.user_id in adapter.session.client.rooms[first].users))
+    await adapter.session.client.room_leave(first)
+    await eventually(lambda: _async(adapter.member_of(first) is False))
+
+    second = await adapter.direct_room(user("nadia"))
+    assert second != first
+    assert await adapter.direct_room(user("nadia")) == second
+    assert first not in await _rooms_of_bot(harness)
