@@ -15,6 +15,7 @@ FEATURES = (
     "commands.help",
     "commands.directory",
     "commands.requests",
+    "commands.projects",
     "commands.bookings",
     "commands.polls",
     "commands.digest",

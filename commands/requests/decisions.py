@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from commands import lookup
 from commands.context import Context
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_, translator
 from commands.messages import Block, Span, bold, bullets, para, spans
-from commands.registry import Role, command
+from commands.registry import Registry, Role, command, declare
 from commands.requests.intake import get_request, refresh_card
 from commands.requests.view import status_label, tally
 from commands.text import fold
@@ -23,6 +24,20 @@ OUTCOMES = {"gagne": "won", "gagnee": "won", "won": "won", "perdu": "lost", "per
             "delivered": "delivered", "annule": "cancelled", "annulee": "cancelled",
             "cancelled": "cancelled", "canceled": "cancelled"}
 _FIELD = re.compile(r"(\w+)\s*=\s*([^\s]+)")
+
+
+ClosingPart = Callable[[Context, Request], Awaitable[list[Block]]]
+CLOSING = "requests.closing"  # the registry's extensions said in the thread at a close
+
+
+def on_close(part: ClosingPart) -> ClosingPart:
+    """Declare ``part``: its blocks go to the thread when a request is closed (none:
+    nothing). Another feature (projects: the summary) says its word without this one
+    importing it."""
+    def add(registry: Registry, module: str) -> None:
+        registry.extend(CLOSING, f"{module}.{part.__name__}", part)
+
+    return declare(part, add)
 
 
 def _split_reason(args: str) -> tuple[str, str]:
@@ -123,16 +138,21 @@ async def close(ctx: Context, args: str) -> None:
     if len(words) != 2 or fold(words[1]) not in OUTCOMES:
         raise UsageError("Name the request and its outcome: won, lost, delivered or cancelled.")
     request = await get_request(ctx, words[0])
-    if request.status not in ("open", "staffed"):
+    outcome = OUTCOMES[fold(words[1])]
+    if request.status not in ("open", "staffed") and (request.status, outcome) != (
+            "won", "delivered"):  # a won request is delivered later
         raise CommandError("{ref} is already closed ({status}).", ref=request.ref,
                            status=status_label(ctx.t, request.status))
-    request.status, request.closed_at, request.close_note = OUTCOMES[fold(words[1])], ctx.now, note
+    request.status, request.closed_at, request.close_note = outcome, ctx.now, note
     ctx.session.add(request)
     t = translator(ctx.coop.locale)
     text = t.t("{ref} is closed: {status}.", ref=request.ref, status=status_label(t,
                                                                                  request.status))
     ctx.in_thread(request.ref, para(text + (f" {note}" if note else "")),
                   purpose=request.purpose)
+    for part in ctx.registry.extensions_of(CLOSING):  # what other features say at a close
+        if blocks := await part(ctx, request):
+            ctx.in_thread(request.ref, *blocks, purpose=request.purpose)
     await refresh_card(ctx, request)
     ctx.reply(para(ctx.tr("{ref} is closed: {status}.", ref=request.ref,
                           status=status_label(ctx.t, request.status))))

@@ -23,6 +23,7 @@ from storage.models.inbound_events import InboundEvent
 from storage.models.message_refs import MessageRef
 from storage.models.outbox import DeliveryRole, Outbox, OutboxStatus
 from storage.models.polls import Poll, PollInvitee, PollOption, PollVote
+from storage.models.projects import Project, ProjectShare, TimeEntry
 from storage.models.requests import Answer, Consultation, Request, RequestSkill
 
 __all__ = [
@@ -52,10 +53,13 @@ __all__ = [
     "PollInvitee",
     "PollOption",
     "PollVote",
+    "Project",
+    "ProjectShare",
     "Request",
     "RequestSkill",
     "Resource",
     "Skill",
     "SkillSynonym",
+    "TimeEntry",
     "utcnow",
 ]

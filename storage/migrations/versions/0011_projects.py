@@ -1,0 +1,62 @@
+"""projects: a won request's budget, each enterprise's share, the time it logs
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "projects",
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("budget_cents", sa.Integer(), nullable=True),
+        sa.Column("invoicer_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["invoicer_id"], ["enterprises.id"]),
+        sa.ForeignKeyConstraint(["request_id"], ["requests.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("request_id"),
+    )
+    op.create_table(
+        "project_shares",
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("amount_cents", sa.Integer(), nullable=False),
+        sa.Column("planned_days_x100", sa.Integer(), nullable=True),
+        sa.Column("told_percent", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["enterprise_id"], ["enterprises.id"]),
+        sa.ForeignKeyConstraint(["request_id"], ["requests.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("request_id", "enterprise_id"),
+    )
+    op.create_table(
+        "time_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("days_x100", sa.Integer(), nullable=False),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("logged_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["enterprise_id"], ["enterprises.id"]),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"]),
+        sa.ForeignKeyConstraint(["request_id"], ["requests.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_time_entries_request_id", "time_entries", ["request_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_time_entries_request_id", table_name="time_entries")
+    op.drop_table("time_entries")
+    op.drop_table("project_shares")
+    op.drop_table("projects")

@@ -1,0 +1,51 @@
+"""Queries on projects: a won request's budget, shares and logged time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Consultation, Project, ProjectShare, TimeEntry
+
+
+async def get(s: AsyncSession, request_id: int) -> Project | None:
+    return await s.get(Project, request_id)
+
+
+async def get_or_new(s: AsyncSession, request_id: int) -> Project:
+    return await get(s, request_id) or Project(request_id=request_id)
+
+
+async def team(s: AsyncSession, request_id: int) -> list[Consultation]:
+    """The lead first, then the partners."""
+    stmt = select(Consultation).where(col(Consultation.request_id) == request_id,
+                                      col(Consultation.role).in_(("lead", "partner")))
+    rows = list((await s.exec(stmt)).all())
+    return sorted(rows, key=lambda c: (c.role != "lead", c.enterprise_id))
+
+
+async def shares(s: AsyncSession, request_id: int) -> list[ProjectShare]:
+    stmt = select(ProjectShare).where(col(ProjectShare.request_id) == request_id)
+    return list((await s.exec(stmt)).all())
+
+
+async def replace_shares(s: AsyncSession, request_id: int,
+                         new: Sequence[ProjectShare]) -> None:
+    """The whole split at once; an enterprise keeps the thresholds it was told of."""
+    told = {sh.enterprise_id: sh.told_percent for sh in await shares(s, request_id)}
+    await s.exec(delete(ProjectShare).where(col(ProjectShare.request_id) == request_id))
+    await s.flush()
+    for share in new:
+        share.told_percent = told.get(share.enterprise_id, 0)
+        s.add(share)
+    await s.flush()
+
+
+async def spent(s: AsyncSession, request_id: int) -> dict[int, int]:
+    """Hundredths of days logged, per enterprise."""
+    stmt = select(TimeEntry.enterprise_id, func.sum(TimeEntry.days_x100)).where(
+        col(TimeEntry.request_id) == request_id).group_by(col(TimeEntry.enterprise_id))
+    return {enterprise: int(total or 0) for enterprise, total in await s.exec(stmt)}
