@@ -23,7 +23,7 @@ HELP_ORDER = 38
 THRESHOLDS = (80, 100)  # the share of its planned days an enterprise is told it has spent
 
 
-async def _won(ctx: Context, args: str) -> tuple[Request, str]:
+async def won_request(ctx: Context, args: str) -> tuple[Request, str]:
     ref, _, rest = args.strip().partition(" ")
     request = await get_request(ctx, ref)
     if request.status != "won":
@@ -51,7 +51,7 @@ async def _team_member(ctx: Context, request: Request, slug: str) -> int:
 @command(("budget",), usage=N_("/grappe budget R-3 24 000 €"),
          summary=N_("Set a won request's budget, excluding tax."))
 async def budget(ctx: Context, args: str) -> None:
-    request, rest = await _won(ctx, args)
+    request, rest = await won_request(ctx, args)
     _steer(ctx, request)
     if not rest:
         raise UsageError("Give the budget excluding tax, like “24 000 €”.")
@@ -72,7 +72,7 @@ async def budget(ctx: Context, args: str) -> None:
          usage=N_("/grappe split R-3 <slug>=60% <slug>=40% (or 14 400 €, or 12 j × 450 €)"),
          summary=N_("Split a won request's budget between its lead and partners."))
 async def share_out(ctx: Context, args: str) -> None:
-    request, rest = await _won(ctx, args)
+    request, rest = await won_request(ctx, args)
     _steer(ctx, request)
     project = await repo.get(ctx.session, request.id or 0)
     if project is None or not project.budget_cents:
@@ -99,7 +99,7 @@ async def share_out(ctx: Context, args: str) -> None:
 @command(("facturation", "invoicing"), usage=N_("/grappe invoicing R-3 <slug>"),
          summary=N_("Name the enterprise that invoices the client for the whole team."))
 async def invoicer(ctx: Context, args: str) -> None:
-    request, rest = await _won(ctx, args)
+    request, rest = await won_request(ctx, args)
     _steer(ctx, request)
     if not rest:
         raise UsageError("Name the enterprise that invoices the client.")
@@ -113,7 +113,7 @@ async def invoicer(ctx: Context, args: str) -> None:
          summary=N_("Log time your enterprise spent on a won request."))
 async def log_time(ctx: Context, args: str) -> None:
     head, _, note = args.partition(":")
-    request, amount = await _won(ctx, head)
+    request, amount = await won_request(ctx, head)
     if not amount:
         raise UsageError("Give the time spent, like “1,5 j” or “3 h”.")
     days = parse_days(amount)

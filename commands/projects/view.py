@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.dates.when import format_day
 from commands.i18n import Translator
 from commands.messages import Block, Heading, Span, bold, bullets, para, spans
 from commands.projects.amounts import format_amount, format_days
-from storage.models import Enterprise, Project, ProjectShare, Request
+from storage.models import Enterprise, Milestone, Project, ProjectShare, Request
 from storage.repo import directory as dir_repo
 from storage.repo import projects as repo
 
@@ -34,6 +35,7 @@ class ProjectView:
     project: Project | None
     lines: list[Line]
     invoicer: Enterprise | None
+    milestones: list[Milestone]
 
     @classmethod
     async def load(cls, s: AsyncSession, request: Request) -> ProjectView:
@@ -49,7 +51,7 @@ class ProjectView:
         lines = [Line(names[c.enterprise_id], c.role == "lead", by_enterprise.get(c.enterprise_id),
                       spent.get(c.enterprise_id, 0)) for c in team if c.enterprise_id in names]
         invoicer = names.get(project.invoicer_id) if project and project.invoicer_id else None
-        return cls(request, project, lines, invoicer)
+        return cls(request, project, lines, invoicer, await repo.milestones(s, request_id))
 
     def line_of(self, enterprise_id: int) -> Line | None:
         return next((x for x in self.lines if x.enterprise.id == enterprise_id), None)
@@ -97,6 +99,11 @@ def render(view: ProjectView, t: Translator, *, title: str | None = None) -> lis
                                 "Time: {spent} spent of {planned} planned.", total // 100,
                                 spent=format_days(total, t.locale),
                                 planned=format_days(planned, t.locale))))
+    if view.milestones:
+        blocks.append(para(bold(t.t("Milestones"))))
+        blocks.append(bullets([spans("✅ " if m.done_at else "",
+                                     bold(format_day(m.due_on, t.locale)),
+                                     f" — {m.title} · {m.ref}") for m in view.milestones]))
     if budget and not any(line.share for line in view.lines):
         blocks.append(para(t.t("No split yet: /grappe split {ref} <slug>=60% <slug>=40%",
                                ref=request.ref)))

@@ -23,7 +23,7 @@ from storage.models.inbound_events import InboundEvent
 from storage.models.message_refs import MessageRef
 from storage.models.outbox import DeliveryRole, Outbox, OutboxStatus
 from storage.models.polls import Poll, PollInvitee, PollOption, PollVote
-from storage.models.projects import Project, ProjectShare, TimeEntry
+from storage.models.projects import Milestone, Project, ProjectShare, TimeEntry
 from storage.models.requests import Answer, Consultation, Request, RequestSkill
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "Identity",
     "InboundEvent",
     "MessageRef",
+    "Milestone",
     "Outbox",
     "OutboxStatus",
     "Person",

@@ -3,7 +3,7 @@ logs. Amounts in cents and days in hundredths: integers, exact on every database
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -45,3 +45,20 @@ class TimeEntry(SQLModel, table=True):
     days_x100: int
     note: str = Field(default="", max_length=500)
     logged_at: datetime = Field(default_factory=utcnow)
+
+
+class Milestone(SQLModel, table=True):
+    """A date the team owes the client something (shown as ``J-<id>``, for jalon)."""
+
+    __tablename__ = "milestones"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="requests.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    due_on: date
+    done_at: datetime | None = Field(default=None)
+    created_by: int | None = Field(default=None, foreign_key="people.id")
+
+    @property
+    def ref(self) -> str:
+        return f"J-{self.id}"

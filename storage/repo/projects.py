@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Consultation, Project, ProjectShare, TimeEntry
+from storage.models import Consultation, Milestone, Project, ProjectShare, TimeEntry
 
 
 async def get(s: AsyncSession, request_id: int) -> Project | None:
@@ -49,3 +50,18 @@ async def spent(s: AsyncSession, request_id: int) -> dict[int, int]:
     stmt = select(TimeEntry.enterprise_id, func.sum(TimeEntry.days_x100)).where(
         col(TimeEntry.request_id) == request_id).group_by(col(TimeEntry.enterprise_id))
     return {enterprise: int(total or 0) for enterprise, total in await s.exec(stmt)}
+
+
+async def milestones(s: AsyncSession, request_id: int) -> list[Milestone]:
+    stmt = select(Milestone).where(col(Milestone.request_id) == request_id).order_by(
+        col(Milestone.due_on), col(Milestone.id))
+    return list((await s.exec(stmt)).all())
+
+
+async def milestones_due(s: AsyncSession, first: date, last: date) -> list[Milestone]:
+    """Milestones not done, due from ``first`` to ``last`` included, soonest first."""
+    stmt = select(Milestone).where(col(Milestone.done_at).is_(None),
+                                   col(Milestone.due_on) >= first,
+                                   col(Milestone.due_on) <= last).order_by(
+        col(Milestone.due_on), col(Milestone.id))
+    return list((await s.exec(stmt)).all())

@@ -1,4 +1,4 @@
-"""projects: a won request's budget, each enterprise's share, the time it logs
+"""projects: a won request's budget, each enterprise's share, the time it logs, its milestones
 
 Revision ID: 0011
 Revises: 0010
@@ -53,9 +53,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_time_entries_request_id", "time_entries", ["request_id"])
+    op.create_table(
+        "milestones",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["created_by"], ["people.id"]),
+        sa.ForeignKeyConstraint(["request_id"], ["requests.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_milestones_request_id", "milestones", ["request_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_milestones_request_id", table_name="milestones")
+    op.drop_table("milestones")
     op.drop_index("ix_time_entries_request_id", table_name="time_entries")
     op.drop_table("time_entries")
     op.drop_table("project_shares")
