@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from commands.i18n import translator
-
-T = translator(os.environ.get("GRAPPE_LOCALE"))
+from bot.cli_texts import T
 
 export_app = typer.Typer(help=T.t("Export data (requests, bookings…)."), no_args_is_help=True)
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", metavar=T.t("FILE"), help=T.t("Write to FILE instead of the screen."))]
 import bot.cli_privacy  # noqa: F401,E402
 import bot.export_requests  # noqa: E402,F401
 import bot.ical  # noqa: F401,E402

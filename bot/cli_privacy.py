@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,9 +37,10 @@ def _run(work: Callable[[AsyncSession], Awaitable[R]], *, read_only: bool) -> R:
         raise typer.Exit(1) from None
 
 
-@member_app.command("forget")
+@member_app.command("forget", help=T.t("Erase a person's identities and personal data; "
+                                       "their history shows “former member”."))
 def member_forget(
-    handle: str,
+    handle: Annotated[str, typer.Argument(metavar=T.t("HANDLE"))],
     yes: bool = typer.Option(False, "--yes", "-y", help=T.t("Do not ask for confirmation.")),
 ) -> None:
     """Erase a person's identities and personal data; their history shows “former member”."""
@@ -51,8 +52,9 @@ def member_forget(
                     removed, handle=handle, pseudonym=pseudonym))
 
 
-@export_app.command("person")
-def export_person(handle: str) -> None:
+@export_app.command("person", help=T.t("Print as JSON everything the bot holds about a "
+                                       "person."))
+def export_person(handle: Annotated[str, typer.Argument(metavar=T.t("HANDLE"))]) -> None:
     """Print as JSON everything the bot holds about a person."""
     held: dict[str, Any] = _run(lambda s: privacy.export(s, handle), read_only=True)
     typer.echo(json.dumps(held, ensure_ascii=False, indent=2, default=str))

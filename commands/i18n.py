@@ -100,6 +100,12 @@ class Translator:
         text = self._gt.ngettext(singular, plural, n)
         return text.format(n=n, **params)
 
+    @property
+    def catalog(self) -> gettext.NullTranslations:
+        """The compiled catalog, for a library that looks its own texts up through
+        ``gettext`` and formats them itself (click: ``bot/cli_texts.py``)."""
+        return self._gt
+
     def __repr__(self) -> str:
         return f"Translator({self.locale!r})"
 

@@ -33,6 +33,52 @@ def test_help_on_each_command(args: list[str], tmp_path: Path) -> None:
     assert "Usage" in result.stdout
 
 
+EVERY_COMMAND = [[], ["run"], ["serve"], ["console"], ["db"], ["db", "upgrade"], ["directory"],
+                 ["directory", "import"], ["directory", "show"], ["export"],
+                 ["export", "requests"], ["export", "ical"], ["export", "person"], ["member"],
+                 ["member", "forget"]]
+# what typer says in English when a text of its escaped the translation
+TYPER_ENGLISH = ("Usage:", "Show this message", "[required]", "[default:", "<bool>", "<path>",
+                 "<str>", "Commands ─", "Error ─", "for help.")
+
+
+@pytest.mark.parametrize("args", EVERY_COMMAND)
+def test_every_help_is_french_by_default_and_english_on_request(args: list[str],
+                                                                tmp_path: Path) -> None:
+    french = _run([*args, "--help"], tmp_path)
+    assert french.returncode == 0, french.stderr
+    assert "Usage\u00a0: " in french.stdout
+    assert "Afficher cette aide et quitter." in french.stdout
+    assert [text for text in TYPER_ENGLISH if text in french.stdout] == []
+    english = _run([*args, "--help"], tmp_path, env={"GRAPPE_LOCALE": "en"})
+    assert english.returncode == 0, english.stderr
+    assert "Usage: " in english.stdout
+    assert "Show this message and exit." in english.stdout
+
+
+@pytest.mark.parametrize(("args", "french", "english"), [
+    (["directory", "import"], "Il manque l’argument «\u00a0FICHIER\u00a0».",
+     "Missing argument 'FILE'."),
+    (["run", "--nope"], "L’option --nope n’existe pas.", "No such option: --nope"),
+    (["serve", "--port", "x"], "--port\u00a0: un nombre entier est attendu",
+     "'--port': a whole number is expected"),
+    (["export", "requests", "--format", "xls"], "«\u00a0xls\u00a0» n’est pas",
+     "'xls' is not one of"),
+    (["nope"], "La commande 'nope' n’existe pas.", "No such command 'nope'."),
+])
+def test_a_usage_error_is_in_the_persons_language(args: list[str], french: str, english: str,
+                                                  tmp_path: Path) -> None:
+    result = _run(args, tmp_path)
+    assert result.returncode == 2
+    assert french in result.stderr
+    assert "Erreur" in result.stderr
+    assert "Pour l’aide, tapez" in result.stderr
+    result = _run(args, tmp_path, env={"GRAPPE_LOCALE": "en"})
+    assert result.returncode == 2
+    assert english in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_piped_script_prints_the_members_in_french(tmp_path: Path) -> None:
     assert _run(["db", "upgrade"], tmp_path).returncode == 0
     imported = _run(["directory", "import", str(EXAMPLE), "--if-empty"], tmp_path)
