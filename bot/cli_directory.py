@@ -67,7 +67,7 @@ async def read_file(settings: Settings, path: Path, t: Translator) -> DirectoryF
         return await resolve_aliases(data, settings.matrix_homeserver,
                                      settings.matrix_access_token)
     except DirectoryFileError as exc:
-        raise ImportRefused([header, *(f"  - {e}" for e in exc.errors)]) from None
+        raise ImportRefused([header, *(f"  - {p.text(t)}" for p in exc.problems)]) from None
     except UnresolvedAliases as exc:
         raise ImportRefused([header, *(f"  - {t.t(p.message, **p.params())}"
                                        for p in exc.problems)]) from None

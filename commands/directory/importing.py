@@ -24,6 +24,8 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.directory.file import DirectoryFile, DirectoryFileError, PersonIn, ResourceIn
+from commands.directory.problems import Problem
+from commands.i18n import N_
 from commands.text import fold
 from storage.models import Channel, Enterprise, Identity, Person, Resource, Skill, utcnow
 from storage.repo import directory as dir_repo
@@ -97,7 +99,8 @@ def _outcome(changes: Changes, kind: Kind, name: str, *, new: bool, was_active: 
 async def apply(s: AsyncSession, data: DirectoryFile) -> Changes:
     """Bring the directory to ``data``; what changed. Matrix room aliases must have been
     resolved to room ids before (``bot.matrix.aliases``)."""
-    aliases = [f"channels[{i}] ({c.name}): the room alias {c.matrix} is not resolved"
+    aliases = [Problem(N_("{where}: the room alias {alias} is not resolved."),
+                       f"channels[{i}] ({c.name})", {"alias": c.matrix})
                for i, c in enumerate(data.channels) if c.matrix_alias]
     if aliases:
         raise DirectoryFileError(aliases)
