@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from contextlib import closing
 from pathlib import Path
 
@@ -193,3 +196,27 @@ def test_check_on_a_database_not_set_up_writes_nothing(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "lancez d’abord grappe db upgrade" in result.stderr
     assert not (tmp_path / "cli.db").exists()
+
+
+def test_export_requests_for_a_french_spreadsheet(tmp_path: Path) -> None:
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    asked = _run(["run"], tmp_path, stdin="camille: /grappe demande Mairie d’Évreux : un "
+                                          "plan de com pour le 15 janvier\n")
+    assert asked.returncode == 0, asked.stderr
+    written = _run(["export", "requests", "-o", "demandes.csv"], tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert "1 demande écrite" in written.stdout
+    data = (tmp_path / "demandes.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, row = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    assert header[:5] == ["Demande", "Client", "Besoin", "Créée le", "Échéance"]
+    assert row[:2] == ["R-1", "Mairie d’Évreux"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", row[4])
+    plain = _run(["export", "requests", "--dialect", "rfc4180"], tmp_path)
+    assert plain.stdout.startswith("Demande,Client,")
+
+    assert _run(["export", "requests", "--format", "ods"], tmp_path).returncode == 0
+    with zipfile.ZipFile(tmp_path / "demandes.ods") as ods:
+        content = ods.read("content.xml").decode("utf-8")
+    assert 'office:value-type="date"' in content
+    assert 'office:value-type="float"' in content
