@@ -28,7 +28,7 @@ AsOpt = Annotated[str | None, typer.Option(
     "--as", metavar=T.t("HANDLE"),
     help=T.t("Speak as this person (their handle): lines need no “handle:” prefix."))]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q",
-                                        help=T.t("Print nothing when all goes well."))]
+                                        help=T.t("Print only what needs your attention."))]
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 app.add_typer(directory_app, name="directory")
@@ -182,8 +182,9 @@ def directory_import(
     except ImportRefused as exc:
         _fail("\n".join(exc.lines))
         return
-    if not quiet or check:
-        typer.echo("\n".join(report(result, T)))
+    lines = report(result, T, quiet=quiet)
+    if lines:
+        typer.echo("\n".join(lines))
 
 
 @directory_app.command("show", help=T.t("Print the directory."))

@@ -8,6 +8,7 @@ back: what it prints is what the import would do, and the database is left as it
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -57,6 +58,8 @@ class _CheckOnly(Exception):
 class Imported:
     changes: Changes | None  # None: --if-empty found a directory
     checked: bool
+    path: Path
+    differs: Changes | None = None  # --if-empty found a directory: what the file would change
 
 
 async def read_file(settings: Settings, path: Path, t: Translator) -> DirectoryFile:
@@ -100,26 +103,51 @@ async def run_import(settings: Settings, path: Path, t: Translator, *, if_empty:
         if not check:
             await migrate.upgrade(db)
         changes = await import_directory(db, data, if_empty=if_empty, check=check)
+        # a directory already there (`make run` after the file was edited): does it match?
+        differs = await import_directory(db, data, check=True) if changes is None else None
     finally:
         await db.dispose()
-    return Imported(changes, check)
+    return Imported(changes, check, path, differs)
 
 
-def report(result: Imported, t: Translator) -> list[str]:
-    """What a person reads after an import or a check."""
+def report(result: Imported, t: Translator, *, quiet: bool = False) -> list[str]:
+    """What a person reads after an import or a check; ``quiet``: only what needs them
+    (a directory that differs from the file)."""
     changes = result.changes
     if changes is None:
-        return [t.t("The directory is not empty; nothing was imported.")]
+        lines = [] if quiet else [t.t("The directory is not empty; nothing was imported.")]
+        if result.differs is not None and not result.differs.none:
+            lines += [t.t("The directory in the database differs from {path}; to import the "
+                          "file, type: {command}", path=result.path, command=_reimport(result)),
+                      *describe(result.differs, t)]
+        return lines
+    if quiet and not result.checked:
+        return []
     if result.checked:
         lines = [t.t("Check only: nothing was changed.")]
         lines.append(t.t("The directory already matches this file.") if changes.none
                      else t.t("Importing this file would make these changes:"))
     else:
-        lines = [t.t("Imported {enterprises} enterprises, {people} people, {skills} skills, "
-                     "{resources} resources, {channels} channels.", **changes.counts)]
+        lines = [t.t("Imported: {counts}.", counts=", ".join(counted(changes.counts, t)))]
         if changes.none:
             lines.append(t.t("The directory already matched this file."))
     return lines + describe(changes, t)
+
+
+def _reimport(result: Imported) -> str:
+    """The command that imports the file, as the person invokes grappe (``make run``
+    runs ``.venv/bin/grappe``)."""
+    program = sys.argv[0] if Path(sys.argv[0]).name == "grappe" else "grappe"
+    return f"{program} directory import {result.path}"
+
+
+def counted(counts: dict[str, int], t: Translator) -> list[str]:
+    """What the file holds (``importing.counts``), each count with its plural."""
+    return [t.tn("{n} enterprise", "{n} enterprises", counts["enterprises"]),
+            t.tn("{n} person", "{n} people", counts["people"]),
+            t.tn("{n} skill", "{n} skills", counts["skills"]),
+            t.tn("{n} resource", "{n} resources", counts["resources"]),
+            t.tn("{n} channel", "{n} channels", counts["channels"])]
 
 
 def describe(changes: Changes, t: Translator) -> list[str]:

@@ -220,3 +220,57 @@ def test_export_requests_for_a_french_spreadsheet(tmp_path: Path) -> None:
         content = ods.read("content.xml").decode("utf-8")
     assert 'office:value-type="date"' in content
     assert 'office:value-type="float"' in content
+
+
+def test_an_edited_file_is_told_at_the_next_start(tmp_path: Path) -> None:
+    """`make run` imports the example --if-empty --quiet: silent while the database holds
+    what the file says, then it tells what differs and how to import it."""
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    same = _run(["directory", "import", str(EXAMPLE), "--if-empty", "--quiet"], tmp_path)
+    assert (same.returncode, same.stdout) == (0, "")
+    changed = _changed_example(tmp_path)
+    told = _run(["directory", "import", str(changed), "--if-empty", "--quiet"], tmp_path)
+    lines = told.stdout.replace("\u00a0", " ").splitlines()
+    assert lines[0] == (f"L’annuaire de la base de données diffère de {changed} ; pour "
+                        f"importer le fichier, tapez : grappe directory import {changed}")
+    assert "  personnes (1) : leo" in lines
+    assert "sono-portable" in _run(["directory", "show"], tmp_path).stdout  # not imported
+
+
+def _interactive(tmp_path: Path, args: list[str], typed: list[str]) -> str:
+    """The console on a terminal (a pseudo-terminal): what it printed."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**{k: v for k, v in os.environ.items() if k != "GRAPPE_LOCALE"},
+           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", "HOME": str(tmp_path)}
+    with subprocess.Popen([*GRAPPE, *args], stdin=follower, stdout=follower, stderr=follower,
+                          env=env, cwd=tmp_path) as process:
+        os.close(follower)
+        for line in typed:
+            os.write(leader, (line + "\n").encode())
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the console has left: the terminal is closed
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert process.wait(timeout=60) == 0, output
+    os.close(leader)
+    return output.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_the_console_asks_who_you_are_and_quitter_leaves(tmp_path: Path) -> None:
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    out = _interactive(tmp_path, ["run"], ["camille", "/GRAPPE moi", "quitter",
+                                           "/grappe aide"])
+    assert "Qui êtes-vous" in out
+    assert "vous parlez en tant que camille" in out
+    assert "Camille Roussel" in out  # /GRAPPE in capitals, with no "camille:" prefix
+    assert "Ce que je peux faire pour vous" not in out  # after quitter: nothing more
+    out = _interactive(tmp_path, ["run", "--as", "nadia"], ["/grappe moi", "exit"])
+    assert "Qui êtes-vous" not in out
+    assert "Nadia Benali" in out
