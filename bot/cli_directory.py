@@ -18,6 +18,7 @@ from bot.matrix.aliases import UnresolvedAliases, resolve_aliases
 from commands.directory.file import DirectoryFile, DirectoryFileError, load
 from commands.directory.importing import Change, Changes, Kind, apply
 from commands.i18n import N_, Translator
+from commands.text import collation_key
 from storage import migrate
 from storage.db import Database
 from storage.repo import directory as dir_repo
@@ -169,7 +170,7 @@ async def show_directory(settings: Settings, out: TextIO) -> None:
             coop = await dir_repo.cooperative(s)
             out.write(f"{coop.name} ({coop.timezone}, {coop.locale})\n")
             skills = await dir_repo.skills_by_enterprise(s)
-            for e in await dir_repo.enterprises(s):
+            for e in sorted(await dir_repo.enterprises(s), key=lambda e: collation_key(e.name)):
                 labels = ", ".join(k.slug for k in skills.get(e.id or 0, []))
                 out.write(f"\n{e.name} [{e.slug}] {labels}\n")
                 for p in await dir_repo.people(s, enterprise_id=e.id):

@@ -275,3 +275,19 @@ def test_a_missing_field_and_an_unknown_skill_are_named_too(tmp_path: Path) -> N
     assert [p.text(Translator("fr")) for p in refused.value.problems] == [
         "enterprises[0] (a).skills\u00a0: la compétence «\u00a0inconnue\u00a0» ne figure pas "
         "parmi les compétences du fichier."]
+
+
+async def test_names_sort_as_a_french_reader_expects_and_words_keep_their_accents(
+        console: Console) -> None:
+    out = await console.run("camille: /grappe membres")
+    names = re.findall(r"^  • (.+?) \(", out, re.M)
+    assert names.index("Élan Entreprendre") < names.index("Encre Verte") < names.index(
+        "Terreau")  # É among the E's, not after the Z's
+    out = await console.run("camille: /grappe competences")
+    skills = re.findall(r"^  • (.+?) \(#", out, re.M)
+    assert skills.index("Évaluation d'impact") < skills.index("Formation")
+    events = next(line for line in out.splitlines() if "#evenementiel" in line)
+    assert "mots : cérémonie, colloque, événement," in events  # as the file writes them
+    assert events.endswith(", …")  # more words than shown
+    out = await console.run("camille: /grappe demande Mairie : un evenement festif")
+    assert "Compétences : Événementiel" in out  # still matched without accents

@@ -32,7 +32,8 @@ class Skill(SQLModel, table=True):
 
 
 class SkillSynonym(SQLModel, table=True):
-    """A word that points to a skill; ``term`` is stored folded (lowercase, no accents)."""
+    """A word that points to a skill; ``term`` as the directory file writes it (shown with
+    its accents), matched folded (``commands.lookup``)."""
 
     __tablename__ = "skill_synonyms"
 
