@@ -115,7 +115,8 @@ async def requests_list(ctx: Context, args: str) -> None:
         line = spans(bold(r.ref), f" {r.client} — {shorten(r.need, 70)} — ",
                      status_label(ctx.t, r.status),
                      ctx.tr(" · {answered}/{total} answered", answered=answered,
-                            total=len(current.consulted)))
+                            total=len(current.consulted)) if current.consulted
+                     else " · " + ctx.tr("no enterprise consulted yet"))
         if r.deadline:
             line += spans(ctx.tr(" · due {day}", day=format_day(
                 r.deadline.astimezone(ctx.tz).date(), ctx.t.locale, today=today)))

@@ -107,6 +107,9 @@ async def test_no_matching_skill_asks_the_coordinators(console: Console) -> None
     assert "@camille" in out
     assert "@karim" in out
     assert "@sophie" in out
+    listed = await console.run("camille: /grappe demandes")
+    assert "aucune entreprise consultée pour l’instant" in listed  # not "0/0 ont répondu"
+    assert "0/0" not in listed
     out = await console.run("camille: /grappe relayer R-1 +terreau")
     assert "@" in out
     assert "Terreau" in last_card(out)
