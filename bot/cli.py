@@ -14,7 +14,7 @@ from bot.cli_export import export_app
 from bot.cli_privacy import member_app
 from bot.cli_texts import T
 from commands.errors import SettingValueError
-from commands.i18n import N_
+from commands.i18n import N_, one_of
 
 cli_texts.install(T)
 app = typer.Typer(help=T.t("grappe, the cooperation bot of the cluster."),
@@ -72,7 +72,10 @@ def _setting_error(error: Any) -> str:
         return T.t(cause.message, **cause.params)
     known = SETTING_ERRORS.get(error["type"])
     if known is not None:
-        return T.t(known, **(error.get("ctx") or {}))
+        ctx = error.get("ctx") or {}
+        if "expected" in ctx:
+            ctx = {**ctx, "expected": one_of(T, ctx["expected"])}
+        return T.t(known, **ctx)
     return str(error["msg"]).removeprefix("Value error, ")
 
 

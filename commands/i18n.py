@@ -110,6 +110,12 @@ class Translator:
         return f"Translator({self.locale!r})"
 
 
+def one_of(t: Translator, expected: str) -> str:
+    """pydantic's list of allowed values ("'a', 'b' or 'c'") in ``t``'s language."""
+    head, sep, last = expected.rpartition(" or ")
+    return f"{head} {t.t('or')} {last}" if sep else expected
+
+
 @cache
 def translator(locale: str | None = None) -> Translator:
     return Translator(locale)

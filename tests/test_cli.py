@@ -141,7 +141,7 @@ def test_pydantics_own_refusals_are_in_french_too(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Le réglage PORT n’est pas valide\u00a0: un nombre entier est attendu" in result.stderr
     assert ("Le réglage GRAPPE_LOG_FORMAT n’est pas valide\u00a0: les valeurs possibles sont "
-            "'text' or 'json'") in result.stderr
+            "'text' ou 'json'") in result.stderr
     assert "Traceback" not in result.stderr
 
 

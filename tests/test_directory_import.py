@@ -245,7 +245,7 @@ def test_five_kinds_of_error_are_five_french_messages_at_their_places(tmp_path: 
     french = sorted(p.text(Translator("fr")).replace("\u00a0", " ")
                     for p in refused.value.problems)
     person = next(line for line in french if line.endswith(".role : les valeurs possibles "
-                                                           "sont 'member' or 'coordinator'."))
+                                                           "sont 'member' ou 'coordinator'."))
     assert re.fullmatch(r"enterprises\[\d+\] \([a-z-]+\)\.people\[\d+\] \([a-z]+\)\.role : .*",
                         person)
     assert french == sorted([

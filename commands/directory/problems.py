@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from commands.i18n import N_, Translator
+from commands.i18n import N_, Translator, one_of
 
 # the key an entry of each table is known by, to name it beside its index
 ENTRY_KEYS = ("slug", "handle", "name")
@@ -32,6 +32,8 @@ class Problem:
 
     def text(self, t: Translator) -> str:
         params = {k: t.t(str(v)) if k in self.translated else v for k, v in self.params.items()}
+        if "expected" in params and self.message == PYDANTIC["literal_error"]:
+            params["expected"] = one_of(t, str(params["expected"]))
         return t.t(self.message, where=self.where or t.t(THE_FILE), **params)
 
     def __str__(self) -> str:  # the English, for logs and tests
