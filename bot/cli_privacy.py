@@ -11,6 +11,7 @@ import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli_export import T, export_app
+from bot.cli_texts import confirm
 from bot.config import Settings
 from commands.errors import CommandError
 from commands.privacy import forget as privacy
@@ -44,8 +45,9 @@ def member_forget(
     yes: bool = typer.Option(False, "--yes", "-y", help=T.t("Do not ask for confirmation.")),
 ) -> None:
     """Erase a person's identities and personal data; their history shows “former member”."""
-    if not yes:
-        typer.confirm(T.t("Forget {handle} for good?", handle=handle), abort=True)
+    if not yes and not confirm(T.t("Forget {handle} for good?", handle=handle)):
+        typer.echo(T.t("Nothing was changed."), err=True)
+        raise typer.Exit(1)
     pseudonym, removed = _run(lambda s: privacy.forget(s, handle), read_only=False)
     typer.echo(T.tn("{handle} is forgotten ({n} account unlinked); now shown as {pseudonym}.",
                     "{handle} is forgotten ({n} accounts unlinked); now shown as {pseudonym}.",

@@ -74,6 +74,19 @@ TYPE_NAMES: dict[str, str | None] = {
 }
 
 
+YES = frozenset({"o", "oui", "y", "yes"})  # a confirmation, in either language
+
+
+def confirm(question: str, t: Translator = T) -> bool:
+    """Ask ``question``; yes only when the person says so (o, oui, y, yes), in place of
+    click's prompt, which only knows y/yes and says "[y/N]" in English."""
+    try:
+        answer = input(t.t("{question} [y/N] ", question=question))
+    except EOFError:
+        return False
+    return answer.strip().casefold() in YES
+
+
 def usage_error(message: str, t: Translator) -> str:
     """A usage error of typer's click in ``t``'s language (as it is when none matches)."""
     for pattern, message_id in ERRORS:

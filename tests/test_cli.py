@@ -274,3 +274,14 @@ def test_the_console_asks_who_you_are_and_quitter_leaves(tmp_path: Path) -> None
     out = _interactive(tmp_path, ["run", "--as", "nadia"], ["/grappe moi", "exit"])
     assert "Qui êtes-vous" not in out
     assert "Nadia Benali" in out
+
+
+def test_forget_asks_in_french_and_oui_confirms(tmp_path: Path) -> None:
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    kept = _run(["member", "forget", "leo"], tmp_path, stdin="n\n")
+    assert kept.returncode == 1
+    assert "Oublier leo définitivement\u202f? [o/N]" in kept.stdout
+    assert "Rien n’a été modifié." in kept.stderr
+    forgotten = _run(["member", "forget", "leo"], tmp_path, stdin="oui\n")
+    assert forgotten.returncode == 0, forgotten.stderr
+    assert "Données personnelles de leo effacées" in forgotten.stdout
