@@ -10,18 +10,17 @@ from typing import Annotated, Any
 import typer
 
 from bot import cli_texts
-from bot.cli_export import export_app
+from bot.cli_export import database_ready, export_app
 from bot.cli_privacy import member_app
-from bot.cli_texts import T
+from bot.cli_texts import T, group
 from commands.errors import SettingValueError
 from commands.i18n import N_, one_of
 
 cli_texts.install(T)
-app = typer.Typer(help=T.t("grappe, the cooperation bot of the cluster."),
-                  pretty_exceptions_enable=False, no_args_is_help=True, add_completion=False,
-                  subcommand_metavar=T.t("COMMAND [ARGS]..."))
-db_app = typer.Typer(help=T.t("The database."), no_args_is_help=True)
-directory_app = typer.Typer(help=T.t("The cooperative's directory."), no_args_is_help=True)
+app = group(T.t("grappe, the cooperation bot of the cluster."),
+            pretty_exceptions_enable=False, add_completion=False)
+db_app = group(T.t("The database."))
+directory_app = group(T.t("The cooperative's directory."))
 ScriptOpt = Annotated[Path | None, typer.Option(
     "--script", metavar=T.t("FILE"), help=T.t("Run the lines of FILE."))]
 AsOpt = Annotated[str | None, typer.Option(
@@ -196,6 +195,7 @@ def directory_show() -> None:
     from bot.cli_directory import show_directory
 
     settings = _settings()
+    database_ready()
     asyncio.run(show_directory(settings, sys.stdout))
 
 

@@ -10,8 +10,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cli_export import T, export_app
-from bot.cli_texts import confirm
+from bot.cli_export import T, database_ready, export_app
+from bot.cli_texts import confirm, group
 from bot.config import Settings
 from commands.errors import CommandError
 from commands.privacy import forget as privacy
@@ -19,10 +19,12 @@ from storage.db import Database
 
 R = TypeVar("R")
 
-member_app = typer.Typer(help=T.t("A person's personal data (GDPR)."), no_args_is_help=True)
+member_app = group(T.t("A person's personal data (GDPR)."))
 
 
 def _run(work: Callable[[AsyncSession], Awaitable[R]], *, read_only: bool) -> R:
+    database_ready()
+
     async def go() -> R:
         db = Database(Settings().database_url)
         try:
@@ -45,6 +47,7 @@ def member_forget(
     yes: bool = typer.Option(False, "--yes", "-y", help=T.t("Do not ask for confirmation.")),
 ) -> None:
     """Erase a person's identities and personal data; their history shows “former member”."""
+    database_ready()  # before asking
     if not yes and not confirm(T.t("Forget {handle} for good?", handle=handle)):
         typer.echo(T.t("Nothing was changed."), err=True)
         raise typer.Exit(1)

@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import typer
+
 from commands.i18n import N_, Translator, translator
 
 # the command line's language: GRAPPE_LOCALE, French by default
@@ -72,6 +74,13 @@ TYPE_NAMES: dict[str, str | None] = {
     "bool": None, "str": N_("text"), "int": N_("whole number"), "float": N_("number"),
     "path": N_("path"), "file": N_("file"), "dir": N_("folder"), "datetime": N_("date"),
 }
+
+
+def group(help_text: str, **options: Any) -> typer.Typer:
+    """A group of commands (``grappe db``, ``grappe export``…) whose usage line is in
+    the person's language."""
+    return typer.Typer(help=help_text, no_args_is_help=True,
+                       subcommand_metavar=T.t("COMMAND [ARGS]..."), **options)
 
 
 YES = frozenset({"o", "oui", "y", "yes"})  # a confirmation, in either language

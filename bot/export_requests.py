@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli_export import OutputOpt, T, export_app
+from bot.cli_export import OutputOpt, T, database_ready, export_app
 from bot.config import Settings
 from bot.spreadsheet import Dialect, csv_bytes, write_ods
 from commands.requests.export import export_rows
@@ -66,6 +66,7 @@ def export_requests(
                 typer.echo(T.t("“{value}” is not a date like 2026-12-31.", value=value),
                            err=True)
                 raise typer.Exit(2) from None
+    database_ready()
     table = asyncio.run(collect(Settings().database_url, start, end))
     if fmt is Format.ods:
         path = output or Path(f"{table.name.lower()}.ods")

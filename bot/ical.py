@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli_export import OutputOpt, T, export_app
+from bot.cli_export import OutputOpt, T, database_ready, export_app
 from bot.config import Settings
 from commands.bookings.view import Names
 from commands.i18n import translator
@@ -135,6 +135,7 @@ def export_ical(
     output: OutputOpt = None,
 ) -> None:
     """Export the bookings as an iCal calendar (on stdout, or a file)."""
+    database_ready()
     data = asyncio.run(_export(Settings().database_url, resource))
     if data is None:
         typer.echo(T.t("No resource “{slug}”. Type grappe directory show for the list.",

@@ -285,3 +285,14 @@ def test_forget_asks_in_french_and_oui_confirms(tmp_path: Path) -> None:
     forgotten = _run(["member", "forget", "leo"], tmp_path, stdin="oui\n")
     assert forgotten.returncode == 0, forgotten.stderr
     assert "Données personnelles de leo effacées" in forgotten.stdout
+
+
+@pytest.mark.parametrize("args", [["directory", "show"], ["export", "requests"],
+                                  ["export", "person", "nadia"], ["member", "forget", "leo"]])
+def test_reading_a_database_not_set_up_says_what_to_do(args: list[str],
+                                                       tmp_path: Path) -> None:
+    result = _run(args, tmp_path)
+    assert result.returncode == 2
+    assert "lancez grappe db upgrade, puis grappe directory import FICHIER" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "cli.db").exists()
