@@ -196,7 +196,7 @@ def directory_show() -> None:
 
     settings = _settings()
     database_ready()
-    asyncio.run(show_directory(settings, sys.stdout))
+    asyncio.run(show_directory(settings, sys.stdout, T))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -163,7 +163,10 @@ def describe(changes: Changes, t: Translator) -> list[str]:
     return lines
 
 
-async def show_directory(settings: Settings, out: TextIO) -> None:
+ROLES = {"coordinator": N_("coordinator"), "member": N_("member")}
+
+
+async def show_directory(settings: Settings, out: TextIO, t: Translator) -> None:
     db = Database(settings.database_url)
     try:
         async with db.session(read_only=True) as s:
@@ -174,7 +177,8 @@ async def show_directory(settings: Settings, out: TextIO) -> None:
                 labels = ", ".join(k.slug for k in skills.get(e.id or 0, []))
                 out.write(f"\n{e.name} [{e.slug}] {labels}\n")
                 for p in await dir_repo.people(s, enterprise_id=e.id):
-                    out.write(f"  {p.handle:<12} {p.display_name} ({p.role}, {p.locale})\n")
+                    role = t.t(ROLES.get(p.role, p.role))
+                    out.write(f"  {p.handle:<12} {p.display_name} ({role}, {p.locale})\n")
             out.write("\n")
             for r in await dir_repo.resources(s):
                 out.write(f"{r.kind:<10} {r.slug:<24} {r.name}\n")
