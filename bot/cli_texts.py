@@ -110,6 +110,7 @@ def usage_error(message: str, t: Translator) -> str:
 
 def _wrap(owner: Any, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]
           ) -> None:
+    """``owner.name`` becomes ``make(original)``; installing again wraps typer's own, once."""
     original = getattr(owner, name)
     setattr(owner, name, make(getattr(original, "__wrapped_by_grappe__", original)))
     getattr(owner, name).__wrapped_by_grappe__ = getattr(
