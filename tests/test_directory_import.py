@@ -291,3 +291,13 @@ async def test_names_sort_as_a_french_reader_expects_and_words_keep_their_accent
     assert events.endswith(", …")  # more words than shown
     out = await console.run("camille: /grappe demande Mairie : un evenement festif")
     assert "Compétences : Événementiel" in out  # still matched without accents
+
+
+def test_a_toml_error_names_its_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[cooperative]\nname = \n', encoding="utf-8")
+    with pytest.raises(DirectoryFileError) as refused:
+        load(bad)
+    (problem,) = refused.value.problems
+    assert problem.text(Translator("fr")).startswith(
+        f"{bad}:2:8\u00a0: ce n’est pas du TOML valide")

@@ -7,6 +7,7 @@ room id before that, by the runtime (``bot.matrix.aliases``).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -187,9 +188,11 @@ def load(path: Path) -> DirectoryFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise DirectoryFileError([Problem(N_("{where}: the file cannot be read ({detail})."),
                                           str(path), {"detail": exc})]) from exc
-    except tomllib.TOMLDecodeError as exc:
+    except tomllib.TOMLDecodeError as exc:  # "Invalid value (at line 3, column 9)"
+        detail, _, at = str(exc).partition(" (at ")
+        where = ":".join([str(path), *re.findall(r"\d+", at)])  # file:line:column
         raise DirectoryFileError([Problem(N_("{where}: this is not valid TOML ({detail})."),
-                                          str(path), {"detail": exc})]) from exc
+                                          where, {"detail": detail})]) from exc
     try:
         parsed = DirectoryFile.model_validate(raw)
     except ValidationError as exc:
