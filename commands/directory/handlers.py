@@ -16,7 +16,7 @@ HELP_ORDER = 20  # where these commands come in the help
 
 
 def skill_label(ctx: Context, skill: Skill) -> str:
-    return skill.label_en if ctx.t.locale == "en" and skill.label_en else skill.label
+    return skill.label_in(ctx.t.locale)
 
 
 def _some(words: list[str], most: int = 8) -> str:

@@ -39,22 +39,23 @@ async def export_rows(s: AsyncSession, *, start: datetime | None = None,
         people = await dir_repo.people_by_id(s, [a.person_id for a in current.answers
                                              if a.person_id])
         names = {st.enterprise.id: st.enterprise.name for st in current.standings}
-        answers = "; ".join(
-            f"{a.created_at.astimezone(tz):%Y-%m-%d %H:%M} "
-            f"{people[a.person_id].display_name if a.person_id in people else '—'} "
-            f"({names.get(a.enterprise_id, '—')}): "
-            f"{answer_text(t, a, names.get(a.enterprise_id, ''))}"
-            for a in current.answers)
+        answers = "; ".join(t.t(
+            "{when} {who} ({enterprise}): {answer}",
+            when=f"{a.created_at.astimezone(tz):%Y-%m-%d %H:%M}",
+            who=people[a.person_id].display_name if a.person_id in people
+            else t.t("former member"),
+            enterprise=names.get(a.enterprise_id, t.t("the cooperative's team")),
+            answer=answer_text(t, a, names.get(a.enterprise_id, ""))) for a in current.answers)
         first, staffed = metrics(request, coop)
         rows.append([
             request.ref, request.client, request.need,
             request.created_at.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0),
             request.deadline.astimezone(tz).date() if request.deadline else None,
-            ", ".join(k.slug for k in skills),
-            ", ".join(st.enterprise.slug for st in current.consulted),
+            ", ".join(k.label_in(t.locale) for k in skills),
+            ", ".join(st.enterprise.name for st in current.consulted),
             answers,
-            ", ".join(st.enterprise.slug for st in current.standings if st.role == "lead"),
-            ", ".join(st.enterprise.slug for st in current.standings if st.role == "partner"),
+            ", ".join(st.enterprise.name for st in current.standings if st.role == "lead"),
+            ", ".join(st.enterprise.name for st in current.standings if st.role == "partner"),
             status_label(t, request.status), first, staffed, request.close_note,
             sum(1 for st in current.standings if st.answered),
         ])

@@ -79,13 +79,12 @@ async def test_request_answers_assignment_closing_and_export(console: Console,
     assert values[1] == "Mairie de Roubaix"
     assert isinstance(values[3], datetime)
     assert values[4] == date(2027, 1, 15)
-    assert values[5] == "communication, comptabilite"
-    assert set(values[6].split(", ")) == {"chiffres-et-communs", "le-grand-livre",
-                                          "sobre-et-clair", "cap-commun", "encre-verte"}
-    assert "Nadia Benali" in values[7]
+    assert values[5] == "Communication stratégique et responsable, Comptabilité associative"
+    assert set(values[6].split(", ")) == set(CONSULTED)
+    assert "Nadia Benali (Chiffres & Communs)\u00a0: " in values[7]
     assert "Hugo" in values[7]
-    assert values[8] == "chiffres-et-communs"
-    assert values[9] == "le-grand-livre"
+    assert values[8] == "Chiffres & Communs"
+    assert values[9] == "Le Grand Livre"
     assert values[10] == "gagnée"
     assert values[11] == timedelta(hours=2)  # first answer two business hours later
     assert values[12] == timedelta(hours=5)
