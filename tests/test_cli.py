@@ -6,9 +6,11 @@ import csv
 import io
 import os
 import re
+import select
 import sqlite3
 import subprocess
 import sys
+import time
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -249,8 +251,10 @@ def _interactive(tmp_path: Path, args: list[str], typed: list[str]) -> str:
         os.close(follower)
         for line in typed:
             os.write(leader, (line + "\n").encode())
-        output = b""
-        while True:
+        output, deadline = b"", time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if not select.select([leader], [], [], 1)[0]:
+                continue
             try:
                 chunk = os.read(leader, 65536)
             except OSError:  # the console has left: the terminal is closed
@@ -258,7 +262,9 @@ def _interactive(tmp_path: Path, args: list[str], typed: list[str]) -> str:
             if not chunk:
                 break
             output += chunk
-        assert process.wait(timeout=60) == 0, output
+        else:
+            process.kill()
+        assert process.wait(timeout=10) == 0, output
     os.close(leader)
     return output.decode("utf-8", "replace").replace("\r\n", "\n")
 
