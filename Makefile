@@ -8,21 +8,43 @@ EXAMPLE := examples/cooperative.toml
 .PHONY: run test lint venv clean messages
 .PHONY: synapse
 
+# What `make` says before grappe is installed (so before its catalogs can be read):
+# in French, or in English when GRAPPE_LOCALE is en.
+ifeq ($(firstword $(subst _, ,$(subst -, ,$(GRAPPE_LOCALE)))),en)
+SAY_VENV := Creating the Python environment $(VENV)…
+SAY_INSTALL := Installing grappe and its dependencies in $(VENV) (about a minute, once;\
+ the log is $(VENV)/pip.log)…
+SAY_INSTALLED := Installed. Next: the database grappe.db and the example directory\
+ $(EXAMPLE).
+else
+SAY_VENV := Création de l’environnement Python $(VENV)…
+SAY_INSTALL := Installation de grappe et de ses dépendances dans $(VENV) (une minute environ,\
+ une seule fois ; journal : $(VENV)/pip.log)…
+SAY_INSTALLED := Installé. Ensuite : la base de données grappe.db et l’annuaire d’exemple\
+ $(EXAMPLE).
+endif
+
 $(BIN)/python:
+	@echo "$(SAY_VENV)"
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip >/dev/null 2>&1
 
 $(STAMP): pyproject.toml | $(BIN)/python
+	@echo "$(SAY_INSTALL)"
 	@$(BIN)/python -m pip install -q -e '.[dev]' >$(VENV)/pip.log 2>&1 \
 		|| { cat $(VENV)/pip.log; exit 1; }
 	@touch $(STAMP)
+	@echo "$(SAY_INSTALLED)"
 
 venv: $(STAMP)
 
+# `make run AS=camille`: the console speaks as camille (lines need no "camille:" prefix);
+# AS is also make's own name for the assembler, hence the look at where it comes from.
+SPEAKER := $(if $(filter command line,$(origin AS)),$(AS))
 run: $(STAMP)
 	@$(BIN)/grappe db upgrade --quiet
 	@$(BIN)/grappe directory import $(EXAMPLE) --if-empty --quiet
-	@$(BIN)/grappe run
+	@$(BIN)/grappe run $(if $(SPEAKER),--as $(SPEAKER))
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot commands storage tests

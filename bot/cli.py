@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from bot.cli_export import export_app
+from bot import cli_texts
+from bot.cli_export import database_ready, export_app
 from bot.cli_privacy import member_app
+from bot.cli_texts import T, group
 from commands.errors import SettingValueError
-from commands.i18n import N_, translator
+from commands.i18n import N_, one_of
 
-T = translator(os.environ.get("GRAPPE_LOCALE"))
-
-app = typer.Typer(help=T.t("grappe, the cooperation bot of the cluster."),
-                  pretty_exceptions_enable=False, no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help=T.t("The database."), no_args_is_help=True)
-directory_app = typer.Typer(help=T.t("The cooperative's directory."), no_args_is_help=True)
-ScriptOpt = Annotated[Path | None, typer.Option("--script", help=T.t("Run the lines of FILE."))]
-AsOpt = Annotated[str | None, typer.Option("--as", help=T.t("Default handle for console lines."))]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q")]
+cli_texts.install(T)
+app = group(T.t("grappe, the cooperation bot of the cluster."),
+            pretty_exceptions_enable=False, add_completion=False)
+db_app = group(T.t("The database."))
+directory_app = group(T.t("The cooperative's directory."))
+ScriptOpt = Annotated[Path | None, typer.Option(
+    "--script", metavar=T.t("FILE"), help=T.t("Run the lines of FILE."))]
+AsOpt = Annotated[str | None, typer.Option(
+    "--as", metavar=T.t("HANDLE"),
+    help=T.t("Speak as this person (their handle): lines need no “handle:” prefix."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q",
+                                        help=T.t("Print only what needs your attention."))]
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 app.add_typer(directory_app, name="directory")
@@ -67,7 +71,10 @@ def _setting_error(error: Any) -> str:
         return T.t(cause.message, **cause.params)
     known = SETTING_ERRORS.get(error["type"])
     if known is not None:
-        return T.t(known, **(error.get("ctx") or {}))
+        ctx = error.get("ctx") or {}
+        if "expected" in ctx:
+            ctx = {**ctx, "expected": one_of(T, ctx["expected"])}
+        return T.t(known, **ctx)
     return str(error["msg"]).removeprefix("Value error, ")
 
 
@@ -76,7 +83,8 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(help=T.t("Start the bot: Slack and/or Matrix when configured, else the "
+                      "console."))
 def run(
     script: ScriptOpt = None,
     as_handle: AsOpt = None,
@@ -91,11 +99,14 @@ def run(
     asyncio.run(run_platforms(_settings(service=True)))
 
 
-@app.command()
+@app.command(help=T.t("Run the bot with its HTTP endpoints: Slack's events, the iCal "
+                      "feeds, /healthz."))
 def serve(
     host: Annotated[str | None, typer.Option(
+        metavar=T.t("ADDRESS"),
         help=T.t("Address to listen on (default: GRAPPE_HOST, else 0.0.0.0)."))] = None,
     port: Annotated[int | None, typer.Option(
+        metavar=T.t("NUMBER"),
         help=T.t("Port to listen on (default: PORT, else 3000)."))] = None,
 ) -> None:
     """Run the bot with its HTTP endpoints: Slack's events, the iCal feeds, /healthz."""
@@ -114,7 +125,8 @@ def serve(
     asyncio.run(run_platforms(settings.model_copy(update=updates)))
 
 
-@app.command()
+@app.command(help=T.t("Talk to the bot in this terminal (a script when stdin is not a "
+                      "terminal)."))
 def console(
     script: ScriptOpt = None,
     as_handle: AsOpt = None,
@@ -131,7 +143,7 @@ def console(
     raise typer.Exit(code)
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=T.t("Bring the database schema up to date (Alembic)."))
 def db_upgrade(quiet: QuietOpt = False) -> None:
     """Bring the database schema up to date (Alembic)."""
     from storage import migrate
@@ -152,9 +164,10 @@ def db_upgrade(quiet: QuietOpt = False) -> None:
         typer.echo(T.t("Database up to date (revision {revision}).", revision=revision))
 
 
-@directory_app.command("import")
+@directory_app.command("import", help=T.t("Import (or update) the directory from a TOML "
+                                          "file."))
 def directory_import(
-    file: Path,
+    file: Annotated[Path, typer.Argument(metavar=T.t("FILE"))],
     if_empty: Annotated[bool, typer.Option(
         "--if-empty", help=T.t("Only when the directory is empty."))] = False,
     check: Annotated[bool, typer.Option(
@@ -171,17 +184,19 @@ def directory_import(
     except ImportRefused as exc:
         _fail("\n".join(exc.lines))
         return
-    if not quiet or check:
-        typer.echo("\n".join(report(result, T)))
+    lines = report(result, T, quiet=quiet)
+    if lines:
+        typer.echo("\n".join(lines))
 
 
-@directory_app.command("show")
+@directory_app.command("show", help=T.t("Print the directory."))
 def directory_show() -> None:
     """Print the directory."""
     from bot.cli_directory import show_directory
 
     settings = _settings()
-    asyncio.run(show_directory(settings, sys.stdout))
+    database_ready()
+    asyncio.run(show_directory(settings, sys.stdout, T))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ back: what it prints is what the import would do, and the database is left as it
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -17,6 +18,7 @@ from bot.matrix.aliases import UnresolvedAliases, resolve_aliases
 from commands.directory.file import DirectoryFile, DirectoryFileError, load
 from commands.directory.importing import Change, Changes, Kind, apply
 from commands.i18n import N_, Translator
+from commands.text import collation_key
 from storage import migrate
 from storage.db import Database
 from storage.repo import directory as dir_repo
@@ -57,6 +59,8 @@ class _CheckOnly(Exception):
 class Imported:
     changes: Changes | None  # None: --if-empty found a directory
     checked: bool
+    path: Path
+    differs: Changes | None = None  # --if-empty found a directory: what the file would change
 
 
 async def read_file(settings: Settings, path: Path, t: Translator) -> DirectoryFile:
@@ -67,7 +71,7 @@ async def read_file(settings: Settings, path: Path, t: Translator) -> DirectoryF
         return await resolve_aliases(data, settings.matrix_homeserver,
                                      settings.matrix_access_token)
     except DirectoryFileError as exc:
-        raise ImportRefused([header, *(f"  - {e}" for e in exc.errors)]) from None
+        raise ImportRefused([header, *(f"  - {p.text(t)}" for p in exc.problems)]) from None
     except UnresolvedAliases as exc:
         raise ImportRefused([header, *(f"  - {t.t(p.message, **p.params())}"
                                        for p in exc.problems)]) from None
@@ -100,26 +104,51 @@ async def run_import(settings: Settings, path: Path, t: Translator, *, if_empty:
         if not check:
             await migrate.upgrade(db)
         changes = await import_directory(db, data, if_empty=if_empty, check=check)
+        # a directory already there (`make run` after the file was edited): does it match?
+        differs = await import_directory(db, data, check=True) if changes is None else None
     finally:
         await db.dispose()
-    return Imported(changes, check)
+    return Imported(changes, check, path, differs)
 
 
-def report(result: Imported, t: Translator) -> list[str]:
-    """What a person reads after an import or a check."""
+def report(result: Imported, t: Translator, *, quiet: bool = False) -> list[str]:
+    """What a person reads after an import or a check; ``quiet``: only what needs them
+    (a directory that differs from the file)."""
     changes = result.changes
     if changes is None:
-        return [t.t("The directory is not empty; nothing was imported.")]
+        lines = [] if quiet else [t.t("The directory is not empty; nothing was imported.")]
+        if result.differs is not None and not result.differs.none:
+            lines += [t.t("The directory in the database differs from {path}; to import the "
+                          "file, type: {command}", path=result.path, command=_reimport(result)),
+                      *describe(result.differs, t)]
+        return lines
+    if quiet and not result.checked:
+        return []
     if result.checked:
         lines = [t.t("Check only: nothing was changed.")]
         lines.append(t.t("The directory already matches this file.") if changes.none
                      else t.t("Importing this file would make these changes:"))
     else:
-        lines = [t.t("Imported {enterprises} enterprises, {people} people, {skills} skills, "
-                     "{resources} resources, {channels} channels.", **changes.counts)]
+        lines = [t.t("Imported: {counts}.", counts=", ".join(counted(changes.counts, t)))]
         if changes.none:
             lines.append(t.t("The directory already matched this file."))
     return lines + describe(changes, t)
+
+
+def _reimport(result: Imported) -> str:
+    """The command that imports the file, as the person invokes grappe (``make run``
+    runs ``.venv/bin/grappe``)."""
+    program = sys.argv[0] if Path(sys.argv[0]).name == "grappe" else "grappe"
+    return f"{program} directory import {result.path}"
+
+
+def counted(counts: dict[str, int], t: Translator) -> list[str]:
+    """What the file holds (``importing.counts``), each count with its plural."""
+    return [t.tn("{n} enterprise", "{n} enterprises", counts["enterprises"]),
+            t.tn("{n} person", "{n} people", counts["people"]),
+            t.tn("{n} skill", "{n} skills", counts["skills"]),
+            t.tn("{n} resource", "{n} resources", counts["resources"]),
+            t.tn("{n} channel", "{n} channels", counts["channels"])]
 
 
 def describe(changes: Changes, t: Translator) -> list[str]:
@@ -134,18 +163,22 @@ def describe(changes: Changes, t: Translator) -> list[str]:
     return lines
 
 
-async def show_directory(settings: Settings, out: TextIO) -> None:
+ROLES = {"coordinator": N_("coordinator"), "member": N_("member")}
+
+
+async def show_directory(settings: Settings, out: TextIO, t: Translator) -> None:
     db = Database(settings.database_url)
     try:
         async with db.session(read_only=True) as s:
             coop = await dir_repo.cooperative(s)
             out.write(f"{coop.name} ({coop.timezone}, {coop.locale})\n")
             skills = await dir_repo.skills_by_enterprise(s)
-            for e in await dir_repo.enterprises(s):
+            for e in sorted(await dir_repo.enterprises(s), key=lambda e: collation_key(e.name)):
                 labels = ", ".join(k.slug for k in skills.get(e.id or 0, []))
                 out.write(f"\n{e.name} [{e.slug}] {labels}\n")
                 for p in await dir_repo.people(s, enterprise_id=e.id):
-                    out.write(f"  {p.handle:<12} {p.display_name} ({p.role}, {p.locale})\n")
+                    role = t.t(ROLES.get(p.role, p.role))
+                    out.write(f"  {p.handle:<12} {p.display_name} ({role}, {p.locale})\n")
             out.write("\n")
             for r in await dir_repo.resources(s):
                 out.write(f"{r.kind:<10} {r.slug:<24} {r.name}\n")

@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import Bot
+from bot.cli_texts import T
 from bot.config import Settings
 from bot.console import BadLine, ConsoleAdapter, parse_line, run_lines
 from bot.console_durable import Journal, ScriptRun, output_fd, release_leases
-from commands.i18n import translator
 from storage import migrate
 from storage.db import Database
 
 HISTORY = Path.home() / ".grappe_history"
+EXIT_WORDS = frozenset({"exit", "quit", "quitter", "sortir"})  # a line that closes the prompt
 
 
 async def run_console(
@@ -63,18 +64,33 @@ async def _recover(db: Database, adapter: ConsoleAdapter) -> None:
 async def _interactive(bot: Bot, adapter: ConsoleAdapter, default_handle: str | None) -> None:
     import readline
 
-    t = translator(None)
     try:
         readline.read_history_file(HISTORY)
     except OSError:
         pass
-    print(t.t("grappe console — type “<handle>: /grappe help”, Ctrl-D to quit."))
+    if default_handle is None:  # ask once, so that lines need no "handle:" prefix
+        try:
+            answer = await asyncio.to_thread(input, T.t(
+                "Who are you? Your handle in the directory (like camille), or Enter to "
+                "start each line with “handle:”: "))
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        default_handle = answer.strip().removesuffix(":").lower() or None
+    if default_handle:
+        print(T.t("grappe console — you speak as {handle}: type “/grappe help”; “exit” or "
+                  "Ctrl-D to leave.", handle=default_handle))
+    else:
+        print(T.t("grappe console — type “<handle>: /grappe help”; “exit” or Ctrl-D to "
+                  "leave."))
     prompt = f"{default_handle}> " if default_handle else "> "
     while True:
         try:
             line = await asyncio.to_thread(input, prompt)
         except (EOFError, KeyboardInterrupt):
             print()
+            break
+        if line.strip().casefold() in EXIT_WORDS:
             break
         event = parse_line(line, default_handle)
         if event is None:

@@ -1,10 +1,9 @@
-"""``grappe export requests``: CSV or ODS (odfpy), one row per request."""
+"""``grappe export requests``: CSV (for spreadsheets, or RFC 4180) or ODS, one row per
+request (``commands.requests.export``), written by ``bot.spreadsheet``."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import sys
 from datetime import datetime, time
 from enum import StrEnum
@@ -14,9 +13,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli_export import T, export_app
+from bot.cli_export import OutputOpt, T, database_ready, export_app
 from bot.config import Settings
+from bot.spreadsheet import Dialect, csv_bytes, write_ods
 from commands.requests.export import export_rows
+from commands.table import Table
 from storage.db import Database
 from storage.repo import directory as dir_repo
 
@@ -26,32 +27,7 @@ class Format(StrEnum):
     ods = "ods"
 
 
-def write_csv(header: list[str], rows: list[list[str]], out: io.TextIOBase) -> None:
-    writer = csv.writer(out)  # type: ignore[arg-type]
-    writer.writerow(header)
-    writer.writerows(rows)
-
-
-def write_ods(header: list[str], rows: list[list[str]], path: Path) -> None:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    doc = OpenDocumentSpreadsheet()
-    table = Table(name="Demandes")
-    for values in [header, *rows]:
-        row = TableRow()
-        for value in values:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=value))
-            row.addElement(cell)
-        table.addElement(row)
-    doc.spreadsheet.addElement(table)
-    doc.save(str(path))
-
-
-async def collect(database_url: str, start: str | None, end: str | None
-                  ) -> tuple[list[str], list[list[str]]]:
+async def collect(database_url: str, start: str | None, end: str | None) -> Table:
     db = Database(database_url)
     try:
         async with db.session(read_only=True) as s:
@@ -68,15 +44,20 @@ async def collect(database_url: str, start: str | None, end: str | None
         await db.dispose()
 
 
-@export_app.command("requests")
+@export_app.command("requests", help=T.t("Export the requests, one row each (CSV on the "
+                                         "screen, or a file)."))
 def export_requests(
     fmt: Annotated[Format, typer.Option("--format", help=T.t("csv or ods"))] = Format.csv,
-    start: Annotated[str | None, typer.Option("--from", help=T.t("First day, YYYY-MM-DD"))] = None,
-    end: Annotated[str | None, typer.Option("--to", help=T.t("Day after the last, "
-                                                              "YYYY-MM-DD"))] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    dialect: Annotated[Dialect, typer.Option(
+        "--dialect", help=T.t("CSV for spreadsheets (in the cooperative's language: “;” and "
+                              "a decimal comma in French, with a BOM) or rfc4180 (“,”, "
+                              "for programs)."))] = Dialect.SPREADSHEET,
+    start: Annotated[str | None, typer.Option(
+        "--from", metavar=T.t("YYYY-MM-DD"), help=T.t("First day, YYYY-MM-DD"))] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", metavar=T.t("YYYY-MM-DD"), help=T.t("Day after the last, YYYY-MM-DD"))] = None,
+    output: OutputOpt = None,
 ) -> None:
-    """Export the requests, one row each (CSV on stdout, or a file)."""
     for value in (start, end):
         if value:
             try:
@@ -85,16 +66,17 @@ def export_requests(
                 typer.echo(T.t("“{value}” is not a date like 2026-12-31.", value=value),
                            err=True)
                 raise typer.Exit(2) from None
-    header, rows = asyncio.run(collect(Settings().database_url, start, end))
+    database_ready()
+    table = asyncio.run(collect(Settings().database_url, start, end))
     if fmt is Format.ods:
-        path = output or Path("demandes.ods")
-        write_ods(header, rows, path)
-        typer.echo(T.tn("{n} request written to {path}.", "{n} requests written to {path}.",
-                        len(rows), path=path))
+        path = output or Path(f"{table.name.lower()}.ods")
+        write_ods(table, path)
     elif output is not None:
-        with output.open("w", encoding="utf-8", newline="") as fp:
-            write_csv(header, rows, fp)  # type: ignore[arg-type]
-        typer.echo(T.tn("{n} request written to {path}.", "{n} requests written to {path}.",
-                        len(rows), path=output))
+        path = output
+        path.write_bytes(csv_bytes(table, dialect))
     else:
-        write_csv(header, rows, sys.stdout)  # type: ignore[arg-type]
+        sys.stdout.buffer.write(csv_bytes(table, dialect))
+        sys.stdout.flush()
+        return
+    typer.echo(T.tn("{n} request written to {path}.", "{n} requests written to {path}.",
+                    len(table.rows), path=path))

@@ -14,13 +14,12 @@ import hmac
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli_export import T, export_app
+from bot.cli_export import OutputOpt, T, database_ready, export_app
 from bot.config import Settings
 from commands.bookings.view import Names
 from commands.i18n import translator
@@ -128,13 +127,15 @@ async def _export(database_url: str, slug: str | None) -> bytes | None:
         await db.dispose()
 
 
-@export_app.command("ical")
+@export_app.command("ical", help=T.t("Export the bookings as an iCal calendar (on the "
+                                     "screen, or in a file)."))
 def export_ical(
     resource: Annotated[str | None, typer.Option(
-        "--resource", help=T.t("Only this resource (its slug)."))] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+        "--resource", metavar=T.t("SLUG"), help=T.t("Only this resource (its slug)."))] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Export the bookings as an iCal calendar (on stdout, or a file)."""
+    database_ready()
     data = asyncio.run(_export(Settings().database_url, resource))
     if data is None:
         typer.echo(T.t("No resource “{slug}”. Type grappe directory show for the list.",

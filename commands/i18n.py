@@ -100,8 +100,20 @@ class Translator:
         text = self._gt.ngettext(singular, plural, n)
         return text.format(n=n, **params)
 
+    @property
+    def catalog(self) -> gettext.NullTranslations:
+        """The compiled catalog, for a library that looks its own texts up through
+        ``gettext`` and formats them itself (click: ``bot/cli_texts.py``)."""
+        return self._gt
+
     def __repr__(self) -> str:
         return f"Translator({self.locale!r})"
+
+
+def one_of(t: Translator, expected: str) -> str:
+    """pydantic's list of allowed values ("'a', 'b' or 'c'") in ``t``'s language."""
+    head, sep, last = expected.rpartition(" or ")
+    return f"{head} {t.t('or')} {last}" if sep else expected
 
 
 @cache

@@ -18,6 +18,14 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def collation_key(text: str) -> tuple[str, str]:
+    """Sort names as a French reader expects: accents and case do not count first
+    ("Élan" among the E's, not after the Z's), then the text as written breaks ties.
+    Sorting is done here rather than by the database, whose collation differs between
+    SQLite and PostgreSQL."""
+    return fold(text), text
+
+
 def clean(text: str) -> str:
     """Drop control and invisible formatting characters, fold runs of spaces."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")

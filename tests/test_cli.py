@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
+import select
 import sqlite3
 import subprocess
 import sys
+import time
+import zipfile
 from contextlib import closing
 from pathlib import Path
 
@@ -31,6 +36,52 @@ def test_help_on_each_command(args: list[str], tmp_path: Path) -> None:
     result = _run([*args, "--help"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Usage" in result.stdout
+
+
+EVERY_COMMAND = [[], ["run"], ["serve"], ["console"], ["db"], ["db", "upgrade"], ["directory"],
+                 ["directory", "import"], ["directory", "show"], ["export"],
+                 ["export", "requests"], ["export", "ical"], ["export", "person"], ["member"],
+                 ["member", "forget"]]
+# what typer says in English when a text of its escaped the translation
+TYPER_ENGLISH = ("Usage:", "Show this message", "[required]", "[default:", "<bool>", "<path>",
+                 "<str>", "Commands ─", "Error ─", "for help.")
+
+
+@pytest.mark.parametrize("args", EVERY_COMMAND)
+def test_every_help_is_french_by_default_and_english_on_request(args: list[str],
+                                                                tmp_path: Path) -> None:
+    french = _run([*args, "--help"], tmp_path)
+    assert french.returncode == 0, french.stderr
+    assert "Usage\u00a0: " in french.stdout
+    assert "Afficher cette aide et quitter." in french.stdout
+    assert [text for text in TYPER_ENGLISH if text in french.stdout] == []
+    english = _run([*args, "--help"], tmp_path, env={"GRAPPE_LOCALE": "en"})
+    assert english.returncode == 0, english.stderr
+    assert "Usage: " in english.stdout
+    assert "Show this message and exit." in english.stdout
+
+
+@pytest.mark.parametrize(("args", "french", "english"), [
+    (["directory", "import"], "Il manque l’argument «\u00a0FICHIER\u00a0».",
+     "Missing argument 'FILE'."),
+    (["run", "--nope"], "L’option --nope n’existe pas.", "No such option: --nope"),
+    (["serve", "--port", "x"], "--port\u00a0: un nombre entier est attendu",
+     "'--port': a whole number is expected"),
+    (["export", "requests", "--format", "xls"], "«\u00a0xls\u00a0» n’est pas",
+     "'xls' is not one of"),
+    (["nope"], "La commande 'nope' n’existe pas.", "No such command 'nope'."),
+])
+def test_a_usage_error_is_in_the_persons_language(args: list[str], french: str, english: str,
+                                                  tmp_path: Path) -> None:
+    result = _run(args, tmp_path)
+    assert result.returncode == 2
+    assert french in result.stderr
+    assert "Erreur" in result.stderr
+    assert "Pour l’aide, tapez" in result.stderr
+    result = _run(args, tmp_path, env={"GRAPPE_LOCALE": "en"})
+    assert result.returncode == 2
+    assert english in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_piped_script_prints_the_members_in_french(tmp_path: Path) -> None:
@@ -92,7 +143,7 @@ def test_pydantics_own_refusals_are_in_french_too(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Le réglage PORT n’est pas valide\u00a0: un nombre entier est attendu" in result.stderr
     assert ("Le réglage GRAPPE_LOG_FORMAT n’est pas valide\u00a0: les valeurs possibles sont "
-            "'text' or 'json'") in result.stderr
+            "'text' ou 'json'") in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -146,4 +197,108 @@ def test_check_on_a_database_not_set_up_writes_nothing(tmp_path: Path) -> None:
     result = _run(["directory", "import", "--check", str(EXAMPLE)], tmp_path)
     assert result.returncode == 2
     assert "lancez d’abord grappe db upgrade" in result.stderr
+    assert not (tmp_path / "cli.db").exists()
+
+
+def test_export_requests_for_a_french_spreadsheet(tmp_path: Path) -> None:
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    asked = _run(["run"], tmp_path, stdin="camille: /grappe demande Mairie d’Évreux : un "
+                                          "plan de com pour le 15 janvier\n")
+    assert asked.returncode == 0, asked.stderr
+    written = _run(["export", "requests", "-o", "demandes.csv"], tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert "1 demande écrite" in written.stdout
+    data = (tmp_path / "demandes.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, row = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    assert header[:5] == ["Demande", "Client", "Besoin", "Créée le", "Échéance"]
+    assert row[:2] == ["R-1", "Mairie d’Évreux"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", row[4])
+    plain = _run(["export", "requests", "--dialect", "rfc4180"], tmp_path)
+    assert plain.stdout.startswith("Demande,Client,")
+
+    assert _run(["export", "requests", "--format", "ods"], tmp_path).returncode == 0
+    with zipfile.ZipFile(tmp_path / "demandes.ods") as ods:
+        content = ods.read("content.xml").decode("utf-8")
+    assert 'office:value-type="date"' in content
+    assert 'office:value-type="float"' in content
+
+
+def test_an_edited_file_is_told_at_the_next_start(tmp_path: Path) -> None:
+    """`make run` imports the example --if-empty --quiet: silent while the database holds
+    what the file says, then it tells what differs and how to import it."""
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    same = _run(["directory", "import", str(EXAMPLE), "--if-empty", "--quiet"], tmp_path)
+    assert (same.returncode, same.stdout) == (0, "")
+    changed = _changed_example(tmp_path)
+    told = _run(["directory", "import", str(changed), "--if-empty", "--quiet"], tmp_path)
+    lines = told.stdout.replace("\u00a0", " ").splitlines()
+    assert lines[0] == (f"L’annuaire de la base de données diffère de {changed} ; pour "
+                        f"importer le fichier, tapez : grappe directory import {changed}")
+    assert "  personnes (1) : leo" in lines
+    assert "sono-portable" in _run(["directory", "show"], tmp_path).stdout  # not imported
+
+
+def _interactive(tmp_path: Path, args: list[str], typed: list[str]) -> str:
+    """The console on a terminal (a pseudo-terminal): what it printed."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**{k: v for k, v in os.environ.items() if k != "GRAPPE_LOCALE"},
+           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", "HOME": str(tmp_path)}
+    with subprocess.Popen([*GRAPPE, *args], stdin=follower, stdout=follower, stderr=follower,
+                          env=env, cwd=tmp_path) as process:
+        os.close(follower)
+        for line in typed:
+            os.write(leader, (line + "\n").encode())
+        output, deadline = b"", time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if not select.select([leader], [], [], 1)[0]:
+                continue
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the console has left: the terminal is closed
+                break
+            if not chunk:
+                break
+            output += chunk
+        else:
+            process.kill()
+        assert process.wait(timeout=10) == 0, output
+    os.close(leader)
+    return output.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_the_console_asks_who_you_are_and_quitter_leaves(tmp_path: Path) -> None:
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    out = _interactive(tmp_path, ["run"], ["camille", "/GRAPPE moi", "quitter",
+                                           "/grappe aide"])
+    assert "Qui êtes-vous" in out
+    assert "vous parlez en tant que camille" in out
+    assert "Camille Roussel" in out  # /GRAPPE in capitals, with no "camille:" prefix
+    assert "Ce que je peux faire pour vous" not in out  # after quitter: nothing more
+    out = _interactive(tmp_path, ["run", "--as", "nadia"], ["/grappe moi", "exit"])
+    assert "Qui êtes-vous" not in out
+    assert "Nadia Benali" in out
+
+
+def test_forget_asks_in_french_and_oui_confirms(tmp_path: Path) -> None:
+    assert _run(["directory", "import", str(EXAMPLE)], tmp_path).returncode == 0
+    kept = _run(["member", "forget", "leo"], tmp_path, stdin="n\n")
+    assert kept.returncode == 1
+    assert "Oublier leo définitivement\u202f? [o/N]" in kept.stdout
+    assert "Rien n’a été modifié." in kept.stderr
+    forgotten = _run(["member", "forget", "leo"], tmp_path, stdin="oui\n")
+    assert forgotten.returncode == 0, forgotten.stderr
+    assert "Données personnelles de leo effacées" in forgotten.stdout
+
+
+@pytest.mark.parametrize("args", [["directory", "show"], ["export", "requests"],
+                                  ["export", "person", "nadia"], ["member", "forget", "leo"]])
+def test_reading_a_database_not_set_up_says_what_to_do(args: list[str],
+                                                       tmp_path: Path) -> None:
+    result = _run(args, tmp_path)
+    assert result.returncode == 2
+    assert "lancez grappe db upgrade, puis grappe directory import FICHIER" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "cli.db").exists()

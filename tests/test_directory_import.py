@@ -3,6 +3,7 @@ back, opaque room ids, and ``--check`` (the import rolled back). SQLite and Post
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from bot.cli_directory import import_directory
 from commands.directory.file import DirectoryFile, DirectoryFileError, load
 from commands.directory.importing import Change, Kind, apply
 from commands.events import Actor, Command
+from commands.i18n import Translator
 from commands.messages import Message, Target, para
 from commands.routing import plan
 from storage.db import Database
@@ -68,12 +70,13 @@ async def test_a_room_id_of_room_version_12_imports(db: Database, tmp_path: Path
 def test_what_is_neither_a_room_id_nor_an_alias_is_refused(room: str, tmp_path: Path) -> None:
     with pytest.raises(DirectoryFileError) as refused:
         load(example_with(OLD_ROOM, room, tmp_path))
-    assert [e for e in refused.value.errors if e.startswith("channels.0.matrix")]
+    assert [e for e in refused.value.errors if e.startswith("channels[0] (cooperation).matrix: ")]
 
 
 def test_two_channels_in_one_room_are_refused() -> None:
     data = with_channel(load(EXAMPLE), "entraide", OLD_ROOM)
-    assert "duplicate Matrix room: !cooperation:grappe.example" in data.check_references()
+    assert "duplicate Matrix room: !cooperation:grappe.example" in [
+        str(problem) for problem in data.check_references()]
 
 
 async def test_a_corrected_room_id_replaces_the_old_one(coop_db: Database) -> None:
@@ -225,3 +228,76 @@ async def test_retired_entries_are_no_longer_used(console: Console) -> None:
     assert "[#entraide] R-3" in out
     assert "@hugo" in out
     assert "pas encore dans l’annuaire" not in out
+
+
+def test_five_kinds_of_error_are_five_french_messages_at_their_places(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new in (('timezone = "Europe/Paris"', 'timezone = "Europe/Lyon"'),
+                     ('slug = "salle-pampre"', 'slug = "Salle Pampre"'),
+                     ('capacity = 6', 'capacity = "six"\ncolour = "vert"'),
+                     ('role = "coordinator"', 'role = "chef"')):
+        assert old in text
+        text = text.replace(old, new, 1)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(DirectoryFileError) as refused:
+        load(bad)
+    french = sorted(p.text(Translator("fr")).replace("\u00a0", " ")
+                    for p in refused.value.problems)
+    person = next(line for line in french if line.endswith(".role : les valeurs possibles "
+                                                           "sont 'member' ou 'coordinator'."))
+    assert re.fullmatch(r"enterprises\[\d+\] \([a-z-]+\)\.people\[\d+\] \([a-z]+\)\.role : .*",
+                        person)
+    assert french == sorted([
+        "cooperative.timezone : « Europe/Lyon » n’est pas un fuseau horaire connu "
+        "(comme Europe/Paris).",
+        "resources[0] (Salle Pampre).slug : « Salle Pampre » n’est pas fait de minuscules "
+        "sans accents, de chiffres et de tirets (comme compta-plus).",
+        "resources[0] (Salle Pampre).capacity : un nombre entier est attendu.",
+        "resources[0] (Salle Pampre).colour : ce champ est inconnu (une faute de frappe ?).",
+        person])
+    assert "resources[0] (Salle Pampre).capacity: a whole number is expected." in [
+        p.text(Translator("en")) for p in refused.value.problems]
+
+
+def test_a_missing_field_and_an_unknown_skill_are_named_too(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[cooperative]\n\n[[enterprises]]\nslug = "a"\nname = "A"\n'
+                   'skills = ["inconnue"]\n', encoding="utf-8")
+    with pytest.raises(DirectoryFileError) as refused:
+        load(bad)
+    assert [p.text(Translator("fr")) for p in refused.value.problems] == [
+        "cooperative.name\u00a0: ce champ est obligatoire."]
+    bad.write_text('[cooperative]\nname = "X"\n\n[[enterprises]]\nslug = "a"\nname = "A"\n'
+                   'skills = ["inconnue"]\n', encoding="utf-8")
+    with pytest.raises(DirectoryFileError) as refused:
+        load(bad)
+    assert [p.text(Translator("fr")) for p in refused.value.problems] == [
+        "enterprises[0] (a).skills\u00a0: la compétence «\u00a0inconnue\u00a0» ne figure pas "
+        "parmi les compétences du fichier."]
+
+
+async def test_names_sort_as_a_french_reader_expects_and_words_keep_their_accents(
+        console: Console) -> None:
+    out = await console.run("camille: /grappe membres")
+    names = re.findall(r"^  • (.+?) \(", out, re.M)
+    assert names.index("Élan Entreprendre") < names.index("Encre Verte") < names.index(
+        "Terreau")  # É among the E's, not after the Z's
+    out = await console.run("camille: /grappe competences")
+    skills = re.findall(r"^  • (.+?) \(#", out, re.M)
+    assert skills.index("Évaluation d'impact") < skills.index("Formation")
+    events = next(line for line in out.splitlines() if "#evenementiel" in line)
+    assert "mots : cérémonie, colloque, événement," in events  # as the file writes them
+    assert events.endswith(", …")  # more words than shown
+    out = await console.run("camille: /grappe demande Mairie : un evenement festif")
+    assert "Compétences : Événementiel" in out  # still matched without accents
+
+
+def test_a_toml_error_names_its_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[cooperative]\nname = \n', encoding="utf-8")
+    with pytest.raises(DirectoryFileError) as refused:
+        load(bad)
+    (problem,) = refused.value.problems
+    assert problem.text(Translator("fr")).startswith(
+        f"{bad}:2:8\u00a0: ce n’est pas du TOML valide")

@@ -7,20 +7,39 @@ room id before that, by the runtime (``bot.matrix.aliases``).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from commands.directory.problems import FileValueError, Problem, from_pydantic
+from commands.i18n import N_
 from commands.text import fold
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+HOURS = r"^\d\d:\d\d-\d\d:\d\d$"
 # A room id is opaque (room version 12 ids have no server part: "!YZwi9hAuSrjv_…");
 # an alias is what Element shows and a person copies ("#cooperation:example.org").
 ROOM_ID = r"^![^\s]+$"
 ROOM_ALIAS = r"^#[^:\s]+:\S+$"
+ROOM = rf"{ROOM_ID}|{ROOM_ALIAS}"
+SLACK_USER = r"^[UW][A-Z0-9]{2,}$"
+SLACK_CHANNEL = r"^[CGD][A-Z0-9]{2,}$"
+MATRIX_USER = r"^@[^:\s]+:\S+$"
+# what a value of each pattern looks like, for the person whose value does not match
+PATTERNS = {
+    SLUG: N_("made of lowercase letters without accents, digits and hyphens "
+             "(like compta-plus)"),
+    HHMM: N_("a time like 08:30"),
+    HOURS: N_("hours like 09:00-18:00"),
+    ROOM: N_("a Matrix room id (!…) or alias (#name:server)"),
+    SLACK_USER: N_("a Slack member id (like U07ABC123)"),
+    SLACK_CHANNEL: N_("a Slack channel id (like C07ABC123)"),
+    MATRIX_USER: N_("a Matrix id (like @camille:example.org)"),
+}
 
 
 class _Strict(BaseModel):
@@ -31,7 +50,7 @@ class CooperativeIn(_Strict):
     name: str = Field(min_length=1, max_length=200)
     timezone: str = "Europe/Paris"
     locale: Literal["fr", "en"] = "fr"
-    business_hours: str = Field(default="09:00-18:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
+    business_hours: str = Field(default="09:00-18:00", pattern=HOURS)
 
     @field_validator("timezone")
     @classmethod
@@ -41,7 +60,8 @@ class CooperativeIn(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise FileValueError(N_("{where}: “{zone}” is not a known time zone (like "
+                                    "Europe/Paris)."), zone=value) from exc
         return value
 
 
@@ -58,8 +78,8 @@ class PersonIn(_Strict):
     role: Literal["member", "coordinator"] = "member"
     locale: Literal["fr", "en"] = "fr"
     email: str | None = Field(default=None, max_length=320)
-    slack: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
-    matrix: str | None = Field(default=None, pattern=r"^@[^:\s]+:\S+$")
+    slack: str | None = Field(default=None, pattern=SLACK_USER)
+    matrix: str | None = Field(default=None, pattern=MATRIX_USER)
 
 
 class EnterpriseIn(_Strict):
@@ -88,8 +108,8 @@ class ResourceIn(_Strict):
 class ChannelIn(_Strict):
     name: str = Field(pattern=SLUG)
     purpose: str = Field(pattern=SLUG)
-    slack: str | None = Field(default=None, pattern=r"^[CGD][A-Z0-9]{2,}$")
-    matrix: str | None = Field(default=None, pattern=rf"{ROOM_ID}|{ROOM_ALIAS}",
+    slack: str | None = Field(default=None, pattern=SLACK_CHANNEL)
+    matrix: str | None = Field(default=None, pattern=ROOM,
                                max_length=255)
 
     @property
@@ -112,61 +132,72 @@ class DirectoryFile(_Strict):
     channels: list[ChannelIn] = Field(default_factory=list)
     digest: DigestIn = Field(default_factory=DigestIn)
 
-    def check_references(self) -> list[str]:
+    def check_references(self) -> list[Problem]:
         """Cross-entry rules pydantic cannot see: unique keys, known skills."""
-        errors: list[str] = []
+        errors: list[Problem] = []
         skill_slugs = {s.slug for s in self.skills}
         seen_terms: dict[str, str] = {}
-        for skill in self.skills:
+        for i, skill in enumerate(self.skills):
             for term in [skill.slug, *skill.synonyms]:
                 key = fold(term)
                 if seen_terms.get(key, skill.slug) != skill.slug:
-                    errors.append(f"skills: {term!r} names both {seen_terms[key]!r} "
-                                  f"and {skill.slug!r}")
+                    errors.append(Problem(N_("{where}: “{term}” names both {first} and "
+                                             "{second}."), f"skills[{i}] ({skill.slug})",
+                                          {"term": term, "first": seen_terms[key],
+                                           "second": skill.slug}))
                 seen_terms[key] = skill.slug
         for i, e in enumerate(self.enterprises):
             for skill_slug in e.skills:
                 if skill_slug not in skill_slugs:
-                    errors.append(f"enterprises[{i}] ({e.slug}): unknown skill {skill_slug!r}")
+                    errors.append(Problem(N_("{where}: the skill “{skill}” is not among the "
+                                             "file's skills."), f"enterprises[{i}] ({e.slug})"
+                                          ".skills", {"skill": skill_slug}))
         everyone = [p for e in self.enterprises for p in e.people] + self.people
         for label, values in (
-            ("skill slug", [s.slug for s in self.skills]),
-            ("enterprise slug", [e.slug for e in self.enterprises]),
-            ("resource slug", [r.slug for r in self.resources]),
-            ("person handle", [p.handle for p in everyone]),
-            ("Slack id", [p.slack for p in everyone if p.slack]),
-            ("Matrix id", [p.matrix for p in everyone if p.matrix]),
-            ("channel name", [c.name for c in self.channels]),
-            ("Slack channel id", [c.slack for c in self.channels if c.slack]),
-            ("Matrix room", [c.matrix for c in self.channels if c.matrix]),
+            (N_("skill slug"), [s.slug for s in self.skills]),
+            (N_("enterprise slug"), [e.slug for e in self.enterprises]),
+            (N_("resource slug"), [r.slug for r in self.resources]),
+            (N_("person handle"), [p.handle for p in everyone]),
+            (N_("Slack id"), [p.slack for p in everyone if p.slack]),
+            (N_("Matrix id"), [p.matrix for p in everyone if p.matrix]),
+            (N_("channel name"), [c.name for c in self.channels]),
+            (N_("Slack channel id"), [c.slack for c in self.channels if c.slack]),
+            (N_("Matrix room"), [c.matrix for c in self.channels if c.matrix]),
         ):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
-                errors.append(f"duplicate {label}: {', '.join(dupes)}")
+                errors.append(Problem(N_("duplicate {label}: {values}"), "",
+                                      {"label": label, "values": ", ".join(dupes)},
+                                      translated=("label",)))
         return errors
 
 
 class DirectoryFileError(Exception):
-    """The file cannot be imported; ``errors`` says where and why."""
+    """The file cannot be imported; ``problems`` say where and why (``errors``: in
+    English)."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.errors = [str(p) for p in problems]
+        super().__init__("\n".join(self.errors))
 
 
 def load(path: Path) -> DirectoryFile:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise DirectoryFileError([f"{path}: {exc}"]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DirectoryFileError([f"{path}: not valid TOML: {exc}"]) from exc
+        raise DirectoryFileError([Problem(N_("{where}: the file cannot be read ({detail})."),
+                                          str(path), {"detail": exc})]) from exc
+    except tomllib.TOMLDecodeError as exc:  # "Invalid value (at line 3, column 9)"
+        detail, _, at = str(exc).partition(" (at ")
+        where = ":".join([str(path), *re.findall(r"\d+", at)])  # file:line:column
+        raise DirectoryFileError([Problem(N_("{where}: this is not valid TOML ({detail})."),
+                                          where, {"detail": detail})]) from exc
     try:
         parsed = DirectoryFile.model_validate(raw)
     except ValidationError as exc:
-        raise DirectoryFileError([
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        ]) from exc
+        raise DirectoryFileError([from_pydantic(err, raw, PATTERNS)
+                                  for err in exc.errors()]) from exc
     errors = parsed.check_references()
     if errors:
         raise DirectoryFileError(errors)

@@ -8,7 +8,7 @@ from commands.errors import UsageError
 from commands.i18n import LOCALES, N_
 from commands.messages import Block, Heading, Span, bold, bullets, para, spans
 from commands.registry import command
-from commands.text import fold
+from commands.text import collation_key, fold
 from storage.models import PersonRole, Skill
 from storage.repo import directory as dir_repo
 
@@ -16,17 +16,28 @@ HELP_ORDER = 20  # where these commands come in the help
 
 
 def skill_label(ctx: Context, skill: Skill) -> str:
-    return skill.label_en if ctx.t.locale == "en" and skill.label_en else skill.label
+    return skill.label_in(ctx.t.locale)
+
+
+def _some(words: list[str], most: int = 8) -> str:
+    """The first ``most`` words, and an ellipsis when there are more."""
+    return ", ".join(words[:most]) + (", …" if len(words) > most else "")
+
+
+def _labels(ctx: Context, skills: list[Skill]) -> str:
+    """Skills as the reader names them, in the reader's order."""
+    return ", ".join(sorted((skill_label(ctx, s) for s in skills), key=collation_key))
 
 
 @command(("membres", "members"), usage=N_("/grappe members"),
          summary=N_("List the member enterprises and their skills."))
 async def members(ctx: Context, args: str) -> None:
-    enterprises = await dir_repo.enterprises(ctx.session)
+    enterprises = sorted(await dir_repo.enterprises(ctx.session),
+                         key=lambda e: collation_key(e.name))
     skills = await dir_repo.skills_by_enterprise(ctx.session)
     items: list[list[Span]] = []
     for e in enterprises:
-        labels = ", ".join(skill_label(ctx, s) for s in skills.get(e.id or 0, []))
+        labels = _labels(ctx, skills.get(e.id or 0, []))
         items.append(spans(bold(e.name), f" ({e.slug})", f" — {labels}" if labels else ""))
     title = ctx.trn("The {n} member enterprise of {cooperative}",
                     "The {n} member enterprises of {cooperative}",
@@ -43,7 +54,8 @@ async def member(ctx: Context, args: str) -> None:
         raise UsageError("Say which enterprise, by its slug.")
     e = await lookup.enterprise(ctx, words[0])
     skills = (await dir_repo.skills_by_enterprise(ctx.session)).get(e.id or 0, [])
-    people = await dir_repo.people(ctx.session, enterprise_id=e.id)
+    people = sorted(await dir_repo.people(ctx.session, enterprise_id=e.id),
+                    key=lambda p: collation_key(p.display_name))
     lines: list[list[Span]] = []
     for p in people:
         role = ctx.tr(" (coordinator)") if p.role == PersonRole.COORDINATOR else ""
@@ -51,7 +63,7 @@ async def member(ctx: Context, args: str) -> None:
     blocks: list[Block] = [Heading(text=f"{e.name} ({e.slug})")]
     if e.description:
         blocks.append(para(e.description))
-    labels = ", ".join(skill_label(ctx, s) for s in skills) or ctx.tr("none")
+    labels = _labels(ctx, skills) or ctx.tr("none")
     blocks.append(para(bold(ctx.tr("Skills: ")), labels))
     blocks.append(para(bold(ctx.tr("People:"))))
     blocks.append(bullets(lines) if lines else para(ctx.tr("nobody yet")))
@@ -71,9 +83,10 @@ async def skills_list(ctx: Context, args: str) -> None:
             for s in owned:
                 holders.setdefault(s.id or 0, []).append(names[enterprise_id])
     items: list[list[Span]] = []
-    for s in skills:
-        who = ", ".join(sorted(holders.get(s.id or 0, []))) or ctx.tr("nobody yet")
-        words = ", ".join(synonyms.get(s.id or 0, [])[:8])
+    for s in sorted(skills, key=lambda s: collation_key(skill_label(ctx, s))):
+        who = ", ".join(sorted(holders.get(s.id or 0, []), key=collation_key)) or ctx.tr(
+            "nobody yet")
+        words = _some(sorted(synonyms.get(s.id or 0, []), key=collation_key))
         items.append(spans(bold(skill_label(ctx, s)), f" (#{s.slug}) — {who}",
                            ctx.tr(" · words: {words}", words=words) if words else ""))
     ctx.reply(Heading(text=ctx.tr("Skills of the cooperative")), bullets(items))

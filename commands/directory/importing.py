@@ -24,6 +24,8 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.directory.file import DirectoryFile, DirectoryFileError, PersonIn, ResourceIn
+from commands.directory.problems import Problem
+from commands.i18n import N_
 from commands.text import fold
 from storage.models import Channel, Enterprise, Identity, Person, Resource, Skill, utcnow
 from storage.repo import directory as dir_repo
@@ -97,7 +99,8 @@ def _outcome(changes: Changes, kind: Kind, name: str, *, new: bool, was_active: 
 async def apply(s: AsyncSession, data: DirectoryFile) -> Changes:
     """Bring the directory to ``data``; what changed. Matrix room aliases must have been
     resolved to room ids before (``bot.matrix.aliases``)."""
-    aliases = [f"channels[{i}] ({c.name}): the room alias {c.matrix} is not resolved"
+    aliases = [Problem(N_("{where}: the room alias {alias} is not resolved."),
+                       f"channels[{i}] ({c.name})", {"alias": c.matrix})
                for i, c in enumerate(data.channels) if c.matrix_alias]
     if aliases:
         raise DirectoryFileError(aliases)
@@ -141,17 +144,26 @@ async def _skills(s: AsyncSession, data: DirectoryFile, changes: Changes) -> dic
         assert skill.id is not None
         ids[item.slug] = skill.id
         different = _set(skill, {"label": item.label, "label_en": item.label_en})
-        terms = list(dict.fromkeys(fold(t).strip() for t in item.synonyms if fold(t).strip()))
+        terms = _spellings(item.synonyms)
         if sorted(terms_now.get(skill.id, [])) != sorted(terms):
             replaced[skill.id] = terms
             different = True
         _outcome(changes, Kind.SKILL, item.slug, new=new, was_active=True, different=different)
-    wanted = {term for terms in replaced.values() for term in terms}
+    wanted = {fold(term) for terms in replaced.values() for term in terms}
     for skill_id, terms in terms_now.items():  # a term taken from a skill the file dropped
-        if skill_id not in ids.values() and wanted.intersection(terms):
-            replaced[skill_id] = [t for t in terms if t not in wanted]
+        if skill_id not in ids.values() and wanted.intersection(map(fold, terms)):
+            replaced[skill_id] = [t for t in terms if fold(t) not in wanted]
     await dir_repo.replace_synonyms(s, replaced)
     return ids
+
+
+def _spellings(synonyms: list[str]) -> list[str]:
+    """The synonyms as the file writes them (they are shown), one per folded form (they
+    are matched folded: ``commands.lookup``)."""
+    spelled: dict[str, str] = {}
+    for term in synonyms:
+        spelled.setdefault(fold(term).strip(), " ".join(term.split()))
+    return [term for key, term in spelled.items() if key]
 
 
 async def _enterprises(s: AsyncSession, data: DirectoryFile, skill_ids: dict[str, int],

@@ -15,6 +15,10 @@ from storage.repo import privacy as privacy_repo
 HELP_ORDER = 70  # where these commands come in the help
 
 DEFAULT, MOST = 20, 200
+# the audit's actions (``commands.dispatcher``, ``commands.privacy.forget``) as a
+# coordinator reads them; a coordinator's command is shown as it was typed
+COMMAND = "command:"
+ACTIONS = {"privacy:forget": N_("personal data of {ref} erased (GDPR)")}
 
 
 @command(("journal", "log"), role=Role.COORDINATOR, usage=N_("/grappe log [n]"),
@@ -33,8 +37,15 @@ async def journal(ctx: Context, args: str) -> None:
     for row in rows:
         who = names.get(row.person_id or 0, ctx.tr("the bot"))
         when = format_moment(row.at, ctx.tz, ctx.t.locale, today=today)
-        what = " ".join(p for p in (row.action, row.object_ref or "",
-                                    shorten(row.detail, 120)) if p)
+        what = _what(ctx, row.action, row.object_ref or "", shorten(row.detail, 120))
         lines.append(spans(ctx.tr("{when} — {who}: {what}", when=when, who=who, what=what)))
     heading = ctx.trn("The last {n} action", "The last {n} actions", len(rows))
     ctx.reply(Heading(text=heading), bullets(lines))
+
+
+def _what(ctx: Context, action: str, ref: str, detail: str) -> str:
+    if action.startswith(COMMAND):
+        return f"/grappe {detail}" if detail else f"/grappe {action.removeprefix(COMMAND)}"
+    if action in ACTIONS:
+        return ctx.tr(ACTIONS[action], ref=ref)
+    return " ".join(p for p in (action, ref, detail) if p)

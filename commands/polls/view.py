@@ -197,7 +197,9 @@ def render(view: PollView, coop: Cooperative, *, today: date) -> list[Block]:
             line = spans("👉 ", *line)
         items.append(line)
     blocks.append(bullet_list(items))
-    blocks.append(para(t.tn("{n} answer so far.", "{n} answers so far.", len(current.voters))))
+    blocks.append(para(t.tn("{n} answer so far.", "{n} answers so far.", len(current.voters))
+                       if poll.status == "open" else
+                       t.tn("{n} answer in all.", "{n} answers in all.", len(current.voters))))
     if poll.status == "open" and view.missing and not poll.hidden:
         pings: list[Span] = []
         for m in view.missing:

@@ -146,10 +146,11 @@ async def close(ctx: Context, args: str) -> None:
     request.status, request.closed_at, request.close_note = outcome, ctx.now, note
     ctx.session.add(request)
     t = translator(ctx.coop.locale)
-    text = t.t("{ref} is closed: {status}.", ref=request.ref, status=status_label(t,
-                                                                                 request.status))
-    ctx.in_thread(request.ref, para(text + (f" {note}" if note else "")),
-                  purpose=request.purpose)
+    status = status_label(t, request.status)
+    text = (t.t("{ref} is closed: {status}. Closing note: {note}", ref=request.ref,
+                status=status, note=note) if note
+            else t.t("{ref} is closed: {status}.", ref=request.ref, status=status))
+    ctx.in_thread(request.ref, para(text), purpose=request.purpose)
     for part in ctx.registry.extensions_of(CLOSING):  # what other features say at a close
         if blocks := await part(ctx, request):
             ctx.in_thread(request.ref, *blocks, purpose=request.purpose)

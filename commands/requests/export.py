@@ -1,4 +1,6 @@
-"""One row per request, for the spreadsheet the coordinators keep."""
+"""One row per request, for the spreadsheet the coordinators keep: typed values (text,
+moments, days, durations, counts), which the writers (``bot/spreadsheet.py``) say as
+each format says them, and a header in the cooperative's language."""
 
 from __future__ import annotations
 
@@ -7,28 +9,29 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands.i18n import translator
+from commands.i18n import N_, translator
 from commands.requests.history import answer_text, metrics
 from commands.requests.view import status_label, tally
+from commands.table import Table, Value
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
-COLUMNS = ("Request", "Client", "Need", "Created", "Deadline", "Skills", "Consulted",
-           "Answers", "Lead", "Partners", "Status", "Business hours to first answer",
-           "Business hours to staffing", "Closing note")
-
-
-def _hours(value: object) -> str:
-    return "" if value is None else f"{value.total_seconds() / 3600:.1f}"  # type: ignore[attr-defined]
+SHEET = N_("Requests")
+COLUMNS = (N_("Request"), N_("Client"), N_("Need"), N_("Created"), N_("Deadline"),
+           N_("Skills"), N_("Consulted"), N_("Answers"), N_("Lead"), N_("Partners"),
+           N_("Status"), N_("Business hours to first answer"),
+           N_("Business hours to staffing"), N_("Closing note"),
+           N_("Enterprises that answered"))
 
 
 async def export_rows(s: AsyncSession, *, start: datetime | None = None,
-                      end: datetime | None = None) -> tuple[list[str], list[list[str]]]:
-    """The header (in the cooperative's language) and one row per request created in range."""
+                      end: datetime | None = None) -> Table:
+    """One row per request created in range, in the cooperative's language; moments
+    are in its time zone (naive: a spreadsheet has none)."""
     coop = await dir_repo.cooperative(s)
     t = translator(coop.locale)
     tz = ZoneInfo(coop.timezone)
-    rows: list[list[str]] = []
+    rows: list[list[Value]] = []
     requests = await repo.listing(s, created_from=start, created_to=end, limit=None)
     for request in sorted(requests, key=lambda r: r.id or 0):
         current = await tally(s, request)
@@ -36,22 +39,24 @@ async def export_rows(s: AsyncSession, *, start: datetime | None = None,
         people = await dir_repo.people_by_id(s, [a.person_id for a in current.answers
                                              if a.person_id])
         names = {st.enterprise.id: st.enterprise.name for st in current.standings}
-        answers = "; ".join(
-            f"{a.created_at.astimezone(tz):%Y-%m-%d %H:%M} "
-            f"{people[a.person_id].display_name if a.person_id in people else '—'} "
-            f"({names.get(a.enterprise_id, '—')}): "
-            f"{answer_text(t, a, names.get(a.enterprise_id, ''))}"
-            for a in current.answers)
+        answers = "; ".join(t.t(
+            "{when} {who} ({enterprise}): {answer}",
+            when=f"{a.created_at.astimezone(tz):%Y-%m-%d %H:%M}",
+            who=people[a.person_id].display_name if a.person_id in people
+            else t.t("former member"),
+            enterprise=names.get(a.enterprise_id, t.t("the cooperative's team")),
+            answer=answer_text(t, a, names.get(a.enterprise_id, ""))) for a in current.answers)
         first, staffed = metrics(request, coop)
         rows.append([
             request.ref, request.client, request.need,
-            request.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-            request.deadline.astimezone(tz).strftime("%Y-%m-%d") if request.deadline else "",
-            ", ".join(k.slug for k in skills),
-            ", ".join(st.enterprise.slug for st in current.consulted),
+            request.created_at.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0),
+            request.deadline.astimezone(tz).date() if request.deadline else None,
+            ", ".join(k.label_in(t.locale) for k in skills),
+            ", ".join(st.enterprise.name for st in current.consulted),
             answers,
-            ", ".join(st.enterprise.slug for st in current.standings if st.role == "lead"),
-            ", ".join(st.enterprise.slug for st in current.standings if st.role == "partner"),
-            status_label(t, request.status), _hours(first), _hours(staffed), request.close_note,
+            ", ".join(st.enterprise.name for st in current.standings if st.role == "lead"),
+            ", ".join(st.enterprise.name for st in current.standings if st.role == "partner"),
+            status_label(t, request.status), first, staffed, request.close_note,
+            sum(1 for st in current.standings if st.answered),
         ])
-    return [t.t(c) for c in COLUMNS], rows
+    return Table(t.t(SHEET), [t.t(c) for c in COLUMNS], rows, t.locale)

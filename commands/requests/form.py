@@ -18,8 +18,7 @@ from storage.repo import directory as dir_repo
 
 async def fields(ctx: Context) -> list[FormField]:
     """Client, need, the directory's skills (in the person's language) and a due date."""
-    english = ctx.t.locale == "en"
-    options = [Option(value=k.slug, label=k.label_en if english and k.label_en else k.label)
+    options = [Option(value=k.slug, label=k.label_in(ctx.t.locale))
                for k in await dir_repo.skills(ctx.session)]
     return [
         FormField(name="client", label=ctx.tr("Client's name"),

@@ -15,7 +15,7 @@ from commands.requests.form import REQUEST_FORM
 from commands.requests.history import history_blocks
 from commands.requests.parsing import infer_skills, parse_new_request, parse_ref
 from commands.requests.view import RequestView, render, status_label, tallies
-from commands.text import fold, shorten
+from commands.text import collation_key, fold, shorten
 from storage.models import Consultation, Request
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
@@ -71,7 +71,7 @@ async def request_command(ctx: Context, args: str) -> None:
     await ctx.session.flush()
     ctx.object_ref = request.ref
     ctx.post(*await card(ctx, request), card_of=request.ref, purpose=request.purpose)
-    names = ", ".join(e.name for e, _ in matches)
+    names = ", ".join(sorted((e.name for e, _ in matches), key=collation_key))
     ctx.reply(para(ctx.trn("{ref} is relayed to {n} enterprise: {names}.",
                            "{ref} is relayed to {n} enterprises: {names}.",
                            len(matches), ref=request.ref, names=names)
@@ -115,7 +115,8 @@ async def requests_list(ctx: Context, args: str) -> None:
         line = spans(bold(r.ref), f" {r.client} — {shorten(r.need, 70)} — ",
                      status_label(ctx.t, r.status),
                      ctx.tr(" · {answered}/{total} answered", answered=answered,
-                            total=len(current.consulted)))
+                            total=len(current.consulted)) if current.consulted
+                     else " · " + ctx.tr("no enterprise consulted yet"))
         if r.deadline:
             line += spans(ctx.tr(" · due {day}", day=format_day(
                 r.deadline.astimezone(ctx.tz).date(), ctx.t.locale, today=today)))

@@ -236,7 +236,7 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
         local_today = (today or request.created_at).astimezone(tz).date()
         day = format_day(request.deadline.astimezone(tz).date(), t.locale, today=local_today)
         fields.append(FieldItem(label=t.t("Deadline: "), value=[Text(text=day)]))
-    labels = [k.label_en if t.locale == "en" and k.label_en else k.label for k in view.skills]
+    labels = [k.label_in(t.locale) for k in view.skills]
     fields.append(FieldItem(label=t.t("Skills: "),
                             value=[Text(text=", ".join(labels) or t.t("none given"))]))
     when = format_moment(request.created_at, tz, t.locale,

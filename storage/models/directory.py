@@ -30,9 +30,14 @@ class Skill(SQLModel, table=True):
     label: str = Field(max_length=200)
     label_en: str = Field(default="", max_length=200)
 
+    def label_in(self, locale: str) -> str:
+        """The label a reader of ``locale`` reads (the French one when no English)."""
+        return self.label_en if locale == "en" and self.label_en else self.label
+
 
 class SkillSynonym(SQLModel, table=True):
-    """A word that points to a skill; ``term`` is stored folded (lowercase, no accents)."""
+    """A word that points to a skill; ``term`` as the directory file writes it (shown with
+    its accents), matched folded (``commands.lookup``)."""
 
     __tablename__ = "skill_synonyms"
 

@@ -60,8 +60,9 @@ async def test_forget_keeps_history_and_shows_a_former_member(console: Console,
     out = await console.run("nadia: /grappe membres")
     assert "pas encore dans l’annuaire" in out  # her account is unlinked
     out = await console.run("camille: /grappe journal 5")
-    assert "privacy:forget" in out
-    assert "command:lier" in out
+    assert f"données personnelles de {pseudonym} effacées (RGPD)" in out
+    assert "/grappe lier " in out
+    assert "command:" not in out  # the audit's own labels are not shown
     assert "nadia" not in out  # the audit line quoting her handle now quotes the pseudonym
     assert pseudonym in out
     out = await console.run("camille: /grappe journal beaucoup")

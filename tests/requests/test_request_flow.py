@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
 
 from commands.requests.export import export_rows
 from tests.conftest import Clock, Console
@@ -68,24 +69,27 @@ async def test_request_answers_assignment_closing_and_export(console: Console,
     assert "gagnée" in last_card(out)
 
     async with console.bot.db.session(read_only=True) as s:
-        header, rows = await export_rows(s)
-    (row,) = rows
-    record = dict(zip(header, row, strict=True))
+        table = await export_rows(s)
+    assert table.name == "Demandes"
+    assert table.header[:4] == ["Demande", "Client", "Besoin", "Créée le"]
+    (row,) = table.rows
+    record = dict(zip(table.header, row, strict=True))
     values = list(record.values())
     assert values[0] == "R-1"
     assert values[1] == "Mairie de Roubaix"
-    assert values[4] == "2027-01-15"
-    assert values[5] == "communication, comptabilite"
-    assert set(values[6].split(", ")) == {"chiffres-et-communs", "le-grand-livre",
-                                          "sobre-et-clair", "cap-commun", "encre-verte"}
-    assert "Nadia Benali" in values[7]
+    assert isinstance(values[3], datetime)
+    assert values[4] == date(2027, 1, 15)
+    assert values[5] == "Communication stratégique et responsable, Comptabilité associative"
+    assert set(values[6].split(", ")) == set(CONSULTED)
+    assert "Nadia Benali (Chiffres & Communs)\u00a0: " in values[7]
     assert "Hugo" in values[7]
-    assert values[8] == "chiffres-et-communs"
-    assert values[9] == "le-grand-livre"
+    assert values[8] == "Chiffres & Communs"
+    assert values[9] == "Le Grand Livre"
     assert values[10] == "gagnée"
-    assert values[11] == "2.0"  # first answer two business hours later
-    assert values[12] == "5.0"
+    assert values[11] == timedelta(hours=2)  # first answer two business hours later
+    assert values[12] == timedelta(hours=5)
     assert values[13] == "convention signée"
+    assert values[14] == 4  # enterprises that answered, as on the card (4/5)
 
 
 async def test_show_lists_every_answer_version(console: Console, clock: Clock) -> None:
@@ -102,6 +106,9 @@ async def test_no_matching_skill_asks_the_coordinators(console: Console) -> None
     assert "@camille" in out
     assert "@karim" in out
     assert "@sophie" in out
+    listed = await console.run("camille: /grappe demandes")
+    assert "aucune entreprise consultée pour l’instant" in listed  # not "0/0 ont répondu"
+    assert "0/0" not in listed
     out = await console.run("camille: /grappe relayer R-1 +terreau")
     assert "@" in out
     assert "Terreau" in last_card(out)
