@@ -8,15 +8,9 @@ from datetime import date, timedelta
 
 from commands import lookup
 from commands.bookings.free import busy, free_resources, free_windows, nearest
+from commands.bookings.naming import KINDS, kind_of
 from commands.bookings.rules import check, month_bounds, month_name, used_minutes
-from commands.bookings.view import (
-    KINDS,
-    Fmt,
-    Names,
-    booking_line,
-    find_resource,
-    kind_of,
-)
+from commands.bookings.view import Fmt, Names, booking_line, find_resource
 from commands.context import Context
 from commands.dates.slots import Interval, day_bounds, parse_when
 from commands.errors import CommandError, UsageError
