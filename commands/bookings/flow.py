@@ -59,9 +59,10 @@ class _Taken(Exception):
          summary=N_("Book a room, the vehicle, equipment or staff time; "
                     "“every tuesday 9h-11h x6” repeats it."))
 async def book(ctx: Context, args: str) -> None:
-    parsed = read_booking(args, await dir_repo.resources(ctx.session),
-                          await dir_repo.enterprises(ctx.session), now=ctx.now, tz=ctx.tz,
+    parsed = read_booking(args, await dir_repo.resources(ctx.session), now=ctx.now, tz=ctx.tz,
                           parts=ctx.env.day_parts)
+    if parsed.needs_enterprises:
+        parsed = parsed.naming(await dir_repo.all_enterprises(ctx.session))
     resource, when = parsed.resource, parsed.when
     enterprise = await _enterprise(ctx, parsed)
     fmt = Fmt.of(ctx)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from commands.errors import UsageError
 from commands.text import fold, shorten
@@ -36,19 +37,25 @@ def kind_of(word: str) -> str | None:
     return _KIND_WORDS.get(fold(word))
 
 
+@cache
 def key_of(text: str) -> str:
     """``"Salle Garance"`` → ``"salle-garance"``: a name compared as a slug."""
     return "-".join(re.findall(r"[a-z0-9]+", fold(text)))
 
 
-def _vocabulary(resource: Resource) -> set[str]:
-    words = set(re.findall(r"[a-z0-9]+", fold(f"{resource.slug} {resource.name}")))
-    return words - _LINKS
+@cache
+def _vocabulary(slug: str, name: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", fold(f"{slug} {name}"))) - _LINKS
 
 
-def _word_fits(word: str, resource: Resource, vocabulary: set[str]) -> bool:
+def _fits(word: str, resource: Resource) -> bool:
+    return _word_fits(word, resource.kind, _vocabulary(resource.slug, resource.name))
+
+
+@cache
+def _word_fits(word: str, kind: str, vocabulary: frozenset[str]) -> bool:
     word = ALIASES.get(word, word)
-    if kind_of(word) == resource.kind:
+    if kind_of(word) == kind:
         return True
     for known in vocabulary:
         if word == known or (len(word) >= 4 and known.startswith(word)):
@@ -74,7 +81,7 @@ def _fitting(phrase: list[str], resources: Sequence[Resource]) -> tuple[list[Res
     if not content:
         return [], False
     return [r for r in resources
-            if all(_word_fits(w, r, _vocabulary(r)) for w in content)], False
+            if all(_fits(w, r) for w in content)], False
 
 
 def find_in(words: Sequence[str], resources: Sequence[Resource]) -> tuple[Resource, int]:
@@ -86,6 +93,9 @@ def find_in(words: Sequence[str], resources: Sequence[Resource]) -> tuple[Resour
     if keys[start].startswith(("l'", "d'")):
         keys[start] = keys[start][2:]
     active = [r for r in resources if r.active]
+    slug = next((r for r in active if r.slug == keys[start]), None)
+    if slug is not None and not (start + 1 < len(keys) and _fits(keys[start + 1], slug)):
+        return slug, start + 1  # the slug itself, as most people type it
     for n in range(min(MAX_NAME_WORDS, len(keys) - start), 0, -1):
         phrase = [p for k in keys[start:start + n] for p in re.findall(r"[a-z0-9]+", k)]
         if not phrase or (n > 1 and phrase[-1].isdigit()):  # "minibus le 9 décembre"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -44,18 +44,44 @@ _TIME_WORDS = [*WEEKDAYS, *MONTHS, "demain", "tomorrow", "aujourd'hui", "today",
                "matinee", "morning", "apres-midi", "afternoon", "soir", "soiree", "evening"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reading:
+    """A booking command read; whom "pour <x>" names is settled by :meth:`naming`, with
+    the directory's enterprises, only when there is such an x."""
+
     resource: Resource
     when: When
     said: str  # the time as written (a series keeps it as its rule)
-    purpose: str = ""
-    enterprise: Enterprise | None = None  # named with "pour <entreprise>"
     skip_conflicts: bool = False
+    extra: str = ""  # words after the time that are no time
+    for_text: str = ""  # x of "pour x" after the time
+    purpose_said: str = ""  # after the colon
+    purpose_for: str = ""  # y of a final "pour y" after the colon
+    purpose_cut: str = ""  # after the colon, without that "pour y"
+    enterprise: Enterprise | None = None  # named with "pour <entreprise>"
+
+    @property
+    def needs_enterprises(self) -> bool:
+        return bool(self.for_text or self.purpose_for)
+
+    @property
+    def purpose(self) -> str:
+        return " : ".join(p for p in (self.extra, self.for_text, self.purpose_said) if p)
+
+    def naming(self, enterprises: Sequence[Enterprise]) -> Reading:
+        """The reading with the enterprise that an x of "pour x" names taken out of the
+        purpose (x stays the purpose otherwise)."""
+        reading = self
+        if self.purpose_for and (named := enterprise_named(self.purpose_for, enterprises)):
+            reading = replace(reading, purpose_said=self.purpose_cut, purpose_for="",
+                              enterprise=named)
+        if self.for_text and (named := enterprise_named(self.for_text, enterprises)):
+            reading = replace(reading, for_text="", enterprise=named)
+        return reading
 
 
-def read_booking(args: str, resources: Sequence[Resource], enterprises: Sequence[Enterprise],
-                 *, now: datetime, tz: ZoneInfo, parts: DayParts) -> Reading:
+def read_booking(args: str, resources: Sequence[Resource], *, now: datetime, tz: ZoneInfo,
+                 parts: DayParts) -> Reading:
     text = " ".join(args.split())
     pieces = _PURPOSE.split(text, maxsplit=1)
     head, purpose = (pieces[0], pieces[1]) if len(pieces) == 2 else (text, "")
@@ -71,19 +97,14 @@ def read_booking(args: str, resources: Sequence[Resource], enterprises: Sequence
         raise UsageError("Say which resource and when, for example "
                          "“salle-garance jeudi 14h-16h : point compta”.")
     day_parts = parts.with_day(resource.opens, resource.closes)
-    enterprise = None
+    purpose_for = purpose_cut = ""
     if m := _FOR_AT_END.search(purpose):
-        enterprise = enterprise_named(m.group("x"), enterprises)
-        if enterprise is not None:
-            purpose = purpose[: m.start()].strip()
-    rest, said_for = _split_for(rest, now=now, tz=tz, parts=day_parts)
-    if said_for and (named := enterprise_named(said_for, enterprises)) is not None:
-        enterprise, said_for = named, ""
+        purpose_cut, purpose_for = purpose[: m.start()].strip(), m.group("x")
+    rest, for_text = _split_for(rest, now=now, tz=tz, parts=day_parts)
     when, extra = _when(rest, now=now, tz=tz, parts=day_parts)
     if not when.has_time:
         raise UsageError("Say the time too, for example “jeudi 14h-16h” or “demain matin”.")
-    purpose = " : ".join(p for p in (extra, said_for, purpose) if p)
-    return Reading(resource, when, rest, purpose, enterprise, skip)
+    return Reading(resource, when, rest, skip, extra, for_text, purpose, purpose_for, purpose_cut)
 
 
 def _is_time(text: str, *, now: datetime, tz: ZoneInfo, parts: DayParts) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from commands.dates.slots import day_of_month
@@ -48,6 +49,8 @@ _STRONG = (r"avant(?:\s+le)?|before|d'ici(?:\s+le|\s+a)?|au\s+plus\s+tard(?:\s+l
            r"|(?:pour|pr)\s+au\s+plus\s+tard")
 _WEAK = r"pour|pr|for"
 _END = r"[\s!.?)…]*$"
+_DAY_RE = re.compile(_DAY)
+_TAIL = 60
 _STRONG_RE = re.compile(rf"(?<!\w)(?:{_STRONG})\s+(?P<when>{_DAY})(?!\w)")
 _TRAILING_RE = re.compile(
     rf"(?:(?<!\w)(?:{_WEAK})\s+|(?:^|[,;:(—–-])\s*)(?P<when>{_DAY}){_END}")
@@ -99,7 +102,14 @@ def parse_new_request(args: str, *, now: datetime, tz: ZoneInfo) -> NewRequest:
 
 def _folded(text: str) -> str:
     """``fold`` character by character, so that positions in it are positions in ``text``."""
-    return "".join(f if len(f := fold(c)) == 1 else c for c in text).replace("’", "'")
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
+
+
+@cache
+def _fold_char(c: str) -> str:
+    return "'" if c == "’" else f if len(f := fold(c)) == 1 else c
 
 
 def _without_urgency(text: str) -> str:
@@ -116,9 +126,10 @@ def _deadline(need: str, *, now: datetime, tz: ZoneInfo) -> tuple[date | None, s
     """The deadline said in the need, and the need without it."""
     folded = _folded(need)
     spans = [(m.start(), m.end(), m.start("when")) for m in _STRONG_RE.finditer(folded)]
-    if m := _TRAILING_RE.search(folded):
+    tail = max(0, len(folded) - _TAIL)  # a trailing day is short: look at the end only
+    if m := _TRAILING_RE.search(folded, tail):
         spans.append((m.start(), m.end(), m.start("when")))
-    spans += _trailing_introduced(folded)
+    spans += _trailing_introduced(folded, tail)
     for start, end, said in spans[:1]:
         day = _day(folded[said:end], need[said:end], now=now, tz=tz)
         rest = (need[:start] + " " + need[end:]).strip(" ,;:—–-")
@@ -126,10 +137,10 @@ def _deadline(need: str, *, now: datetime, tz: ZoneInfo) -> tuple[date | None, s
     return None, need
 
 
-def _trailing_introduced(folded: str) -> list[tuple[int, int, int]]:
+def _trailing_introduced(folded: str, tail: int) -> list[tuple[int, int, int]]:
     """A day at the end introduced by itself ("… sur le PLU le 8 décembre", "… samedi")."""
-    for m in _INTRODUCED_RE.finditer(folded):
-        if re.fullmatch(_DAY, folded[m.start():].rstrip(" !.?)…")):
+    for m in _INTRODUCED_RE.finditer(folded, tail):
+        if _DAY_RE.fullmatch(folded[m.start():].rstrip(" !.?)…")):
             return [(m.start(), len(folded), m.start())]
     return []
 

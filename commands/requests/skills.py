@@ -80,6 +80,7 @@ _PHRASE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(
     re.escape(p) for p in sorted(_PHRASES, key=len, reverse=True)) + r")(?![\w-])")
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TYPO, _SAME_STEM, _LENGTHS, _SUGGEST = 85, 0.8, 0.6, 75
+_KNOWN = 20_000  # need words remembered per directory
 
 
 @cache
@@ -150,10 +151,41 @@ class Term:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The directory's terms as word sequences, and which words name one skill only."""
+    """The directory's terms as word sequences, and which words name one skill only.
+
+    ``meets`` finds the term words a need word meets from a few dictionaries and one C
+    scan (rapidfuzz), then keeps those that ``same_word`` accepts: one rule, found fast.
+    """
 
     terms: tuple[Term, ...]
     distinctive: frozenset[str]
+    words: tuple[str, ...] = ()
+    by_form: dict[str, list[str]] = field(default_factory=dict)
+    by_stem: dict[str, list[str]] = field(default_factory=dict)
+    known: dict[str, frozenset[str]] = field(default_factory=dict)
+    rank: dict[str, list[int]] = field(default_factory=dict)  # word → its terms' positions
+
+    def terms_with(self, words: set[str]) -> list[Term]:
+        """The terms that have one of ``words``, in the order of ``terms``."""
+        return [self.terms[i] for i in sorted({i for w in words for i in self.rank.get(w, ())})]
+
+    def meets(self, word: str) -> frozenset[str]:
+        if (found := self.known.get(word)) is not None:
+            return found
+        form = _base(_singular(word))
+        candidates = {*self.by_form.get(form, ()), *self.by_stem.get(_stem(form), ())}
+        if len(word) >= 5:
+            candidates.update(w for w in self.words if w.startswith(word) or word.startswith(w))
+        if len(word) >= 6:
+            from rapidfuzz.fuzz import ratio
+            from rapidfuzz.process import extract
+
+            candidates.update(w for w, _score, _i in extract(
+                word, self.words, scorer=ratio, score_cutoff=_TYPO, limit=None))
+        found = frozenset(w for w in candidates if same_word(word, w))
+        if len(self.known) < _KNOWN:
+            self.known[word] = found
+        return found
 
 
 @cache
@@ -165,8 +197,18 @@ def _vocabulary(entries: tuple[tuple[str, int], ...]) -> Vocabulary:
             owners.setdefault(word, set()).add(term.skill_id)
     distinctive = frozenset(w for w, ids in owners.items() if len(ids) == 1
                             and not {w, _singular(w)} & GENERIC and len(w) >= 4)
-    return Vocabulary(tuple(sorted((t for t in terms if t.words),
-                                   key=lambda t: (-len(t.words), t.words))), distinctive)
+    by_form: dict[str, list[str]] = {}
+    by_stem: dict[str, list[str]] = {}
+    for word in owners:
+        form = _base(_singular(word))
+        by_form.setdefault(form, []).append(word)
+        by_stem.setdefault(_stem(form), []).append(word)
+    ordered = tuple(sorted((t for t in terms if t.words), key=lambda t: (-len(t.words), t.words)))
+    rank: dict[str, list[int]] = {}
+    for i, term in enumerate(ordered):
+        for word in set(term.words):
+            rank.setdefault(word, []).append(i)
+    return Vocabulary(ordered, distinctive, tuple(sorted(owners)), by_form, by_stem, rank=rank)
 
 
 def _vocabulary_of(index: Mapping[str, Skill]) -> Vocabulary:
@@ -191,10 +233,11 @@ def infer(need: str, index: Mapping[str, Skill]) -> Inference:
     def shown(word: str) -> str:
         return as_written.get(word, word)
 
+    meets = [vocabulary.meets(w) if w else frozenset() for w in said]
     used: set[int] = set()
     result = Inference()
-    for term in vocabulary.terms:
-        positions = _found(said, term, vocabulary.distinctive)
+    for term in vocabulary.terms_with(set().union(*meets)):
+        positions = _found(meets, term, vocabulary.distinctive)
         if not positions:
             continue
         used.update(positions)
@@ -209,16 +252,16 @@ def infer(need: str, index: Mapping[str, Skill]) -> Inference:
     return result
 
 
-def _found(said: list[str], term: Term, distinctive: frozenset[str]) -> list[int]:
+def _found(meets: list[frozenset[str]], term: Term, distinctive: frozenset[str]) -> list[int]:
     """The need positions that make ``term`` match: the whole term in a row, or one
-    distinctive word of it."""
+    distinctive word of it (``meets[i]``: the term words the i-th need word meets)."""
     n = len(term.words)
-    for start in range(len(said) - n + 1):
-        if all(same_word(said[start + k], term.words[k]) for k in range(n)):
+    for start in range(len(meets) - n + 1):
+        if all(term.words[k] in meets[start + k] for k in range(n)):
             return list(range(start, start + n))
     if n > 1:
-        for i, word in enumerate(said):
-            if any(same_word(word, w) for w in term.words if w in distinctive):
+        for i, met in enumerate(meets):
+            if any(w in met for w in term.words if w in distinctive):
                 return [i]
     return []
 

@@ -20,8 +20,8 @@ def check(row: list[str]) -> str | None:
     text, expected = row[0], row[1:]
     fmt = Fmt(translator("en"), NOW, TZ)
     try:
-        reading = read_booking(text, resources(), enterprises(), now=NOW, tz=TZ,
-                               parts=DayParts())
+        reading = read_booking(text, resources(), now=NOW, tz=TZ,
+                               parts=DayParts()).naming(enterprises())
         intervals = reading.when.intervals(TZ)
         for interval in intervals:
             rules.check(reading.resource, interval, fmt)

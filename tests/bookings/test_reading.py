@@ -27,7 +27,7 @@ def _resource(slug: str):  # type: ignore[no-untyped-def]
 
 
 def _read(text: str):  # type: ignore[no-untyped-def]
-    return read_booking(text, resources(), enterprises(), now=NOW, tz=TZ, parts=DayParts())
+    return read_booking(text, resources(), now=NOW, tz=TZ, parts=DayParts()).naming(enterprises())
 
 
 def test_pour_is_the_purpose_unless_it_names_an_enterprise() -> None:
@@ -79,7 +79,7 @@ def test_the_earliest_start_after_the_notice_is_within_the_opening_hours() -> No
     late = datetime(2026, 11, 25, 21, 10, tzinfo=UTC)
     minibus = _resource("minibus")
     fmt = Fmt(translator("fr"), late, TZ)
-    thursday = read_booking("minibus jeudi 8h-10h", resources(), enterprises(), now=late, tz=TZ,
+    thursday = read_booking("minibus jeudi 8h-10h", resources(), now=late, tz=TZ,
                             parts=DayParts()).when.intervals(TZ)[0]
     with pytest.raises(CommandError) as refused:
         rules.check(minibus, thursday, fmt)
