@@ -114,6 +114,20 @@ def find_in(words: Sequence[str], resources: Sequence[Resource]) -> tuple[Resour
     raise unknown(words[start] if words else "", active)
 
 
+def resource_or_kind(words: Sequence[str], resources: Sequence[Resource]
+                     ) -> tuple[Resource | None, str | None, int]:
+    """A resource named by the first words, or a kind ("salles", "camion" when it is
+    said alone), and how many words say it: ``salle garance`` is the room, ``salle`` the
+    kind."""
+    kind = kind_of(words[0]) if words else None
+    if kind is not None:
+        following = fold(words[1]) if len(words) > 1 else ""
+        if not any(r.kind == kind and following and _fits(following, r) for r in resources):
+            return None, kind, 1
+    resource, used = find_in(words, resources)
+    return resource, None, used
+
+
 def unknown(word: str, resources: Sequence[Resource]) -> UsageError:
     names = {r.slug: r for r in resources} | {fold(r.name): r for r in resources}
     close = difflib.get_close_matches(fold(word), list(names), n=1, cutoff=0.6)

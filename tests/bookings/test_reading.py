@@ -120,3 +120,11 @@ def test_a_past_poll_option_is_said_to_be_past(option: str) -> None:
     with pytest.raises(CommandError, match="already past"):
         parse_poll(f"Point : {option} | mardi 1er décembre 10h", now=NOW, tz=TZ,
                    parts=DayParts())
+
+
+async def test_free_reads_a_resource_named_in_words_or_a_kind(console: Console) -> None:
+    set_clock(console, NOW)
+    out = await console.run("nadia: /grappe libre salle garance demain",
+                            "nadia: /grappe libre camion lundi 9h-12h")
+    assert "Salle Garance (salle-garance) : 8 h–20 h" in out
+    assert "Minibus 9 places (minibus)" in out
