@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from commands.bookings.naming import find_in, key_of
 from commands.dates.day_parts import DayParts
 from commands.dates.slots import WEEKDAYS, When, parse_when
-from commands.dates.when import MONTHS
+from commands.dates.when import MONTHS, NotADate
 from commands.errors import CommandError, UsageError
 from commands.text import fold, shorten
 from storage.models import Enterprise, Resource
@@ -40,7 +40,8 @@ _LENGTH = re.compile(r"^(?:\d{1,3}\s*(?:h|heures?|hours?|hrs?|min|mn|minutes?)\b
 
 
 _NEAR_ENTERPRISE = 88
-_TIME_WORDS = [*WEEKDAYS, *MONTHS, "demain", "tomorrow", "aujourd'hui", "today", "matin",
+_TIME_WORDS = [*WEEKDAYS, *MONTHS, "demain", "tomorrow", "aujourd'hui", "today", "hier",
+               "yesterday", "matin",
                "matinee", "morning", "apres-midi", "afternoon", "soir", "soiree", "evening"]
 
 
@@ -128,10 +129,11 @@ def _split_for(rest: str, *, now: datetime, tz: ZoneInfo,
 
 
 def _when(rest: str, *, now: datetime, tz: ZoneInfo, parts: DayParts) -> tuple[When, str]:
-    """The time, and the words after it that are no time (the purpose said without ":")."""
+    """The time, and the words around it that are no time (the purpose said without ":",
+    after the time or before it: "garance réunion CA jeudi 14h-16h")."""
     try:
         return parse_when(rest, now=now, tz=tz, parts=parts), ""
-    except CommandError as refused:
+    except NotADate as refused:  # a past or impossible day is refused as it is
         words = rest.split()
         for cut in range(len(words) - 1, 0, -1):
             extra = " ".join(words[cut:])
@@ -139,7 +141,15 @@ def _when(rest: str, *, now: datetime, tz: ZoneInfo, parts: DayParts) -> tuple[W
                 break
             try:
                 return parse_when(" ".join(words[:cut]), now=now, tz=tz, parts=parts), extra
-            except CommandError:
+            except NotADate:
+                continue
+        for cut in range(1, len(words)):
+            extra = " ".join(words[:cut])
+            if re.search(r"\d", extra) or _time_word(words[cut - 1]):
+                break
+            try:
+                return parse_when(" ".join(words[cut:]), now=now, tz=tz, parts=parts), extra
+            except NotADate:
                 continue
         raise refused
 

@@ -107,8 +107,12 @@ def parse_day(text: str, *, now: datetime, tz: ZoneInfo) -> date:
     return day
 
 
+class NotADate(CommandError):
+    """The text reads as no day at all (not an impossible or a past one)."""
+
+
 def _not_a_date(text: str) -> CommandError:
-    return CommandError("I do not understand the date “{text}”. Write for example "
+    return NotADate("I do not understand the date “{text}”. Write for example "
                         "“15 janvier”, “vendredi” or “3/12”.", text=text.strip()[:40])
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from commands.dates.slots import day_of_month
-from commands.dates.when import MONTHS, parse_day
+from commands.dates.when import MONTHS, NotADate, parse_day
 from commands.errors import UsageError
 from commands.text import fold
 
@@ -29,19 +29,21 @@ MAX_CLIENT, MAX_NEED = 200, 2000
 _WD = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday"
        "|friday|saturday|sunday")
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
+_UNIT = r"(?:jours?|semaines?|mois|days?|weeks?|months?)"
 _NUM = r"\d{1,3}|un|une|deux|trois|quatre|cinq|six|huit|dix|quinze|a|an|one|two|three|four|five"
 _DAY = (
-    rf"(?:(?:le|the|on)\s+)?(?:(?:{_WD})\s+)?(?:\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:{_MON})\.?"
+    rf"(?:(?:le|the|on)\s+)?(?:(?:{_WD})\s+)?(?:\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:of\s+)?(?:{_MON})\.?"
     rf"(?:\s+\d{{4}})?|\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?)"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|(?:(?:on|the)\s+)?(?:(?:{_WD})\s+)?(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
     rf"|(?:(?:la|le|the)\s+)?(?:fin|end\s+of)\s+(?:{_MON}|(?:du|the)\s+(?:mois|month)"
     rf"|(?:de\s+la|the)\s+(?:semaine|week)|d'annee|de\s+l'annee|the\s+year)"
     rf"|(?:mi|mid)[-\s]?(?:{_MON})"
-    rf"|(?:(?:le|ce|this|next|on)\s+)?(?:{_WD})(?:\s+(?:prochain|qui\s+vient))?"
+    rf"|(?:(?:le|ce|this|next|on)\s+)?(?:{_WD})(?:\s+(?:prochain|qui\s+vient|\d{{1,2}}(?:er)?))?"
     rf"|apres[-\s]demain|demain|aujourd'hui|tomorrow|today"
-    rf"|(?:la\s+)?semaine\s+prochaine|next\s+week"
-    rf"|(?:dans|sous|in|within)\s+(?:{_NUM})\s+(?:jours?|semaines?|days?|weeks?)"
+    rf"|(?:la\s+)?semaine\s+prochaine|next\s+week|cette\s+semaine|this\s+week"
+    rf"|noel|christmas"
+    rf"|(?:dans|sous|in|within)\s+(?:{_NUM})\s+{_UNIT}"
     rf"|sous\s+(?:huitaine|quinzaine)"
     rf"|le\s+\d{{1,2}}(?:er)?")
 _STRONG = (r"avant(?:\s+le)?|before|d'ici(?:\s+le|\s+a)?|au\s+plus\s+tard(?:\s+le)?|by"
@@ -51,15 +53,19 @@ _WEAK = r"pour|pr|for"
 _END = r"[\s!.?)…]*$"
 _DAY_RE = re.compile(_DAY)
 _TAIL = 60
-_STRONG_RE = re.compile(rf"(?<!\w)(?:{_STRONG})\s+(?P<when>{_DAY})(?!\w)")
+_STRONG_RE = re.compile(  # "d'ici 15 jours": a bare length only after such a word
+    rf"(?<!\w)(?:{_STRONG})\s+(?P<when>{_DAY}|(?:{_NUM})\s+{_UNIT})(?!\w)")
 _TRAILING_RE = re.compile(
     rf"(?:(?<!\w)(?:{_WEAK})\s+|(?:^|[,;:(—–-])\s*)(?P<when>{_DAY}){_END}")
-_INTRODUCED_RE = re.compile(rf"(?<!\w)(?:le|the|on|sous|dans|within|{_WD})(?!\w)")
+_INTRODUCED_RE = re.compile(
+    rf"(?<!\w)(?:le|the|on|ce|cette|this|next|sous|dans|within|{_WD})(?!\w)")
 _WORD_NUMBERS = {"un": 1, "une": 1, "a": 1, "an": 1, "one": 1, "deux": 2, "two": 2,
                  "trois": 3, "three": 3, "quatre": 4, "four": 4, "cinq": 5, "five": 5,
                  "six": 6, "huit": 8, "dix": 10, "quinze": 15}
-_MARK = (r"(?:tres\s+|super\s+)?urgent(?:e|s|es|issime)?|en\s+urgence|(?:c'est\s+)?une\s+urgence"
-         r"|au\s+plus\s+vite|des\s+que\s+possible|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+possible|🚨")
+_MARK = (r"(?:tres\s+|super\s+)?urgent(?:e|s|es|issime)?|urgemment|en\s+urgence"
+         r"|(?:c'est\s+)?une\s+urgence|(?:au|le)\s+plus\s+(?:vite|tot)\s+possible|au\s+plus\s+vite"
+         r"|des\s+que\s+possible|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+possible|prioritaire"
+         r"|high\s+priority|🚨")
 _URGENT = re.compile(rf"(?<!\w)(?:{_MARK})(?!\w)")
 _URGENT_EDGE = re.compile(rf"^[\s\W]*(?:{_MARK})(?!\w)[\s,;:!.)—–-]*"
                           rf"|[\s,;:!.(—–-]*(?:c'est\s+)?(?:{_MARK})[\s!.)]*$")
@@ -130,8 +136,11 @@ def _deadline(need: str, *, now: datetime, tz: ZoneInfo) -> tuple[date | None, s
     if m := _TRAILING_RE.search(folded, tail):
         spans.append((m.start(), m.end(), m.start("when")))
     spans += _trailing_introduced(folded, tail)
-    for start, end, said in spans[:1]:
-        day = _day(folded[said:end], need[said:end], now=now, tz=tz)
+    for start, end, said in spans:
+        try:
+            day = _day(folded[said:end], need[said:end], now=now, tz=tz)
+        except NotADate:  # day-shaped, yet no day: the need's words, never a refusal
+            continue
         rest = (need[:start] + " " + need[end:]).strip(" ,;:—–-")
         return day, " ".join(rest.split())
     return None, need
@@ -149,11 +158,19 @@ def _day(text: str, said: str, *, now: datetime, tz: ZoneInfo) -> date:
     """The day of a day-shaped expression (``said`` as written, ``text`` folded); refused
     only when it is no real day."""
     text = " ".join(text.rstrip(" !.?)…").split())
+    if m := re.match(rf"(?:ce|this|on|the)\s+(?=(?:{_WD})\b)", text):  # "ce vendredi"
+        text, said = text[m.end():], said[m.end():]
     today = now.astimezone(tz).date()
     if m := re.fullmatch(r"le\s+(\d{1,2})(?:er)?", text):
         return day_of_month(int(m.group(1)), today)
     if re.fullmatch(r"(?:la\s+)?semaine\s+prochaine|next\s+week", text):
         return today + timedelta(days=7)
+    if re.fullmatch(r"cette\s+semaine|this\s+week", text):
+        return _end_of("semaine", today)
+    if text in ("noel", "christmas"):
+        return _next(date(today.year, 12, 25), today)
+    if m := re.fullmatch(rf"(?:{_WD})\s+(\d{{1,2}})(?:er)?", text):  # "vendredi 11"
+        said = f"{said.split()[0]} {day_of_month(int(m.group(1)), today).strftime('%d/%m/%Y')}"
     if m := re.fullmatch(r"sous\s+(huitaine|quinzaine)", text):
         return today + timedelta(days=8 if m.group(1) == "huitaine" else 15)
     if m := re.search(r"(?:fin|end\s+of)\s+(?:du\s+mois|the\s+month|(?:de\s+la|the)\s+"
@@ -161,11 +178,17 @@ def _day(text: str, said: str, *, now: datetime, tz: ZoneInfo) -> date:
         return _end_of(m.group(0), today)
     if m := re.fullmatch(rf"(?:mi|mid)[-\s]?({_MON})", text):
         said = f"15 {m.group(1)}"
+    if re.fullmatch(rf"(?:{_NUM})\s+{_UNIT}", text):
+        text = f"dans {text}"
     if re.match(rf"(?:sous|within|dans|in)\s+(?:{_NUM})\s", text):
         text = re.sub(rf"^(?:sous|within)\s+(?=(?:{_NUM})\s)", "dans ", text)
         said = re.sub(rf"(?<=dans )({_NUM})(?=\s)",
                       lambda n: str(_WORD_NUMBERS.get(n.group(1), n.group(1))), text)
     return parse_day(said.rstrip(" !.?)…"), now=now, tz=tz)
+
+
+def _next(day: date, today: date) -> date:
+    return day if day >= today else day.replace(year=day.year + 1)
 
 
 def _end_of(said: str, today: date) -> date:

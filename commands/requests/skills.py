@@ -4,8 +4,9 @@ The directory names each skill by its slug, its label and its synonyms (the inde
 ``commands.lookup.skill_index``). People write the need in their own forms of these
 words, so one need word meets one term word when, after folding accents and case:
 
-- they are equal once a plural ``s``/``x`` is dropped and an adjective is put for its
-  noun (``solidarité``/``solidaire``);
+- they have the same ``form``: the plural dropped, an adjective, an agent or a verb
+  put for its noun (``sociaux``/``social``, ``solidarité``/``solidaire``,
+  ``former``/``formation``, ``créateurs``/``création``);
 - they have the same French Snowball stem and most of their letters (``affiches``,
   ``visuels``/``visuelle``), or one is a long prefix of the other
   (``événement``/``événementiel``) — never two words of very different lengths
@@ -55,29 +56,31 @@ _PHRASES = {  # folded phrase → directory words it means ("" = a name, not a s
     "social media": "reseaux sociaux", "instagram": "reseaux sociaux",
     "facebook": "reseaux sociaux", "linkedin": "reseaux sociaux", "tiktok": "reseaux sociaux",
     "newsletter": "communication", "infolettre": "communication",
-    "flyer": "affiche", "flyers": "affiche", "tract": "affiche", "tracts": "affiche",
-    "kakemono": "affiche", "depliant": "plaquette", "brochure": "plaquette",
+    "flyer": "affiche", "tract": "affiche", "kakemono": "affiche", "poster": "affiche",
+    "banderole": "affiche", "signaletique": "graphisme", "gala": "evenement",
+    "depliant": "plaquette", "brochure": "plaquette",
     "internet": "web", "intranet": "web", "appli": "application", "app": "application",
-    "photographe": "photo", "photographies": "photo", "clip": "video", "drone": "photo",
+    "photographe": "photo", "photographie": "photo", "clip": "video", "drone": "photo",
     "sans domicile": "precarite", "sans abri": "precarite", "sans-abri": "precarite",
     "sdf": "precarite", "pauvrete": "precarite", "handicap": "inclusion",
-    "chomage": "emploi", "chomeurs": "emploi", "recrutement": "emploi", "embauche": "emploi",
-    "createur": "creation", "createurs": "creation", "creatrice": "creation",
+    "chomage": "emploi", "chomeur": "emploi", "recrutement": "emploi", "embauche": "emploi",
     "concert": "spectacle", "theatre": "spectacle", "exposition": "culturel",
     "musee": "patrimoine", "bibliotheque": "lecture publique",
     "mediatheque": "lecture publique", "fete": "evenement", "portes ouvertes": "evenement",
     "marche de noel": "evenement", "conference": "colloque", "congres": "colloque",
     "questionnaire": "enquete", "sondage": "enquete", "comptes annuels": "compta",
-    "tresorerie": "compta", "facturation": "compta", "salaires": "paie",
-    "financement": "subvention", "cours": "formation", "compte": "", "compte rendu": "",
+    "tresorerie": "compta", "facturation": "compta", "salaire": "paie",
+    "financement": "subvention", "cours": "formation", "compte": "", "comptes": "compta",
+    "compte rendu": "", "salle des fetes": "",
     "conference de presse": "presse", "journal municipal": "presse",
-    "tutoriel": "formation", "formateur": "formation", "formateurs": "formation",
+    "tutoriel": "formation", "payroll": "paie", "fundraising": "subvention",
+    "grant": "subvention",
     "conseil municipal": "", "conseil departemental": "", "conseil regional": "",
     "conseil communautaire": "", "conseil d'administration": "", "conseil de quartier": "",
     "communaute de communes": "",
 }
-_PHRASE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(
-    re.escape(p) for p in sorted(_PHRASES, key=len, reverse=True)) + r")(?![\w-])")
+_PHRASE_RE = re.compile(r"(?<![\w-])(" + "|".join(  # a phrase, or its plural
+    re.escape(p) for p in sorted(_PHRASES, key=len, reverse=True)) + r")[sx]?(?![\w-])")
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TYPO, _SAME_STEM, _LENGTHS, _SUGGEST = 85, 0.8, 0.6, 75
 _KNOWN = 20_000  # need words remembered per directory
@@ -99,14 +102,29 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
-def _base(word: str) -> str:
-    """One form for an adjective and its noun: ``solidarite`` → ``solidaire``."""
-    return word[:-5] + "aire" if word.endswith("arite") else word
+_DERIVED = (("arite", "aire"), ("atrice", "ation"), ("ateur", "ation"), ("ative", "ation"),
+            ("atif", "ation"))
+
+
+def form(word: str) -> str:
+    """One form for a word's plural, its adjective, agent or verb and its noun:
+    ``sociaux`` → ``social``, ``solidarité`` → ``solidaire``, ``formateurs``,
+    ``former`` → ``formation``, ``communiquer`` → ``communication``."""
+    if word.endswith("aux") and len(word) > 5:
+        return word[:-3] + "al"
+    word = _singular(word)
+    for ending, instead in _DERIVED:
+        if word.endswith(ending):
+            return word[: -len(ending)] + instead
+    if word.endswith("er") and len(word) > 5:
+        stem = word[:-2]
+        return (stem[:-2] + "c" if stem.endswith("qu") else stem) + "ation"
+    return word
 
 
 def words_of(text: str) -> list[str]:
     """The folded content words of ``text``, with its near-synonym phrases rewritten."""
-    folded = _PHRASE_RE.sub(lambda m: f" {_PHRASES[m.group(0)]} ", fold(text).replace("’", "'"))
+    folded = _PHRASE_RE.sub(lambda m: f" {_PHRASES[m.group(1)]} ", fold(text).replace("’", "'"))
     found: list[str] = []
     for token in _WORD.findall(folded.replace("'", " ")):
         found += [w for w in token.split("-") if w and w not in STOPWORDS]
@@ -125,9 +143,11 @@ def _shared(a: str, b: str) -> int:
 @cache
 def same_word(need: str, term: str) -> bool:
     """Whether a need word is another form of a term word (both folded)."""
-    need, term = _base(_singular(need)), _base(_singular(term))
-    if need == term:
-        return True
+    a, b = form(need), form(term)
+    return a == b or _near(need, term) or ((a, b) != (need, term) and _near(a, b))
+
+
+def _near(need: str, term: str) -> bool:
     short, long_ = sorted((need, term), key=len)
     if len(short) < 4 or len(short) / len(long_) < _LENGTHS:
         return False
@@ -172,8 +192,9 @@ class Vocabulary:
     def meets(self, word: str) -> frozenset[str]:
         if (found := self.known.get(word)) is not None:
             return found
-        form = _base(_singular(word))
-        candidates = {*self.by_form.get(form, ()), *self.by_stem.get(_stem(form), ())}
+        said = form(word)
+        candidates = {*self.by_form.get(said, ()), *self.by_stem.get(_stem(said), ()),
+                      *self.by_stem.get(_stem(word), ())}
         if len(word) >= 5:
             candidates.update(w for w in self.words if w.startswith(word) or word.startswith(w))
         if len(word) >= 6:
@@ -196,13 +217,14 @@ def _vocabulary(entries: tuple[tuple[str, int], ...]) -> Vocabulary:
         for word in term.words:
             owners.setdefault(word, set()).add(term.skill_id)
     distinctive = frozenset(w for w, ids in owners.items() if len(ids) == 1
-                            and not {w, _singular(w)} & GENERIC and len(w) >= 4)
+                            and not {w, _singular(w), form(w)} & GENERIC and len(w) >= 4)
     by_form: dict[str, list[str]] = {}
     by_stem: dict[str, list[str]] = {}
     for word in owners:
-        form = _base(_singular(word))
-        by_form.setdefault(form, []).append(word)
-        by_stem.setdefault(_stem(form), []).append(word)
+        known = form(word)
+        by_form.setdefault(known, []).append(word)
+        for stem in {_stem(known), _stem(word)}:
+            by_stem.setdefault(stem, []).append(word)
     ordered = tuple(sorted((t for t in terms if t.words), key=lambda t: (-len(t.words), t.words)))
     rank: dict[str, list[int]] = {}
     for i, term in enumerate(ordered):

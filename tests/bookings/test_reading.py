@@ -38,6 +38,13 @@ def test_pour_is_the_purpose_unless_it_names_an_enterprise() -> None:
         _read("salle-garance lundi 10h-12h pour voix-publique")
 
 
+def test_words_around_the_time_are_the_purpose_and_a_past_day_stays_refused() -> None:
+    assert _read("salle garance réunion CA jeudi 14h-16h").purpose == "réunion CA"
+    assert _read("garance jeudi 14h-16h réunion CA").purpose == "réunion CA"
+    with pytest.raises(CommandError, match="already past"):
+        _read("garance hier 10h-12h")
+
+
 @pytest.mark.parametrize(("said", "slug"), [
     ("Salle Garance", "salle-garance"), ("salle garance", "salle-garance"),
     ("camion", "minibus"), ("la grande salle", "salle-pressoir"),

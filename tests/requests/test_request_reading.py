@@ -45,6 +45,10 @@ def test_no_request_is_refused_for_a_word_of_its_need(need: str) -> None:
     ("logo pour mi-janvier", date(2027, 1, 15), "logo"),
     ("logo by next friday", date(2026, 11, 27), "logo"),
     ("logo, échéance : 15 janvier", date(2027, 1, 15), "logo"),
+    ("logo d'ici 15 jours", date(2026, 12, 11), "logo"),
+    ("logo pour ce vendredi", date(2026, 11, 27), "logo"),
+    ("logo pour vendredi 11", date(2026, 12, 11), "logo"),
+    ("logo avant Noël", date(2026, 12, 25), "logo"),
 ])
 def test_the_deadline_is_taken_where_it_is(said: str, day: date, need: str) -> None:
     new = parse_new_request(f"Mairie : {said}", now=NOW, tz=TZ)
@@ -82,6 +86,8 @@ def test_hebergement_d_urgence_is_a_need_not_an_urgency() -> None:
     ("affiches", "affiche", True), ("solidaire", "solidarite", True),
     ("evenements", "evenementiel", True), ("graphsite", "graphiste", True),
     ("visuels", "visuelle", True), ("commune", "communication", False),
+    ("evaluer", "evaluation", True), ("former", "formation", True),
+    ("createurs", "creation", True), ("sociaux", "social", True),
     ("communique", "communication", False), ("paiement", "paie", False),
 ])
 def test_forms_of_a_word(need: str, term: str, same: bool) -> None:
