@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from commands import lookup
 from commands.bookings.free import busy, free_resources, free_windows, nearest
 from commands.bookings.naming import KINDS, kind_of, resource_or_kind
+from commands.bookings.opening import describe_days
 from commands.bookings.rules import check, month_bounds, month_name, used_minutes
 from commands.bookings.view import Fmt, Names, booking_line, find_resource
 from commands.context import Context
@@ -201,13 +202,12 @@ def _capacity(ctx: Context, r: Resource) -> str:
 
 
 def _rules(ctx: Context, fmt: Fmt, r: Resource) -> str:
-    rules = [ctx.tr("{opens}–{closes}", opens=fmt.clock(r.opens), closes=fmt.clock(r.closes))]
+    rules = [describe_days(r, ctx.t),
+             ctx.tr("{opens}–{closes}", opens=fmt.clock(r.opens), closes=fmt.clock(r.closes))]
     if r.max_minutes:
         rules.append(ctx.tr("{duration} at most", duration=fmt.duration(r.max_minutes)))
     if r.min_notice_minutes:
         rules.append(ctx.tr("book {notice} ahead", notice=fmt.duration(r.min_notice_minutes)))
-    if r.kind == "personnel":
-        rules.append(ctx.tr("working days"))
     if r.needs_approval:
         rules.append(ctx.tr("approved by a coordinator"))
     if r.monthly_quota_minutes:
