@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 MAX_INPUT = 4000
 
@@ -16,6 +17,19 @@ def fold(text: str) -> str:
     """Lowercase without accents, for matching keywords, slugs and synonyms."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_in_place(text: str) -> str:
+    """``fold`` character by character: a position in the result is one in ``text`` (to
+    find words in the folded text and quote them as they were written)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
+
+
+@cache
+def _fold_char(c: str) -> str:
+    return "'" if c == "’" else f if len(f := fold(c)) == 1 else c
 
 
 def clean(text: str) -> str:

@@ -93,7 +93,7 @@ def _why(ctx: Context, inference: Inference, index: dict[str, Skill]) -> list[Bl
              if inference.because.get(k.id or 0) else _label(ctx, k)
              for k in inference.skills]
     if found:
-        blocks.append(para(bold(ctx.tr("Skills: ")), "; ".join(found)))
+        blocks.append(para(bold(ctx.tr("Skills: ")), " · ".join(found)))
     if inference.unmatched:
         words = ", ".join(inference.unmatched[:8])
         tag = suggestion(inference.unmatched, index)

@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from commands.dates.slots import day_of_month
 from commands.dates.when import MONTHS, NotADate, parse_day
 from commands.errors import UsageError
-from commands.text import fold
+from commands.text import fold_in_place
 
 _TAG = re.compile(r"(?:^|(?<=\s))#([\w-]+)")
 _REF = re.compile(r"^[Rr]-?(\d{1,9})$")
@@ -89,7 +88,7 @@ def parse_new_request(args: str, *, now: datetime, tz: ZoneInfo) -> NewRequest:
     if ":" not in args:
         raise UsageError("Give the client, then a colon, then the need.")
     client, need = (part.strip() for part in args.split(":", 1))
-    urgent = bool(_URGENT.search(_folded(client)) or _URGENT.search(_folded(need)))
+    urgent = bool(_URGENT.search(fold_in_place(client)) or _URGENT.search(fold_in_place(need)))
     client, need = _without_urgency(client), _without_urgency(need)
     if not client or not need:
         raise UsageError("Give the client, then a colon, then the need.")
@@ -106,22 +105,10 @@ def parse_new_request(args: str, *, now: datetime, tz: ZoneInfo) -> NewRequest:
     return NewRequest(client=client, need=need, tags=tags, deadline=deadline, urgent=urgent)
 
 
-def _folded(text: str) -> str:
-    """``fold`` character by character, so that positions in it are positions in ``text``."""
-    if text.isascii():
-        return text.lower()
-    return "".join(map(_fold_char, text))
-
-
-@cache
-def _fold_char(c: str) -> str:
-    return "'" if c == "’" else f if len(f := fold(c)) == 1 else c
-
-
 def _without_urgency(text: str) -> str:
     """The text without an urgency word said at its start or end ("URGENT :", ", asap")."""
     for _ in range(2):
-        m = _URGENT_EDGE.search(_folded(text))
+        m = _URGENT_EDGE.search(fold_in_place(text))
         if m is None or m.end() - m.start() == len(text):
             break
         text = (text[: m.start()] + text[m.end():]).strip()
@@ -130,7 +117,7 @@ def _without_urgency(text: str) -> str:
 
 def _deadline(need: str, *, now: datetime, tz: ZoneInfo) -> tuple[date | None, str]:
     """The deadline said in the need, and the need without it."""
-    folded = _folded(need)
+    folded = fold_in_place(need)
     spans = [(m.start(), m.end(), m.start("when")) for m in _STRONG_RE.finditer(folded)]
     tail = max(0, len(folded) - _TAIL)  # a trailing day is short: look at the end only
     if m := _TRAILING_RE.search(folded, tail):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from commands.text import fold
+from commands.text import fold, fold_in_place
 from storage.models import Skill
 
 STOPWORDS = frozenset("""
@@ -251,6 +251,10 @@ def infer(need: str, index: Mapping[str, Skill]) -> Inference:
     vocabulary = _vocabulary_of(index)
     said = ["" if w in FILLER else w for w in words_of(need)]  # "commune" is no skill's word
     as_written = {fold(w): w for w in re.findall(r"\w+", need)}
+    folded = fold_in_place(need)
+    for m in _PHRASE_RE.finditer(folded):  # "marché de Noël" said for "événement"
+        for word in _PHRASES[m.group(1)].split():
+            as_written.setdefault(word, need[m.start():m.end()])
 
     def shown(word: str) -> str:
         return as_written.get(word, word)
@@ -267,7 +271,7 @@ def infer(need: str, index: Mapping[str, Skill]) -> Inference:
         if skill not in result.skills:
             result.skills.append(skill)
         because = result.because.setdefault(term.skill_id, [])
-        because += [shown(said[i]) for i in positions if shown(said[i]) not in because]
+        because[:] = dict.fromkeys([*because, *(shown(said[i]) for i in positions)])
     result.unmatched = list(dict.fromkeys(
         shown(w) for i, w in enumerate(said)
         if i not in used and len(w) >= 3 and not w.isdigit()))

@@ -94,6 +94,13 @@ def test_forms_of_a_word(need: str, term: str, same: bool) -> None:
     assert same_word(need, term) is same
 
 
+def test_a_near_synonym_is_quoted_as_it_was_written() -> None:
+    found = infer("affiches pour le marché de Noël et un compte Instagram", skill_index())
+    by_slug = {s.slug: found.because[s.id or 0] for s in found.skills}
+    assert by_slug == {"graphisme": ["affiches"], "evenementiel": ["marché de Noël"],
+                       "communication": ["Instagram"]}
+
+
 def test_the_inference_says_which_words_matched_and_which_did_not() -> None:
     found = infer("créer une épicerie solidaire et son site", skill_index())
     assert sorted(s.slug for s in found.skills) == ["action-sociale", "numerique"]
