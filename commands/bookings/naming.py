@@ -87,6 +87,8 @@ def _fitting(phrase: list[str], resources: Sequence[Resource]) -> tuple[list[Res
 def find_in(words: Sequence[str], resources: Sequence[Resource]) -> tuple[Resource, int]:
     """The resource named by the first words, and how many words name it."""
     keys = [fold(w).replace("_", "-").replace("’", "'").strip(".,;!?") for w in words]
+    if not keys:
+        raise unknown("", resources)
     start = 0
     while start < len(keys) - 1 and (keys[start] in _ARTICLES or keys[start] in ("l'", "d'")):
         start += 1

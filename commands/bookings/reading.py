@@ -89,7 +89,7 @@ def read_booking(args: str, resources: Sequence[Resource], *, now: datetime, tz:
     skip = bool(_SKIP.search(head) or _SKIP.search(purpose))
     head, purpose = _SKIP.sub(" ", head).strip(), _SKIP.sub(" ", purpose).strip()
     words = head.split()
-    if len(words) < 2 and not purpose:
+    if not words or (len(words) < 2 and not purpose):
         raise UsageError("Say which resource and when, for example "
                          "“salle-garance jeudi 14h-16h : point compta”.")
     resource, used = find_in(words, resources)

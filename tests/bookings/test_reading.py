@@ -4,9 +4,11 @@ what fits, and poll options with a start only."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
 
 from commands.bookings import rules
 from commands.bookings.free import free_windows
@@ -20,6 +22,7 @@ from commands.polls.parsing import parse_poll
 from tests.accuracy.example import NOW, TZ, enterprises, resources
 from tests.bookings.conftest import set_clock
 from tests.conftest import Console
+from tests.hardening.strategies import texts
 
 
 def _resource(slug: str):  # type: ignore[no-untyped-def]
@@ -135,3 +138,10 @@ async def test_free_reads_a_resource_named_in_words_or_a_kind(console: Console) 
                             "nadia: /grappe libre camion lundi 9h-12h")
     assert "Salle Garance (salle-garance) : 8 h–20 h" in out
     assert "Minibus 9 places (minibus)" in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_any_booking_text_is_read_or_refused_with_a_reason(text: str) -> None:
+    with contextlib.suppress(CommandError):
+        read_booking(text, resources(), now=NOW, tz=TZ, parts=DayParts()).naming(enterprises())

@@ -3,16 +3,19 @@ urgency, and the reply that says which words matched which skill (issue #18)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
 
 from commands.errors import CommandError
 from commands.requests.parsing import parse_new_request
 from commands.requests.skills import infer, same_word
 from tests.accuracy.example import NOW, TZ, skill_index
 from tests.conftest import Clock, Console
+from tests.hardening.strategies import texts
 
 
 def test_a_pour_in_the_need_is_not_the_deadline() -> None:
@@ -132,3 +135,12 @@ async def test_an_urgent_request_is_flagged_on_its_card_and_listed_first(console
     refs = [m.group(0) for line in listing if (m := re.search(r"R-\d", line))]
     assert refs[:3] == ["R-2", "R-3", "R-1"]
     assert "🚨 urgente" in next(line for line in listing if "R-2" in line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_any_need_is_read_and_explained(need: str) -> None:
+    with contextlib.suppress(CommandError):
+        new = parse_new_request(f"Mairie : {need}", now=NOW, tz=TZ)
+        found = infer(new.need, skill_index())
+        assert set(found.because) == {s.id for s in found.skills}
