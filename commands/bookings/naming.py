@@ -39,8 +39,9 @@ def kind_of(word: str) -> str | None:
 
 @cache
 def key_of(text: str) -> str:
-    """``"Salle Garance"`` → ``"salle-garance"``: a name compared as a slug."""
-    return "-".join(re.findall(r"[a-z0-9]+", fold(text)))
+    """``"Salle Garance"`` → ``"salle-garance"``, ``"Sobre & Clair"`` → ``"sobre-et-clair"``:
+    a name compared as a slug."""
+    return "-".join(re.findall(r"[a-z0-9]+", fold(text.replace("&", " et "))))
 
 
 @cache

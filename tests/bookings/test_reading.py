@@ -39,6 +39,9 @@ def test_pour_is_the_purpose_unless_it_names_an_enterprise() -> None:
     assert (named.purpose, named.enterprise and named.enterprise.slug) == ("", "voix-publiques")
     with pytest.raises(UsageError, match="Did you mean"):
         _read("salle-garance lundi 10h-12h pour voix-publique")
+    named = _read("salle-garance lundi 10h-12h pour Chiffres & Communs")
+    assert named.enterprise is not None
+    assert named.enterprise.slug == "chiffres-et-communs"
 
 
 def test_words_around_the_time_are_the_purpose_and_a_past_day_stays_refused() -> None:
