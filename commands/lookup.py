@@ -42,10 +42,10 @@ async def person(ctx: Context, handle: str) -> Person:
 async def skill_index(ctx: Context) -> dict[str, Skill]:
     """Every way to name a skill (slug, folded label, synonyms) → the skill (built once per
     directory generation: the folding is not redone by every command)."""
-    return await dir_repo.skill_index(ctx.session, _index_of)
+    return await dir_repo.skill_index(ctx.session, index_of)
 
 
-def _index_of(skills: Sequence[Skill], synonyms: Mapping[int, list[str]]) -> dict[str, Skill]:
+def index_of(skills: Sequence[Skill], synonyms: Mapping[int, list[str]]) -> dict[str, Skill]:
     by_id = {s.id: s for s in skills}
     index: dict[str, Skill] = {}
     for skill_id, terms in synonyms.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 MAX_INPUT = 4000
 
@@ -24,6 +25,19 @@ def collation_key(text: str) -> tuple[str, str]:
     Sorting is done here rather than by the database, whose collation differs between
     SQLite and PostgreSQL."""
     return fold(text), text
+
+
+def fold_in_place(text: str) -> str:
+    """``fold`` character by character: a position in the result is one in ``text`` (to
+    find words in the folded text and quote them as they were written)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
+
+
+@cache
+def _fold_char(c: str) -> str:
+    return "'" if c == "’" else f if len(f := fold(c)) == 1 else c
 
 
 def clean(text: str) -> str:

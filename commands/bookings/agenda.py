@@ -8,15 +8,10 @@ from datetime import date, timedelta
 
 from commands import lookup
 from commands.bookings.free import busy, free_resources, free_windows, nearest
+from commands.bookings.naming import KINDS, kind_of, resource_or_kind
+from commands.bookings.opening import describe_days
 from commands.bookings.rules import check, month_bounds, month_name, used_minutes
-from commands.bookings.view import (
-    KINDS,
-    Fmt,
-    Names,
-    booking_line,
-    find_resource,
-    kind_of,
-)
+from commands.bookings.view import Fmt, Names, booking_line, find_resource
 from commands.context import Context
 from commands.dates.slots import Interval, day_bounds, parse_when
 from commands.errors import CommandError, UsageError
@@ -144,15 +139,14 @@ async def _by_day(ctx: Context, fmt: Fmt, rows: Sequence[Booking], *,
 @command(("libre", "free"), usage=N_("/grappe free <kind|resource> <when>"),
          summary=N_("What is free: a resource's day, or the resources of a kind at a time."))
 async def free(ctx: Context, args: str) -> None:
-    words = args.split(maxsplit=1)
+    words = args.split()
     if not words:
         raise UsageError("Say which resource or kind, and when.")
-    kind = kind_of(words[0])
-    resource = None if kind else await find_resource(ctx, words[0])
+    resource, kind, used = resource_or_kind(words, await dir_repo.resources(ctx.session))
     parts = ctx.env.day_parts
     if resource is not None:
         parts = parts.with_day(resource.opens, resource.closes)
-    text = words[1] if len(words) > 1 else "aujourd'hui"
+    text = " ".join(words[used:]) or "aujourd'hui"
     when = parse_when(text, now=ctx.now, tz=ctx.tz, parts=parts)
     if when.repeat is not None:
         raise UsageError("Ask for one day or one time slot at a time.")
@@ -208,13 +202,12 @@ def _capacity(ctx: Context, r: Resource) -> str:
 
 
 def _rules(ctx: Context, fmt: Fmt, r: Resource) -> str:
-    rules = [ctx.tr("{opens}–{closes}", opens=fmt.clock(r.opens), closes=fmt.clock(r.closes))]
+    rules = [describe_days(r, ctx.t),
+             ctx.tr("{opens}–{closes}", opens=fmt.clock(r.opens), closes=fmt.clock(r.closes))]
     if r.max_minutes:
         rules.append(ctx.tr("{duration} at most", duration=fmt.duration(r.max_minutes)))
     if r.min_notice_minutes:
         rules.append(ctx.tr("book {notice} ahead", notice=fmt.duration(r.min_notice_minutes)))
-    if r.kind == "personnel":
-        rules.append(ctx.tr("working days"))
     if r.needs_approval:
         rules.append(ctx.tr("approved by a coordinator"))
     if r.monthly_quota_minutes:

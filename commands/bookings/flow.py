@@ -1,4 +1,5 @@
-"""Booking and cancelling: ``reserver <ressource> <quand> [: objet] [pour <slug>]``.
+"""Booking and cancelling: ``reserver <ressource> <quand> [pour <objet|entreprise>] [: objet]``
+(read by ``commands.bookings.reading``).
 
 The check and the insert run in one savepoint, after the resource's lock
 (PostgreSQL) inside the dispatcher's write transaction (``BEGIN IMMEDIATE`` on
@@ -9,27 +10,23 @@ conflict reply; nothing is written either way.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from sqlalchemy.exc import IntegrityError
 
-from commands import lookup
 from commands.bookings import decide as booking_decide
 from commands.bookings import rules as booking_rules
 from commands.bookings.free import free_resources, nearest
+from commands.bookings.reading import Reading, read_booking
 from commands.bookings.view import (
     Fmt,
     Names,
     booking_line,
     can_manage,
     find_booking,
-    find_resource,
     interval_of,
     refs,
 )
 from commands.context import Context
-from commands.dates.slots import Interval, parse_when
+from commands.dates.slots import Interval
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_
 from commands.messages import Block, Span, bold, bullets, para, spans
@@ -42,55 +39,10 @@ from storage.repo import directory as dir_repo
 
 HELP_ORDER = 40  # where these commands come in the help
 
-_PURPOSE = re.compile(r"\s+:\s*|\s*:\s+")  # "14h-16h : objet"; never the colon of "09:00"
-_FOR = re.compile(r"(?:^|\s)(?:pour|for)\s+([^\W\d][\w-]*)\s*$", re.I)
-_SKIP = re.compile(r"(?:^|\s)(?:sauf|hors|skip|skipping|except|ignore|ignorer)\s+(?:les\s+|the\s+)?"
-                   r"conflicts?(?=\s|$)|(?:^|\s)(?:sauf|hors)\s+(?:les\s+)?conflits(?=\s|$)", re.I)
-
-
-@dataclass
-class BookArgs:
-    resource: str
-    when: str
-    purpose: str = ""
-    for_word: str | None = None
-    strict_for: bool = True  # "pour x" before the colon must name an enterprise
-    skip_conflicts: bool = False
-
-
-def parse_args(args: str) -> BookArgs:
-    text = args.strip()
-    pieces = _PURPOSE.split(text, maxsplit=1)
-    head, purpose = (pieces[0], pieces[1]) if len(pieces) == 2 else (text, "")
-    skip = bool(_SKIP.search(head) or _SKIP.search(purpose))
-    head, purpose = _SKIP.sub(" ", head).strip(), _SKIP.sub(" ", purpose).strip()
-    for_word, strict = None, True
-    if m := _FOR.search(head):
-        for_word, head = m.group(1), head[: m.start()].strip()
-    elif m := _FOR.search(purpose):
-        for_word, strict = m.group(1), False
-    words = head.split(maxsplit=1)
-    if len(words) < 2:
-        raise UsageError("Say which resource and when, for example "
-                         "“salle-garance jeudi 14h-16h : point compta”.")
-    return BookArgs(words[0], words[1], purpose, for_word, strict, skip)
-
-
-async def _enterprise(ctx: Context, parsed: BookArgs) -> Enterprise | None:
-    """Whom the booking is for: the actor's enterprise, or ``pour <slug>``.
-
-    After the colon, "pour x" is part of the purpose unless x is an enterprise.
-    """
-    target = None
-    if parsed.for_word is not None and parsed.strict_for:
-        target = await lookup.enterprise(ctx, parsed.for_word)
-    elif parsed.for_word is not None:
-        target = await dir_repo.enterprise_by_slug(ctx.session, fold(parsed.for_word))
-        if target is not None and not target.active:
-            target = None
-        if target is not None:
-            parsed.purpose = _FOR.sub("", parsed.purpose).strip()
+async def _enterprise(ctx: Context, reading: Reading) -> Enterprise | None:
+    """Whom the booking is for: the actor's enterprise, or the one named after "pour"."""
     own = ctx.person.enterprise_id
+    target = reading.enterprise
     if target is None:
         return await dir_repo.enterprise_by_id(ctx.session, own) if own else None
     if target.id != own and not ctx.is_coordinator:
@@ -107,13 +59,12 @@ class _Taken(Exception):
          summary=N_("Book a room, the vehicle, equipment or staff time; "
                     "“every tuesday 9h-11h x6” repeats it."))
 async def book(ctx: Context, args: str) -> None:
-    parsed = parse_args(args)
-    resource = await find_resource(ctx, parsed.resource)
+    parsed = read_booking(args, await dir_repo.resources(ctx.session), now=ctx.now, tz=ctx.tz,
+                          parts=ctx.env.day_parts)
+    if parsed.needs_enterprises:
+        parsed = parsed.naming(await dir_repo.all_enterprises(ctx.session))
+    resource, when = parsed.resource, parsed.when
     enterprise = await _enterprise(ctx, parsed)
-    parts = ctx.env.day_parts.with_day(resource.opens, resource.closes)
-    when = parse_when(parsed.when, now=ctx.now, tz=ctx.tz, parts=parts)
-    if not when.has_time:
-        raise UsageError("Say the time too, for example “jeudi 14h-16h” or “demain matin”.")
     fmt = Fmt.of(ctx)
     wanted = when.intervals(ctx.tz)
     for interval in wanted:
@@ -127,7 +78,7 @@ async def book(ctx: Context, args: str) -> None:
             if clashes and (not parsed.skip_conflicts or not free):
                 raise _Taken
             await booking_rules.check_quota(s, resource, enterprise, free, fmt)
-            made = await _insert(ctx, resource, enterprise, free, parsed, rule=parsed.when)
+            made = await _insert(ctx, resource, enterprise, free, parsed, rule=parsed.said)
     except _Taken:
         await _explain_conflicts(ctx, resource, wanted, await _clashes(ctx, resource, wanted))
         return
@@ -149,7 +100,7 @@ async def _clashes(ctx: Context, resource: Resource,
 
 
 async def _insert(ctx: Context, resource: Resource, enterprise: Enterprise | None,
-                  intervals: list[Interval], parsed: BookArgs, *, rule: str) -> list[Booking]:
+                  intervals: list[Interval], parsed: Reading, *, rule: str) -> list[Booking]:
     status = booking_rules.initial_status(resource, ctx.person)
     purpose = shorten(parsed.purpose, 500)
     enterprise_id = enterprise.id if enterprise else None

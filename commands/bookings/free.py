@@ -9,7 +9,8 @@ from datetime import date, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands.bookings.rules import fits, is_day_off, round_up
+from commands.bookings.opening import is_open_on
+from commands.bookings.rules import fits, round_up
 from commands.bookings.view import Fmt, interval_of
 from commands.dates.day_parts import hhmm
 from commands.dates.slots import Interval, day_bounds, local_instant
@@ -24,7 +25,7 @@ MAX_PROPOSALS = 3
 def free_windows(resource: Resource, day: date, busy: Sequence[Interval],
                  fmt: Fmt) -> list[Interval]:
     """The free stretches of ``day`` within opening hours, from the earliest possible start."""
-    if resource.kind == "personnel" and is_day_off(day):
+    if not is_open_on(resource, day):
         return []
     opens = local_instant(day, hhmm(resource.opens), fmt.tz)
     closes = local_instant(day, hhmm(resource.closes), fmt.tz)

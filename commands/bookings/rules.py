@@ -1,8 +1,10 @@
 """The rules a booking must follow, each refused with a clear message.
 
 In this order: a real range, not past, within the resource's opening hours, on
-a working day for pooled staff, with the minimum notice, not longer than the
-longest booking, and within the enterprise's monthly quota. Whether it needs a
+one of its open days (``commands.bookings.opening``), with the minimum notice, not
+longer than the longest booking, and within the enterprise's monthly quota. A
+refusal says what would fit: the earliest start that is open, a range of the
+longest length. Whether it needs a
 coordinator's approval is decided here too. The overlap itself is the
 database's business (``storage.repo.bookings``).
 """
@@ -16,19 +18,13 @@ from datetime import date, datetime, timedelta
 from babel.dates import format_date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.bookings.opening import describe_days, hours_of, is_open_on, next_open
 from commands.bookings.view import Fmt, interval_of
-from commands.dates.business_hours import is_business_day
-from commands.dates.day_parts import hhmm
-from commands.dates.slots import Interval, day_bounds, local_instant
+from commands.dates.slots import Interval, day_bounds
 from commands.errors import CommandError
 from storage.models import Enterprise, Person, PersonRole, Resource
 from storage.models.bookings import BookingStatus
 from storage.repo import bookings as repo
-
-
-def is_day_off(day: date) -> bool:
-    """Weekends and French public holidays: one rule, in commands.dates.business_hours."""
-    return not is_business_day(day)
 
 
 def check_shape(interval: Interval, fmt: Fmt) -> None:
@@ -46,26 +42,28 @@ def check(resource: Resource, interval: Interval, fmt: Fmt) -> None:
     """Every rule of ``resource`` for one range; raises ``CommandError``."""
     check_shape(interval, fmt)
     day = interval.start.astimezone(fmt.tz).date()
-    opens_at = local_instant(day, hhmm(resource.opens), fmt.tz)
-    closes_at = local_instant(day, hhmm(resource.closes), fmt.tz)
-    if interval.start < opens_at or interval.end > closes_at:
+    hours = hours_of(resource, day, fmt.tz)
+    if interval.start < hours.start or interval.end > hours.end:
         raise CommandError("{resource} can be booked from {opens} to {closes}; {when} is outside "
                            "these hours.", resource=resource.name, opens=fmt.clock(resource.opens),
                            closes=fmt.clock(resource.closes), when=fmt.range(interval))
-    if resource.kind == "personnel" and is_day_off(day):
-        raise CommandError("{resource} does not work on weekends and public holidays ({day}).",
-                           resource=resource.name, day=day)
+    if not is_open_on(resource, day):
+        raise CommandError("{resource} cannot be booked on {day}: it is open {days}.",
+                           resource=resource.name, day=fmt.day(day),
+                           days=describe_days(resource, fmt.t))
     earliest = fmt.now + timedelta(minutes=resource.min_notice_minutes)
     if interval.start < earliest:
         raise CommandError("{resource} must be booked {notice} ahead: the earliest start is "
                            "{earliest}.", resource=resource.name,
                            notice=fmt.duration(resource.min_notice_minutes),
-                           earliest=fmt.moment(round_up(earliest)))
+                           earliest=fmt.moment(next_open(resource, round_up(earliest), fmt.tz)))
     if resource.max_minutes and interval.minutes > resource.max_minutes:
+        longest = Interval(interval.start,
+                           interval.start + timedelta(minutes=resource.max_minutes))
         raise CommandError("{resource} can be booked for {max} at most; this booking lasts "
-                           "{length}.", resource=resource.name,
+                           "{length}. For example: {proposal}.", resource=resource.name,
                            max=fmt.duration(resource.max_minutes),
-                           length=fmt.duration(interval.minutes))
+                           length=fmt.duration(interval.minutes), proposal=fmt.range(longest))
 
 
 def fits(resource: Resource, interval: Interval, fmt: Fmt) -> bool:

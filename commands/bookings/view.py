@@ -3,7 +3,6 @@ resource or a ``B-7`` from what a person typed."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.bookings.naming import find_in, unknown
 from commands.context import Context
 from commands.dates.day_parts import hhmm
 from commands.dates.slots import Interval, format_hours, format_minutes, format_range
@@ -19,22 +19,12 @@ from commands.dates.when import format_day, format_moment, format_time
 from commands.errors import CommandError, UsageError
 from commands.i18n import Translator, translator
 from commands.messages import Span, bold, spans
-from commands.text import fold, shorten
+from commands.text import fold
 from storage.models import Booking, Enterprise, Person, PersonRole, Resource
 from storage.repo import bookings as repo
 from storage.repo import directory as dir_repo
 
-KINDS = ("salle", "vehicule", "materiel", "personnel")
-_KIND_WORDS = {"salle": "salle", "salles": "salle", "room": "salle", "rooms": "salle",
-               "vehicule": "vehicule", "vehicules": "vehicule", "vehicle": "vehicule",
-               "vehicles": "vehicule", "materiel": "materiel", "equipment": "materiel",
-               "personnel": "personnel", "staff": "personnel"}
 _REF = re.compile(r"^b-?(\d{1,9})$")
-
-
-def kind_of(word: str) -> str | None:
-    """``"salles"``, ``"room"`` → ``"salle"``: the kind a word names, if any."""
-    return _KIND_WORDS.get(fold(word))
 
 
 @dataclass(frozen=True)
@@ -135,25 +125,12 @@ def resource_label(resource: Resource) -> str:
 
 
 async def find_resource(ctx: Context, word: str) -> Resource:
-    """A resource by its slug, or by a word of it ("garance"); "did you mean" otherwise."""
-    key = fold(word).strip()
-    everything = await dir_repo.resources(ctx.session)
-    for r in everything:
-        if r.slug == key:
-            return r
-    partial = [r for r in everything if key in r.slug.split("-") or key == fold(r.name)]
-    if len(partial) == 1:
-        return partial[0]
-    if len(partial) > 1:
-        raise UsageError("“{word}” could be {choices}: say which one.", word=shorten(word, 40),
-                         choices=", ".join(r.slug for r in partial))
-    names = {r.slug: r for r in everything} | {fold(r.name): r for r in everything}
-    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
-    if close:
-        raise UsageError("No resource “{word}”. Did you mean “{close}”?",
-                         word=shorten(word, 40), close=names[close[0]].slug)
-    raise UsageError("No resource “{word}”. Type /grappe resources for the list.",
-                     word=shorten(word, 40))
+    """A resource by what a person calls it (``commands.bookings.naming``)."""
+    words = word.split()
+    resource, used = find_in(words, await dir_repo.resources(ctx.session))
+    if used < len(words):
+        raise unknown(word, await dir_repo.resources(ctx.session))
+    return resource
 
 
 def booking_id(word: str) -> int:

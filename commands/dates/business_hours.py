@@ -17,8 +17,12 @@ def _french_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("FR", years=year))
 
 
+def is_public_holiday(day: date) -> bool:
+    return day in _french_holidays(day.year)
+
+
 def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _french_holidays(day.year)
+    return day.weekday() < 5 and not is_public_holiday(day)
 
 
 def parse_hours(spec: str) -> tuple[time, time]:

@@ -23,14 +23,17 @@ class DayParts:
 
     The morning is configurable (``GRAPPE_MORNING=08:30-12:00``, likewise
     ``GRAPPE_AFTERNOON`` and ``GRAPPE_EVENING``, checked with the other settings at
-    start-up and carried by ``ctx.env.day_parts``); "journée" is a resource's opening hours when
-    one is known.
+    start-up and carried by ``ctx.env.day_parts``). For a resource, every part is taken within
+    its opening hours ("journée" of a room open 10 h–16 h is 10 h–16 h, of a minibus open
+    7 h–21 h is still 9 h–18 h); a part outside them stays as it is, for the rules to refuse.
+    ``option_minutes`` is how long a poll option said with a start only lasts ("lundi 10h").
     """
 
     morning: tuple[int, int] = (9 * 60, 12 * 60 + 30)
     afternoon: tuple[int, int] = (14 * 60, 18 * 60)
     evening: tuple[int, int] = (18 * 60, 21 * 60)
     day: tuple[int, int] = (9 * 60, 18 * 60)
+    option_minutes: int = 60
 
     @classmethod
     def parse(cls, **ranges: str | None) -> DayParts:
@@ -45,11 +48,19 @@ class DayParts:
                 if not 0 <= start < end <= 24 * 60:
                     raise SettingValueError(
                         "“{value}” is not a range of the day like 08:30-12:00", value=value)
-                parts = replace(parts, **{name: (start, end)})
+                parts = replace(parts, **{name: (start, end)})  # type: ignore[arg-type]
         return parts
 
     def with_day(self, opens: str, closes: str) -> DayParts:
-        return replace(self, day=(hhmm(opens), hhmm(closes)))
+        """The parts of the day of a resource open from ``opens`` to ``closes``."""
+        lo, hi = hhmm(opens), hhmm(closes)
+
+        def within(part: tuple[int, int]) -> tuple[int, int]:
+            start, end = max(part[0], lo), min(part[1], hi)
+            return (start, end) if start < end else part
+
+        return replace(self, morning=within(self.morning), afternoon=within(self.afternoon),
+                       evening=within(self.evening), day=within(self.day))
 
     def of(self, word: str) -> tuple[int, int]:
         if word in ("matin", "matinee", "morning"):

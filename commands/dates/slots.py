@@ -55,9 +55,11 @@ _DURATION = re.compile(
 _WORD_MINUTES = {"une heure et demie": 90, "an hour and a half": 90, "une demi-heure": 30,
                  "half an hour": 30, "une heure": 60, "an hour": 60, "one hour": 60}
 _PART = re.compile(
-    r"(?<!\w)(?:(?:ce|cet|cette|this)\s+)?(?P<part>matinee|matin|morning|apres[- ]?midi"
-    r"|aprem|afternoon|soiree|soir|evening|tonight|toute la journee|journee entiere|la journee"
-    r"|journee|all day|all-day|full day|the whole day|whole day)(?!\w)")
+    r"(?<!\w)(?:(?:ce|cet|cette|this|toute|tout|en|dans|in|all|the whole)\s+)?"
+    r"(?:(?:la|le|the)\s+|l')?"
+    r"(?P<part>matinee|matin|morning|apres[- ]?midi|aprem|afternoon|soiree|soir|evening|tonight"
+    r"|toute la journee|journee entiere|la journee|journee|all day|all-day|full day|the whole day"
+    r"|whole day)(?!\w)")
 _COUNT = re.compile(r"(?:(?<!\w)x|×)\s*(?P<n>\d{1,3})(?!\w)"
                     r"|(?<!\w)(?P<n2>\d{1,3})\s*(?:fois|times|occurrences?|seances|sessions)(?!\w)")
 _SPAN = re.compile(r"(?<!\w)(?:pendant|durant|during|for)\s+(?P<k>\d{1,2})\s*"
@@ -70,7 +72,7 @@ _FREQ = re.compile(
     r"|(?P<word>weekly|hebdomadaire|hebdo|daily|quotidien(?:ne)?|biweekly|fortnightly"
     rf"|une semaine sur deux)|(?:(?:les|on)\s+)?(?P<plural>{_WD})s)(?!\w)")
 _NOISE = re.compile(r"(?<!\w)(?:a partir du|a partir de|a partir d'|starting|from|des le|des"
-                    r"|le|la|les|du|de|on|the|at|a|et|and)(?!\w)|[,;]")
+                    r"|le|la|les|du|de|on|the|at|a|et|and|pour|for)(?!\w)|[,;]")
 _DAY_OF_MONTH = re.compile(r"^(\d{1,2})(?:er|st|nd|rd|th)?$")
 _ISO_T = re.compile(r"(\d{4}-\d{2}-\d{2})t(\d)")
 
@@ -177,8 +179,9 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[re.Match[str] | None, st
     return m, text[: m.start()] + " " + text[m.end():]
 
 
-def _times(text: str) -> tuple[int | None, int | None, str]:
-    """The start and end found in ``text`` (minutes), and the text without them."""
+def _times(text: str, default_minutes: int | None = None) -> tuple[int | None, int | None, str]:
+    """The start and end found in ``text`` (minutes), and the text without them; a start
+    alone lasts ``default_minutes`` when given (a poll's option), else it is refused."""
     for m in _RANGE.finditer(text):
         raw = m.group(0).strip()
         a, b = _minutes(m, "a", raw), _minutes(m, "b", raw)
@@ -197,6 +200,8 @@ def _times(text: str) -> tuple[int | None, int | None, str]:
         if start is not None:
             rest = text[: m.start()] + " " + text[m.end():]
             duration, rest = _take(_DURATION, rest)
+            if duration is None and default_minutes:
+                return start, start + default_minutes, rest
             if duration is None:
                 raise UsageError("Say when it ends too, for example “14h-16h” or "
                                  "“14h pendant 2h”.")
@@ -260,18 +265,29 @@ def _day(text: str, weekday: int | None, *, now: datetime, tz: ZoneInfo) -> date
         rest = next(k for k, v in WEEKDAYS.items() if v == weekday)
     m = _DAY_OF_MONTH.match(rest)
     if m is not None:
-        day = _day_of_month(int(m.group(1)), today)
+        day = day_of_month(int(m.group(1)), today)
     else:
         day = parse_day(rest, now=now, tz=tz)
     named = re.findall(rf"(?<!\w)({_WD})(?!\w)", rest)
     if named and re.search(r"\d", rest) and WEEKDAYS[named[0]] != day.weekday():
+        _refuse_if_past(day, WEEKDAYS[named[0]], today)
         raise CommandError("{day} is not a {weekday}.", day=day, weekday=named[0])
     if weekday is not None:
         day += timedelta(days=(weekday - day.weekday()) % 7)
     return day
 
 
-def _day_of_month(number: int, today: date) -> date:
+def _refuse_if_past(day: date, weekday: int, today: date) -> None:
+    """"lundi 23 novembre" said on the 26th: the date is past, not next year's Monday."""
+    try:
+        this_year = day.replace(year=today.year)
+    except ValueError:
+        return
+    if this_year < today and this_year.weekday() == weekday:
+        raise CommandError("{day} is already past.", day=this_year)
+
+
+def day_of_month(number: int, today: date) -> date:
     """"le 15": the next 15th, this month or the next one."""
     year, month = today.year, today.month
     for _ in range(3):
@@ -291,14 +307,15 @@ def normalize(text: str) -> str:
 
 
 def parse_when(text: str, *, now: datetime, tz: ZoneInfo,
-               parts: DayParts | None = None) -> When:
-    """Read a ``quand``; a missing day is today, a missing time stays ``None``."""
+               parts: DayParts | None = None, default_minutes: int | None = None) -> When:
+    """Read a ``quand``; a missing day is today, a missing time stays ``None``; a start with
+    no end lasts ``default_minutes`` when given."""
     parts = parts or DayParts()
     folded = normalize(text)
     if not folded:
         raise UsageError("Say when, for example “jeudi 14h-16h” or “demain matin”.")
     part_m, rest = _take(_PART, folded)
-    start, end, rest = _times(rest)
+    start, end, rest = _times(rest, default_minutes)
     if part_m is not None and start is None:
         start, end = parts.of(part_m.group("part").replace(" ", "-"))
     repeat, weekday, rest = _repeat(rest, now=now, tz=tz)

@@ -19,6 +19,7 @@ from commands.errors import CommandError
 from commands.text import fold
 
 LANGUAGES = ["fr", "en"]
+JUST_PAST_DAYS = 31  # a day without a year this long ago is past, not next year's
 
 MONTHS = {
     "janvier": 1, "janv": 1, "january": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2,
@@ -101,11 +102,17 @@ def parse_day(text: str, *, now: datetime, tz: ZoneInfo) -> date:
         day = local_now.date()  # "10 déc." said on 10 December means today
     if day < local_now.date():
         raise CommandError("{day} is already past.", day=day)
+    if (past := _this_year_if_just_past(day, local_now.date(), folded)) is not None:
+        raise CommandError("{day} is already past.", day=past)
     return day
 
 
+class NotADate(CommandError):
+    """The text reads as no day at all (not an impossible or a past one)."""
+
+
 def _not_a_date(text: str) -> CommandError:
-    return CommandError("I do not understand the date “{text}”. Write for example "
+    return NotADate("I do not understand the date “{text}”. Write for example "
                         "“15 janvier”, “vendredi” or “3/12”.", text=text.strip()[:40])
 
 
@@ -117,6 +124,19 @@ def _same_day_next_year(day: date, today: date, folded: str) -> bool:
         return day.replace(year=day.year - 1) == today
     except ValueError:  # 29 February
         return False
+
+
+def _this_year_if_just_past(day: date, today: date, folded: str) -> date | None:
+    """"le 20 novembre" said on the 26th is a past day, not next year's (the future is
+    preferred only for a day more than a month ago: "15 janvier" said in December)."""
+    if day.year <= today.year or re.search(r"\b\d{4}\b", folded) or not (
+            _DAY_MONTH.search(folded) or _NUMERIC.search(folded)):
+        return None
+    try:
+        this_year = day.replace(year=today.year)
+    except ValueError:
+        return None
+    return this_year if 0 < (today - this_year).days <= JUST_PAST_DAYS else None
 
 
 def end_of_day(day: date, tz: ZoneInfo) -> datetime:

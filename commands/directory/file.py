@@ -42,6 +42,10 @@ PATTERNS = {
 }
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -103,6 +107,9 @@ class ResourceIn(_Strict):
     approval: bool = False
     monthly_quota_hours: float = Field(default=0, ge=0)
     pickup: bool = False
+    # the weekdays it can be booked; public holidays are closed unless ``holidays`` is true
+    days: list[Weekday] = Field(default_factory=lambda: list(WORKDAYS), min_length=1)
+    holidays: bool = False
 
 
 class ChannelIn(_Strict):

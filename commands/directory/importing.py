@@ -256,14 +256,15 @@ def _minutes(hours: float | None) -> int | None:
     return None if hours is None else round(hours * 60)
 
 
-def _resource_values(r: ResourceIn) -> dict[str, Any]:
+def resource_values(r: ResourceIn) -> dict[str, Any]:
     return {"name": r.name, "kind": r.kind, "description": r.description,
             "capacity": r.capacity, "opens": r.opens, "closes": r.closes,
             "max_minutes": _minutes(r.max_hours),
             "min_notice_minutes": _minutes(r.min_notice_hours) or 0,
             "needs_approval": r.approval,
             "monthly_quota_minutes": _minutes(r.monthly_quota_hours) or None,
-            "needs_pickup": r.pickup, "active": True}
+            "needs_pickup": r.pickup, "active": True,
+            "days": ",".join([*dict.fromkeys(r.days), *(["holidays"] if r.holidays else [])])}
 
 
 async def _resources(s: AsyncSession, items: list[ResourceIn], changes: Changes) -> None:
@@ -271,11 +272,11 @@ async def _resources(s: AsyncSession, items: list[ResourceIn], changes: Changes)
     for item in items:
         resource = existing.get(item.slug)
         if resource is None:
-            s.add(Resource(slug=item.slug, **_resource_values(item)))
+            s.add(Resource(slug=item.slug, **resource_values(item)))
             changes.note(Change.ADDED, Kind.RESOURCE, item.slug)
             continue
         was_active = resource.active
-        different = _set(resource, _resource_values(item))
+        different = _set(resource, resource_values(item))
         _outcome(changes, Kind.RESOURCE, item.slug, new=False, was_active=was_active,
                  different=different)
     slugs = {r.slug for r in items}

@@ -96,7 +96,8 @@ def _members(text: str) -> list[str]:
 
 
 def _option(text: str, *, now: datetime, tz: ZoneInfo, parts: DayParts) -> Option:
-    when = parse_when(text, now=now, tz=tz, parts=parts)
+    """One option: a day, a slot, or a start that lasts ``parts.option_minutes``."""
+    when = parse_when(text, now=now, tz=tz, parts=parts, default_minutes=parts.option_minutes)
     if when.repeat is not None:
         raise CommandError("An option is one date or slot, not a series: “{text}”.",
                            text=shorten(text, 40))

@@ -13,10 +13,11 @@ from commands.messages import Block, Heading, Span, bold, bullets, para, spans
 from commands.registry import Role, command
 from commands.requests.form import REQUEST_FORM
 from commands.requests.history import history_blocks
-from commands.requests.parsing import infer_skills, parse_new_request, parse_ref
+from commands.requests.parsing import parse_new_request, parse_ref
+from commands.requests.skills import Inference, infer, suggestion
 from commands.requests.view import RequestView, render, status_label, tallies
 from commands.text import collation_key, fold, shorten
-from storage.models import Consultation, Request
+from storage.models import Consultation, Request, Skill
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
@@ -59,9 +60,11 @@ async def request_command(ctx: Context, args: str) -> None:
         raise UsageError("Give the client, then a colon, then the need.")
     new = parse_new_request(args, now=ctx.now, tz=ctx.tz)
     index = await lookup.skill_index(ctx)
-    skills = await lookup.skills(ctx, new.tags) if new.tags else infer_skills(new.need, index)
+    inference = (Inference(skills=await lookup.skills(ctx, new.tags)) if new.tags
+                 else infer(new.need, index))
+    skills = inference.skills
     request = Request(client=new.client, need=new.need, created_by=ctx.person.id,
-                      created_at=ctx.now,
+                      created_at=ctx.now, urgent=new.urgent,
                       deadline=end_of_day(new.deadline, ctx.tz) if new.deadline else None)
     await repo.add(ctx.session, request, [k.id or 0 for k in skills])
     matches = await repo.enterprises_with_skills(ctx.session, [k.id or 0 for k in skills])
@@ -77,7 +80,33 @@ async def request_command(ctx: Context, args: str) -> None:
                            len(matches), ref=request.ref, names=names)
                    if matches else ctx.tr("{ref} is recorded; no enterprise matches its skills, "
                                           "so the coordinators are asked to direct it.",
-                                          ref=request.ref)))
+                                          ref=request.ref)),
+              *_why(ctx, inference, index))
+
+
+def _why(ctx: Context, inference: Inference, index: dict[str, Skill]) -> list[Block]:
+    """Which words of the need matched which skill, and which matched none (with a #tag
+    to add): the person sees why the request went where it went."""
+    blocks: list[Block] = []
+    found = [ctx.tr("{skill} (from “{words}”)", skill=_label(ctx, k),
+                    words=", ".join(inference.because[k.id or 0]))
+             if inference.because.get(k.id or 0) else _label(ctx, k)
+             for k in inference.skills]
+    if found:
+        blocks.append(para(bold(ctx.tr("Skills: ")), " · ".join(found)))
+    if inference.unmatched:
+        words = ", ".join(inference.unmatched[:8])
+        tag = suggestion(inference.unmatched, index)
+        blocks.append(para(
+            ctx.tr("No skill for “{words}”. To direct it, add a #tag, for example #{tag}; "
+                   "/grappe skills lists them.", words=words, tag=tag) if tag else
+            ctx.tr("No skill for “{words}”. To direct it, add a #tag; /grappe skills lists "
+                   "them.", words=words)))
+    return blocks
+
+
+def _label(ctx: Context, skill: Skill) -> str:
+    return skill.label_en if ctx.t.locale == "en" and skill.label_en else skill.label
 
 
 async def show(ctx: Context, request: Request) -> None:
@@ -109,10 +138,12 @@ async def requests_list(ctx: Context, args: str) -> None:
         return
     today = ctx.now.astimezone(ctx.tz).date()
     items: list[list[Span]] = []
-    for current in await tallies(ctx.session, rows):
+    ordered = sorted(rows, key=lambda r: not r.urgent)  # the urgent ones first, newest first
+    for current in await tallies(ctx.session, ordered):
         r = current.request
         answered = sum(1 for st in current.consulted if st.answered)
-        line = spans(bold(r.ref), f" {r.client} — {shorten(r.need, 70)} — ",
+        line = spans(bold(r.ref), " 🚨 " + ctx.tr("urgent") + " ·" if r.urgent else "",
+                     f" {r.client} — {shorten(r.need, 70)} — ",
                      status_label(ctx.t, r.status),
                      ctx.tr(" · {answered}/{total} answered", answered=answered,
                             total=len(current.consulted)) if current.consulted

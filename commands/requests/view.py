@@ -229,6 +229,8 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
     tz = ZoneInfo(coop.timezone)
     request, current = view.request, view.tally
     title = f"{request.ref} · {request.client}"
+    if request.urgent:
+        title = "🚨 " + t.t("Urgent") + f" · {title}"
     if request.status != "open":
         title += f" — {status_label(t, request.status)}"
     fields = [FieldItem(label=t.t("Need: "), value=[Text(text=request.need)])]

@@ -104,6 +104,8 @@ class Resource(SQLModel, table=True):
     needs_approval: bool = Field(default=False)
     monthly_quota_minutes: int | None = Field(default=None)
     needs_pickup: bool = Field(default=False)
+    # the weekdays it can be booked ("mon,tue,…"), and "holidays" when public holidays too
+    days: str = Field(default="mon,tue,wed,thu,fri", max_length=60)
     active: bool = Field(default=True)
 
 

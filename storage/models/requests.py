@@ -19,6 +19,7 @@ class Request(SQLModel, table=True):
     client: str = Field(max_length=200)
     need: str = Field(sa_column=Column(Text, nullable=False))
     deadline: datetime | None = Field(default=None)
+    urgent: bool = Field(default=False)  # "urgent", "au plus vite": first in the lists
     status: str = Field(default="open", max_length=12, index=True)
     # open | staffed | won | lost | delivered | cancelled
     created_by: int | None = Field(default=None, foreign_key="people.id")

@@ -119,7 +119,7 @@ async def test_agenda_free_resources_and_my_bookings(bk: Console) -> None:
     assert "Salle Garance (salle-garance) : 8 h–14 h · 16 h–20 h" in free
     assert "Salle Garance n’est pas libre le ven. 27 nov., 15 h–16 h" in free
     rules = await bk.run("nadia: /grappe ressources", "olivia: /grappe resources minibus")
-    assert "Secrétariat mutualisé (secretariat) — 9 h–17 h · 4 h maximum · réserver 48 h à l’avance · jours ouvrés · 8 h par mois et par entreprise" in rules
+    assert "Secrétariat mutualisé (secretariat) — du lundi au vendredi, hors jours fériés · 9 h–17 h · 4 h maximum · réserver 48 h à l’avance · 8 h par mois et par entreprise" in rules
     assert "to pick up at the reception" in rules
     empty = await bk.run("nadia: /grappe reservations salle-pampre jour")
     assert "Aucune réservation sur cette période." in empty

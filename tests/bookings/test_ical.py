@@ -28,7 +28,7 @@ LINES = (
     "nadia: /grappe reserver salle-treille mardi 9h-12h : formation",
     "olivia: /grappe book salle-pampre friday 10am-11am",
     "olivia: /grappe cancel B-3",
-    "nadia: /grappe reserver salle-garance 2027-03-28 10:00-12:00 : après le changement d'heure",
+    "nadia: /grappe reserver salle-garance 2027-03-30 10:00-12:00 : après le changement d'heure",
 )
 
 

@@ -77,10 +77,18 @@ def test_a_bad_part_of_the_day_is_refused_with_the_settings(bad: str) -> None:
         Settings(GRAPPE_MORNING=bad)
 
 
-def test_a_whole_day_follows_the_resource_hours() -> None:
-    parts = DayParts().with_day("07:00", "21:00")
-    day = parse_when("vendredi toute la journée", now=NOW, tz=TZ, parts=parts).intervals(TZ)[0]
-    assert (day.start.astimezone(TZ).hour, day.end.astimezone(TZ).hour) == (7, 21)
+@pytest.mark.parametrize(("opens", "closes", "said", "hours"), [
+    ("07:00", "21:00", "vendredi toute la journée", (9, 18)),  # the day, not 14 h of minibus
+    ("10:00", "16:00", "vendredi toute la journée", (10, 16)),
+    ("08:00", "20:00", "vendredi soir", (18, 20)),
+    ("09:00", "17:00", "vendredi après-midi", (14, 17)),
+    ("09:00", "17:00", "vendredi soir", (18, 21)),  # outside: left for the rules to refuse
+])
+def test_the_parts_of_the_day_are_taken_within_the_resource_hours(
+        opens: str, closes: str, said: str, hours: tuple[int, int]) -> None:
+    parts = DayParts().with_day(opens, closes)
+    day = parse_when(said, now=NOW, tz=TZ, parts=parts).intervals(TZ)[0]
+    assert (day.start.astimezone(TZ).hour, day.end.astimezone(TZ).hour) == hours
 
 
 def test_ranges_and_durations_read_the_french_way() -> None:
