@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from commands.requests.answers import parse_answer
+from tests.accuracy import rows, table_answers
 
-TABLE = Path(__file__).resolve().parent.parent / "data" / "answers.tsv"
-
-
-def _cases() -> list[tuple[str, list[str], str, str]]:
-    cases = []
-    for line in TABLE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        text, intents, availability, capacity = (line.split("\t") + ["", "", ""])[:4]
-        cases.append((text, intents.split(","), availability, capacity))
-    return cases
-
-
-CASES = _cases()
+CASES = [cells for _, cells in rows(table_answers.TABLE)]
 
 
 def test_the_table_is_big_enough() -> None:
-    assert len(CASES) >= 40
+    assert len(CASES) >= 200
 
 
-@pytest.mark.parametrize(("text", "intents", "availability", "capacity"), CASES,
-                         ids=[c[0][:40] for c in CASES])
-def test_phrasing(text: str, intents: list[str], availability: str, capacity: str) -> None:
-    parsed = parse_answer(text)
-    assert parsed.intents == intents
-    assert parsed.availability == availability
-    assert parsed.capacity == capacity
+@pytest.mark.parametrize("row", CASES, ids=[c[0][:40] for c in CASES])
+def test_phrasing(row: list[str]) -> None:
+    """Every line of the table: intents, availability and capacity codes, at the table's now."""
+    assert table_answers.check(row) is None
 
 
 def test_a_decline_keeps_its_reason() -> None:

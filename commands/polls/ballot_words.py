@@ -1,0 +1,76 @@
+"""The words of a poll answer, French and English, as people write them.
+
+Phrases are replaced by one token each, longest meaning first, in folded text
+(``commands.text.fold``): ``ALL`` (any option), ``NONE``, ``EXCEPT`` ("sauf", "all but"),
+``YES``, ``MAYBE`` (a hedge: "à la limite", "at a push"), ``NO``; what is left must be
+option numbers, ordinals, joiners or filler words, else the answer is not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+YES, MAYBE, NO = "yes", "maybe", "no"
+
+KEYCAPS = {f"{n}\ufe0f\u20e3": f" {n} " for n in range(10)} | {
+    f"{n}\u20e3": f" {n} " for n in range(10)} | {"🔟": " 10 "}
+YES_EMOJI = "👍👌✅✔☑✓💪🙋🆗💯"
+NO_EMOJI = "👎❌✖🙅⛔🚫✗"
+
+_ANY = r"(?:tou(?:tes?|s|t)|any|all|every|n'importe|either)"
+PHRASES: list[tuple[str, str]] = [
+    ("EXCEPT", r"\b(?:tout|tous|toutes|all|any|anything|everything|everyone|n'importe)"
+               r"(?: les (?:dates|options|creneaux|jours))?(?: (?:me va|me vont|ok|good))?"
+               r" (?:sauf|but|except(?: for)?|excepte|hormis|a part)\b"),
+    ("EXCEPT", r"\b(?:sauf|except(?: for)?|excepte|hormis|other than|a part)\b"),
+    ("NONE", r"\b(?:(?:je )?(?:ne )?(?:peux|pourrai|serai)\w* (?:a |venir a )?aucun\w*"
+             r"|aucun\w*(?: (?:date|option|creneau|proposition|jour)s?)?(?: ne (?:me|nous) "
+             r"(?:va|vont|convien\w*|conviendra\w*|arrange\w*))?"
+             r"|rien ne (?:me|nous) (?:va|convient|arrange)|rien|nada|nan aucun\w*"
+             r"|none(?: of (?:them|these|those|the (?:dates|options)))?(?: (?:works?|suits?"
+             r"|is (?:ok|fine|good)))?(?: for (?:me|us))?|nothing(?: works| suits)?"
+             r"|(?:i )?can'?t (?:make|do) (?:any(?: of them)?|it)|no (?:date|option|day)s? works?"
+             r"|pas dispo\w*|indispo\w*|jamais|never|pas possible|impossible)\b"),
+    ("ALL", r"\b(?:peu importe|n'importe (?:lequel|laquelle|quand|quoi)|n'importe"
+            r"|(?:tout|tous|toutes)(?: les (?:dates|options|creneaux|jours|trois|3))?"
+            r"(?: (?:me|nous) (?:va|vont|convien\w*|arrange\w*|ok))?"
+            r"|(?:les|all|the) (?:trois|three|3|deux|two|2)(?: of them)?"
+            r"|any(?: of them| one| option| date| day)?(?: (?:works?|is (?:fine|ok|good)|will do"
+            r"|suits?))?|whatever(?: works| suits)?|either(?: one)?(?: (?:works|is fine))?"
+            r"|all (?:good|fine|ok|work|works|of them)|all|every(?: one|thing)|everything works"
+            r"|(?:pas de|aucune) preference|no preference|sans preference|partout"
+            r"|(?:i'm|im|i am) flexible|flexible|tout est bon)"
+            r"(?: for (?:me|us)| pour (?:moi|nous))?\b"),
+    ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|eventuellement|si (?:besoin|necessaire|vraiment"
+              r"|il faut|on n'a pas le choix|pas le choix|pas d'autre choix)(?: il faut)?"
+              r"|au besoin|au pire|en dernier recours|en dernier|peut[- ]etre|pt[- ]?etre|sinon"
+              r"|a defaut|faute de mieux|bof|moyen|pas ideal|maybe|perhaps|possibly|probably"
+              r"|at a push|at a pinch|in a pinch|if (?:need be|needed|necessary|i must|i have to"
+              r"|we must|really needed|all else fails|nothing else|no other choice)|otherwise"
+              r"|as a last resort|last resort|not ideal|could do|might|mb)\b|\(\?\)|\?|~)"),
+    ("NO", r"\b(?:non|no|nope|nan|pas|not|impossible|x|indispo\w*|je ne peux pas|can'?t"
+           r"|cannot|ko)\b"),
+    ("YES", r"(?:\b(?:oui+|ouais|yes+|yep|yeah|ok+|okay|dispo\w*|ca (?:me |nous )?(?:marche|va)"
+            r"|parfait|de preference|idealement|preferably|ideally|plutot|surtout|v|top|good"
+            r"|fine|works?|je peux|i can|volontiers|avec plaisir|bien|super|best|mieux"
+            r"|sure|libre|free)\b|\+)"),
+]
+ORDINALS = {
+    "premier": 1, "premiere": 1, "first": 1, "1er": 1, "1ere": 1, "1st": 1,
+    "deuxieme": 2, "second": 2, "seconde": 2, "2e": 2, "2eme": 2, "2nd": 2, "third": 3,
+    "troisieme": 3, "3e": 3, "3eme": 3, "3rd": 3, "quatrieme": 4, "fourth": 4, "4e": 4,
+    "4eme": 4, "4th": 4,
+}
+LAST = r"\b(?:dernier|derniere|last)(?: one)?\b"
+FILLER = re.compile(
+    r"\b(?:le|la|les|l'|the|option|options|choix|creneau|n°|no\.|num|numero|date|dates"
+    r"|one|ones|pour|for|moi|me|je|j'|i|on|nous|we|seulement|uniquement"
+    r"|que|qu'|only|just|juste|ce|c'est|it's|is|de|du|d'|a|un|une|jour|day|proposition"
+    r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis)\b"
+    r"|[#()!.:'\"]")
+JOIN = re.compile(r"\b(?:et|and|ou|or|&|plus)\b|[/+]")
+SEP = re.compile(r"[,;]|\b(?:mais|but|puis non)\b")
+KEYWORDS = frozenset((
+    "seulement uniquement eventuellement limite preference aucun aucune toutes importe "
+    "convient except premier premiere deuxieme troisieme derniere dernier second lundi mardi "
+    "mercredi jeudi vendredi monday tuesday wednesday thursday friday").split())

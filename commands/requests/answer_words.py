@@ -1,0 +1,152 @@
+"""The words of a thread answer, French and English, as members write them: what says
+yes, no, "we can lead", "we are overloaded", "too tight", and what a capacity is.
+
+Patterns match folded text (``commands.text.fold``: lowercase, no accents, ’ as ').
+``commands.requests.answers`` reads a message clause by clause with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from commands.requests.answer_values import Capacity
+
+POSITIVE_EMOJI = "👍👌✅✔☑💪🙋🙌🤝👏🆗💯🚀"
+NEGATIVE_EMOJI = "👎❌✖🙅⛔🚫"
+THANKS_EMOJI = "🙏"  # yes when it is the whole answer, else a thank-you
+
+DECLINE = re.compile("|".join((
+    r"pas (?:du tout |trop |vraiment |tres )?(?:dispo\w*|libres?|interesse\w*|pour (?:nous|moi)"
+    r"|possible|faisable|le moment|cette fois)",
+    r"\bpas (?:assez de |le )?temps\b", r"\b(?:on|nous|je) (?:passe|passons)\b",
+    r"\bdeclin\w*", r"\bnon\b", r"\bnan\b", r"\bsans (?:nous|moi)\b", r"\bimpossible\b",
+    r"\bcomplets?\b", r"\bindispo\w*", r"\bne pourr\w+ pas\b", r"\bne peu\w* pas\b",
+    r"\bpeu[tx]? pas\b", r"\bpourr\w+ pas\b", r"\bpas cette fois\b", r"\bmalheureusement\b",
+    r"\bnot (?:interested|available|for (?:us|me)|this time|possible|free)\b",
+    r"\bunavailable\b", r"\b(?:we|i)(?: will|'ll)? (?:have to )?pass\b", r"\bpass(?:ing)?\b",
+    r"\bno (?:capacity|thanks?|bandwidth|time|way)\b", r"\bcan ?not\b", r"\bcan'?t\b",
+    r"\bfully booked\b", r"\b(?:no|nope|nah)\b", r"\bwon'?t\b", r"\bunable\b",
+    r"\bsorry,? no\b", r"\bdeclines?\b",
+)))
+OVERLOADED = re.compile("|".join((
+    r"\bsous l'eau\b", r"\bdebord\w*", r"\bcharrette\b", r"\boverbook\w*", r"\bblind\w*",
+    r"\bplanning (?:est )?(?:plein|complet|blinde|sature)\b", r"\bbande passante\b",
+    r"\btrop de (?:boulot|travail|charge|taf|projets|demandes)\b", r"\btrop charge\w*",
+    r"\bsurcharge\w*", r"\bsature\w*", r"\bcroul\w*", r"\bsous pression\b", r"\ba fond\b",
+    r"\bplus de dispo\w*", r"\boverload\w*", r"\bswamped\b", r"\bsnowed under\b",
+    r"\bbandwidth\b", r"\bat (?:full )?capacity\b", r"\bstretched\b", r"\bflat out\b",
+    r"\bmaxed out\b", r"\btoo busy\b", r"\bde[bs]ordes\b",
+)))
+TOO_TIGHT = re.compile("|".join((
+    r"\b(?:trop|un peu|bien|tres|vraiment) (?:trop )?(?:juste|serre|court)s?\b",
+    r"\bdelais? (?:\w+ )?(?:trop )?courts?\b", r"\btrop (?:beaucoup )?courts?\b",
+    r"\btoo (?:tight|short|soon|late)\b", r"\bshort notice\b", r"\btight deadline\b",
+    r"\bdeadline is (?:too )?(?:tight|short)\b", r"\bpas le temps\b",
+)))
+LEAD = re.compile("|".join((
+    r"\bpilot\w*", r"\bcoordon\w*", r"\bcoordination\b", r"\bchef de file\b", r"\bmandataire\b",
+    r"\bporter (?:le projet|le dossier|l'offre)\b", r"\bporteurs?\b", r"\bprendre le lead\b",
+    r"\blead(?:ing|er)?\b", r"\bcoordinat\w*", r"\bpren\w* le lead\b", r"\bon peut porter\b",
+    r"\bon porte\b", r"\bpiloter\b",
+)))
+INTEREST = re.compile("|".join((
+    r"\binteress\w*", r"\binterest\w*", r"\bpartant\w*", r"\bpartenaires?\b", r"\bparticip\w*",
+    r"\bcontribu\w*", r"^(?:oui+|ouais|yes+|yep|yup|yeah|ok+|okay|oki|okok|d'accord|dac+"
+    r"|d'ac|sure|go|banco|carrement|grave|absolument|volontiers|super|top|parfait|chaud\w*"
+    r"|en effet|bien sur|of course|definitely|absolutely|great|in)\b",
+    r"\bok (?:pour|pr|for|go)\b", r"\bd'accord\b", r"\bon (?:est|sera) (?:la|partants?|dedans"
+    r"|de la partie|ok|chauds?|in)\b", r"\bavec plaisir\b", r"\bvolontiers\b", r"\bon en est\b",
+    r"\bon prend\b", r"\bca (?:nous |me )?(?:marche|va|tente|dit)\b", r"\btent\w*",
+    r"\bcount (?:us|me) in\b",
+    r"\b(?:we|i)(?:'re|'m| are| am) (?:in|up for it|keen|happy)\b", r"\b(?:we|i)'d love to\b",
+    r"\bsounds (?:good|great|fine)\b", r"\b(?:happy|glad|keen) to\b", r"\blet'?s (?:do it|go)\b",
+    r"\bmotive\w*", r"\bon y va\b", r"\bgo pour\b", r"\bjoin\b", r"\bhelp\b",
+    r"\bwith pleasure\b", r"\bon veut bien\b", r"\bca nous interesse\b", r"\bpossible\b",
+    r"\bok\b", r"\bcarrement\b", r"\bpourrait\b",
+)))
+AVAILABLE = re.compile(r"\b(?:dispo\w*|libres?|available|free)\b")
+NEGATION = re.compile(r"\b(?:pas|ne|n'|non|not|no|never|jamais|aucun\w*|cannot|can'?t|won'?t"
+                      r"|sans|nope)\b|n'")
+NO_PROBLEM = re.compile(r"\b(?:pas de (?:probleme|souci|soucis)|sans (?:probleme|souci)"
+                        r"|no (?:problem|worries)|pas de pb|pourquoi pas|why not|no doubt"
+                        r"|sans hesiter|sans hesitation|pas de doute)\b")
+QUESTION = re.compile(r"\?\s*$")
+REASON = re.compile(r"(?:\b(?:car|parce que|because|since|vu)\b|:|—|\s-\s)\s*(?P<reason>.+)$")
+
+KEYWORDS = frozenset((
+    "interesses interesse interessee interessees interested interesting partants partant "
+    "partante partantes partenaires disponible disponibles available volontiers piloter "
+    "pilotage coordonner debordes deborde debordee debordees malheureusement impossible "
+    "indisponible indisponibles personnes semaine semaines journee journees intervenants "
+    "salaries consultants monday tuesday wednesday thursday friday lundi mardi mercredi jeudi "
+    "vendredi janvier fevrier avril juillet septembre octobre novembre decembre carrement "
+    "overloaded swamped unavailable participer contribuer mobiliser").split())
+
+_NUMBER_WORDS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "a": 1,
+    "an": 1, "demi": 0.5, "half": 0.5, "half a": 0.5,
+}
+_NUMBER = (r"(?P<n>\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+           + ")")
+_UNIT_WORDS = (
+    ("halfday", r"demi[- ]?journees?|1/2 journees?|half[- ]?days?|demi[- ]?j"),
+    ("person", r"personnes?|pers|salarie\w*|intervenant\w*|consultant\w*|formateurs?"
+               r"|formatrices?|animat(?:eur|rice)s?"
+               r"|collegues?|equipiers?|profils?|ressources?|benevoles?|people|persons?|staff"
+               r"|trainers?|ppl|volunteers?|facilitators?|employees?|experts?"),
+    ("day", r"jours?|journees?|jrs?|j|days?|d"),
+    ("hour", r"heures?|hours?|hrs?|h"),
+    ("week", r"semaines?|weeks?|sem"),
+    ("month", r"mois|months?"),
+    ("fte", r"etp|fte"),
+)
+_UNIT = "|".join(f"(?P<{name}>{words})" for name, words in _UNIT_WORDS)
+_PER = (r"(?:\s*(?:par|/|a|per|an?|each|chaque|every)\s*(?P<per>semaine|sem|mois|jour|week|wk"
+        r"|month|day)s?\b)?")
+_CAPACITY = re.compile(rf"(?<![\w,.]){_NUMBER}\s*-?\s*(?:{_UNIT})(?!\w){_PER}")
+_FIXED = re.compile(r"(?:\b(?:un|a|one)\s+)?(?P<fixed>mi-temps|mi temps|temps plein|plein temps"
+                    r"|half[- ]time|full[- ]time|temps partiel|part[- ]time|binome|trinome)\b")
+_FIXED_VALUES = {"mi-temps": Capacity(0.5, "fte"), "mi temps": Capacity(0.5, "fte"),
+                 "temps plein": Capacity(1, "fte"), "plein temps": Capacity(1, "fte"),
+                 "half-time": Capacity(0.5, "fte"), "half time": Capacity(0.5, "fte"),
+                 "full-time": Capacity(1, "fte"), "full time": Capacity(1, "fte"),
+                 "temps partiel": Capacity(0.5, "fte"), "part-time": Capacity(0.5, "fte"),
+                 "part time": Capacity(0.5, "fte"), "binome": Capacity(2, "person"),
+                 "trinome": Capacity(3, "person")}
+_PER_UNIT = {"semaine": "week", "sem": "week", "week": "week", "wk": "week", "mois": "month",
+             "month": "month", "jour": "day", "day": "day"}
+_CLOCK_BEFORE = re.compile(r"(?:\b(?:a|vers|des|from|at|de|entre|between|avant|apres|before"
+                           r"|after|until|jusqu'a)|[-–]|\d)\s*$")
+
+
+def read_capacities(folded: str) -> tuple[list[Capacity], str]:
+    """The capacities a folded answer gives ("3 personnes", "2 j/semaine", "0,5 ETP",
+    "mi-temps") and the text without them; a clock time ("à 14h") is no capacity."""
+    found: list[tuple[int, Capacity]] = []
+    rest = folded
+    for m in list(_CAPACITY.finditer(folded))[::-1]:
+        unit = next(name for name, _ in _UNIT_WORDS if m.group(name))
+        if unit == "hour" and (_CLOCK_BEFORE.search(folded[:m.start()])
+                               or re.match(r"\s*[-–]|\d", folded[m.end():])):
+            continue
+        word = m.group("n")
+        amount = _NUMBER_WORDS[word] if word in _NUMBER_WORDS else float(word.replace(",", "."))
+        said = m.group(unit)
+        if word in ("a", "an", "une", "un") and (unit not in ("halfday", "day", "person")
+                                                  or len(said) < 3):
+            continue
+        if word in ("a", "an") and m.start() > 0 and folded[:m.start()].rstrip().endswith(
+                "half"):
+            amount = 0.5
+        if unit == "day" and amount == 0.5:
+            unit, amount = "halfday", 1
+        per = _PER_UNIT.get(m.group("per") or "")
+        found.append((m.start(), Capacity(float(amount), unit, per)))
+        rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
+    for m in list(_FIXED.finditer(rest))[::-1]:
+        found.append((m.start(), _FIXED_VALUES[m.group("fixed")]))
+        rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
+    return [c for _, c in sorted(found, key=lambda x: x[0])], rest
