@@ -45,6 +45,7 @@ class Dated(Protocol):
 
 
 def _folded(text: str) -> str:
+    text = text.replace("§", " ")  # the mark of a named day (``_days``)
     for keycap, number in w.KEYCAPS.items():
         text = text.replace(keycap, number)
     out = []

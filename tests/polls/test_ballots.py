@@ -4,9 +4,14 @@ line of it read right (``make accuracy`` measures the same table and its held-ou
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from commands.errors import CommandError
 from commands.polls.ballots import add_to, parse_ballot
+from commands.polls.view import EMOJIS
 from tests.accuracy import rows, table_ballots
+from tests.accuracy.table_ballots import OPTIONS, TZ
 
 LETTERS = {"y": "yes", "m": "maybe", "n": "no"}
 CASES = [cells for _, cells in rows(table_ballots.TABLE)]
@@ -33,3 +38,30 @@ def test_a_click_adds_its_option_to_the_earlier_ballot(earlier: str, clicked: st
     before = {n: LETTERS[c] for n, c in enumerate(earlier, start=1)}
     assert add_to(before, parse_ballot(clicked, 3)) == {
         n: LETTERS[c] for n, c in enumerate(expected, start=1)}
+
+
+@pytest.mark.parametrize("emoji", sorted(EMOJIS))
+def test_a_reaction_and_its_emoji_typed_mean_the_same(emoji: str) -> None:
+    """The click's action ("2") and the keycap typed in the thread (2️⃣) are one ballot."""
+    action = EMOJIS[emoji]
+    if int(action) > len(OPTIONS):
+        return
+    assert parse_ballot(emoji, OPTIONS, tz=TZ) == parse_ballot(action, len(OPTIONS))
+
+
+def test_an_option_day_that_no_option_falls_on_is_refused() -> None:
+    with pytest.raises(CommandError) as refused:
+        parse_ballot("dimanche", OPTIONS, tz=TZ)
+    assert refused.value.params == {"day": "dimanche"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("mardi jeudi le 10 1 2 3 sauf pas ok§,-/?👍1️⃣")),
+               max_size=40) | st.text(max_size=40))
+def test_any_text_is_a_ballot_or_a_clear_refusal(text: str) -> None:
+    try:
+        ballot = parse_ballot(text, OPTIONS, tz=TZ)
+    except CommandError:
+        return
+    assert set(ballot) == {1, 2, 3}
+    assert set(ballot.values()) <= {"yes", "maybe", "no"}
