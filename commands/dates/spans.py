@@ -38,7 +38,9 @@ _WEEKDAY_RE = "|".join(sorted(_WEEKDAY_WORDS, key=len, reverse=True))
 _MONTH_RE = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 _ITEM = re.compile(
     r"(?P<numdate>(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/]))"
-    + "|(?P<weekref>" + _w(r"(?:la |the )?semaine (?:du|of)(?: the)?") + r"(?= \d))"
+    + "|(?P<weekref>" + _w(r"(?:toute )?(?:la |the )?semaine (?:du|of|commencant le)(?: the)?"
+                           r"|(?:the )?week (?:of|starting|beginning)(?: on)?(?: the)?") + ")"
+    + "|(?P<between>" + _w("entre|between") + ")"
     + "|(?P<week>" + _w(r"cette semaine|this week|(?:la |the )?semaine (?:prochaine|pro|suivante)"
                         r"|next week|the week after") + ")"
     + "|(?P<monthrel>" + _w(r"ce mois-ci|ce mois|this month|le mois prochain|next month") + ")"
@@ -63,7 +65,7 @@ _ITEM = re.compile(
     + "|(?P<both>" + _w("et|and|ou|or") + "|&|,|/|\\+)")
 _ARTICLE = re.compile(r"(?:\b(?:le|du|au|the|on|et|and|from|to|a|des|until|jusqu'au|avant)\s*"
                       r"|-\s*)$")
-_FILLER = re.compile(r"^[\s.:]*(?:(?:le|la|les|l'|du|de|d'|the|on|en|in|of|from|between|entre"
+_FILLER = re.compile(r"^[\s.:]*(?:(?:le|la|les|l'|du|de|d'|the|on|en|in|of|from"
                      r"|plutot|surtout|que|only|uniquement|seulement)[\s.:]*)*$")
 
 
@@ -328,7 +330,7 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
         elif kind == "third":
             base = re.match(r"[a-z]+(?: of)?", word)
             units.append(("third", Span(None, None, base.group(0) if base else word)))
-        elif kind in ("from", "until", "range", "both", "whole", "weekref"):
+        elif kind in ("from", "until", "range", "both", "whole", "weekref", "between"):
             units.append((kind, Span(None, None)))
     return _build(units, today)
 
@@ -353,10 +355,12 @@ def _build(units: list[tuple[str, Span | DayRef]], today: date) -> list[Span]:
     i = 0
     while i < len(units):
         kind = units[i][0]
-        if kind in ("from", "until"):
+        if kind in ("from", "until", "weekref", "between"):
             mode = kind
             i += 1
             continue
+        if mode == "between" and i + 2 < len(units) and units[i + 1][0] == "both":
+            units[i + 1] = ("range", units[i + 1][1])  # "entre le 7 et le 11"
         span = _as_span(units[i], today)
         if span is None:
             i += 1
@@ -374,7 +378,10 @@ def _build(units: list[tuple[str, Span | DayRef]], today: date) -> list[Span]:
                 i += 3
                 mode = None
                 continue
-        if mode == "from":
+        if mode == "weekref" and span.start is not None:
+            monday = span.start - timedelta(days=span.start.weekday())
+            spans.append(Span(monday, monday + timedelta(days=4)))
+        elif mode == "from":
             spans.append(Span(span.start, None))
         elif mode == "until":
             spans.append(Span(None, span.end))

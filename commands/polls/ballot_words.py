@@ -23,28 +23,39 @@ PHRASES: list[tuple[str, str]] = [
                r"(?: les (?:dates|options|creneaux|jours))?(?: (?:me va|me vont|ok|good))?"
                r" (?:sauf|but|except(?: for)?|excepte|hormis|a part)\b"),
     ("EXCEPT", r"\b(?:sauf|except(?: for)?|excepte|hormis|other than|a part)\b"),
+    ("YES", r"\b(?:je |on |nous )?(?:ne|n') ?(?:peux|peut|pouvons|pourr\w*|serai\w*|suis"
+            r"|sommes|serons|vien\w*)(?: venir| la| dispo\w*| libres?)? (?:que|qu')"),
     ("NONE", r"\b(?:(?:je )?(?:ne )?(?:peux|pourrai|serai)\w* (?:a |venir a )?aucun\w*"
-             r"|aucun\w*(?: (?:date|option|creneau|proposition|jour)s?)?(?: ne (?:me|nous) "
+             r"|aucun\w*(?: (?:des|de ces) (?:trois|deux|options|dates|creneaux|propositions"
+             r"|jours))?"
+             r"(?: (?:date|option|creneau|proposition|jour)s?)?(?: (?:n'est |de )?possibles?)?"
+             r"(?: ne (?:me|nous) "
              r"(?:va|vont|convien\w*|conviendra\w*|arrange\w*))?"
              r"|rien ne (?:me|nous) (?:va|convient|arrange)|rien|nada|nan aucun\w*"
              r"|none(?: of (?:them|these|those|the (?:dates|options)))?(?: (?:works?|suits?"
              r"|is (?:ok|fine|good)))?(?: for (?:me|us))?|nothing(?: works| suits)?"
              r"|(?:i )?can'?t (?:make|do) (?:any(?: of them)?|it)|no (?:date|option|day)s? works?"
              r"|pas dispo\w*|indispo\w*|jamais|never|pas possible|impossible)\b"),
-    ("ALL", r"\b(?:peu importe|n'importe (?:lequel|laquelle|quand|quoi)|n'importe"
+    ("ALL", r"\b(?:peu importe|n'importe (?:lequel|laquelle|quand|quoi|quel\w*)"
+            r"(?: (?:date|jour|option|creneau)s?)?|n'importe|(?:ca|cela) m'(?:est|es) egal"
+            r"|peu m'importe"
+            r"|(?:ca|cela) (?:m'|nous )?est egal|egal|je m'en fiche|whichever(?: one)?"
+            r"|(?:it )?doesn'?t matter|(?:i )?don'?t mind|no matter|sans importance"
             r"|(?:tout|tous|toutes)(?: les (?:dates|options|creneaux|jours|trois|3))?"
             r"(?: (?:me|nous) (?:va|vont|convien\w*|arrange\w*|ok))?"
-            r"|(?:les|all|the) (?:trois|three|3|deux|two|2)(?: of them)?"
+            r"|(?:les|all|the) (?:trois|three|3)(?: of them)?"
             r"|any(?: of them| one| option| date| day)?(?: (?:works?|is (?:fine|ok|good)|will do"
             r"|suits?))?|whatever(?: works| suits)?|either(?: one)?(?: (?:works|is fine))?"
             r"|all (?:good|fine|ok|work|works|of them)|all|every(?: one|thing)|everything works"
             r"|(?:pas de|aucune) preference|no preference|sans preference|partout"
             r"|(?:i'm|im|i am) flexible|flexible|tout est bon)"
             r"(?: for (?:me|us)| pour (?:moi|nous))?\b"),
+    ("ELSE", r"\b(?:sinon|voire|ou a la rigueur|ou sinon|a defaut|failing that|or else"
+             r"|otherwise|else)\b"),
     ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|eventuellement|si (?:besoin|necessaire|vraiment"
               r"|il faut|on n'a pas le choix|pas le choix|pas d'autre choix)(?: il faut)?"
-              r"|au besoin|au pire|en dernier recours|en dernier|peut[- ]etre|pt[- ]?etre|sinon"
-              r"|a defaut|faute de mieux|bof|moyen|pas ideal|maybe|perhaps|possibly|probably"
+              r"|au besoin|au pire|en dernier recours|en dernier|peut[- ]etre|pt[- ]?etre"
+              r"|faute de mieux|bof|moyen|pas ideal|maybe|perhaps|possibly|probably"
               r"|at a push|at a pinch|in a pinch|if (?:need be|needed|necessary|i must|i have to"
               r"|we must|really needed|all else fails|nothing else|no other choice)|otherwise"
               r"|as a last resort|last resort|not ideal|could do|might|mb)\b|\(\?\)|\?|~)"),
@@ -62,13 +73,19 @@ ORDINALS = {
     "4eme": 4, "4th": 4,
 }
 LAST = r"\b(?:dernier|derniere|last)(?: one)?\b"
+FIRST_FEW = re.compile(r"\b(?:les|the) (?P<n>\d|deux|trois|two|three) (?:premier|premiere|first)s?"
+                       r"(?: ones?)?\b|\b(?:the )?first (?P<m>\d|two|three)\b")
+LAST_FEW = re.compile(r"\b(?:les|the) (?P<n>\d|deux|trois|two|three) (?:dernier|derniere|last)s?"
+                      r"(?: ones?)?\b|\b(?:the )?last (?P<m>\d|two|three)\b")
+SMALL = {"deux": 2, "trois": 3, "two": 2, "three": 3}
 FILLER = re.compile(
     r"\b(?:le|la|les|l'|the|option|options|choix|creneau|n°|no\.|num|numero|date|dates"
     r"|one|ones|pour|for|moi|me|je|j'|i|on|nous|we|seulement|uniquement"
     r"|que|qu'|only|just|juste|ce|c'est|it's|is|de|du|d'|a|un|une|jour|day|proposition"
-    r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis)\b"
+    r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis|sorry|desole\w*|malheureusement"
+    r"|unfortunately|helas|merci|thanks|thx|svp|please|bonjour|hello|hi|salut)\b"
     r"|[#()!.:'\"]")
-JOIN = re.compile(r"\b(?:et|and|ou|or|&|plus)\b|[/+]")
+JOIN = re.compile(r"\b(?:et|and|ou|or|plus)\b|[/+&]")
 SEP = re.compile(r"[,;]|\b(?:mais|but|puis non)\b")
 KEYWORDS = frozenset((
     "seulement uniquement eventuellement limite preference aucun aucune toutes importe "

@@ -7,10 +7,12 @@ French or English, with emoji (1️⃣ 3️⃣, 👍) and typos. A reaction is r
 answer it stands for, so text and reactions mean the same.
 
 Rules, in order: a value word written just after an option applies to it ("2 si
-besoin"); written first in a clause, to the options that follow ("à la limite le 3",
-"yes 1 2, no 3"); "sauf"/"all but" make every other option yes; "pas le 2" alone
-means every option but 2. Options not mentioned are "no". A word that is none of these
-makes the answer unreadable: it is refused with an example, never guessed.
+besoin"); written first in a clause or after "et", to the options that follow ("à la
+limite le 3", "yes 1 2, no 3", "1 and maybe 3"); "sinon", "voire" make what follows
+"if need be" ("jeudi sinon vendredi"); "sauf"/"all but" make every other option yes;
+"pas le 2" alone means every option but 2. Options not mentioned are "no". A word that
+is none of these makes the answer unreadable: it is refused with an example, never
+guessed.
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ def _days(folded: str, options: Sequence[Dated] | None, count: int, tz: tzinfo
 
 
 def _tokens(folded: str, named: list[list[int]], count: int) -> list[tuple[str, object]]:
+    folded = w.FIRST_FEW.sub(lambda m: f" 1-{_small(m)} ", folded)
+    folded = w.LAST_FEW.sub(lambda m: f" {max(count - _small(m) + 1, 1)}-{count} ", folded)
     for name, pattern in w.PHRASES:
         folded = re.sub(pattern, f" {name} ", folded)
     folded = re.sub(w.LAST, f" {count} ", folded)
@@ -108,6 +112,11 @@ def _tokens(folded: str, named: list[list[int]], count: int) -> list[tuple[str, 
             tokens.append((kind, None))
         at = m.end()
     return tokens
+
+
+def _small(m: re.Match[str]) -> int:
+    word = m.group("n") or m.group("m")
+    return w.SMALL.get(word) or int(word)
 
 
 def parse_ballot(text: str, options: int | Sequence[Dated], *,
@@ -142,7 +151,7 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
     prefix: str | None = None
     excepting = negated = False
     last: list[int] = []
-    after_sep = True
+    after_sep = after_join = True
     value_of = {"YES": YES, "MAYBE": MAYBE, "NO": NO, "NONE": NO}
     for kind, value in tokens:
         if kind == "ref":
@@ -151,8 +160,10 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
                 values[n] = NO if excepting else (prefix or YES)
             negated = negated or (prefix == NO and not excepting)
             after_sep = False
+        elif kind == "ELSE":
+            prefix, last, after_sep = MAYBE, [], True  # "jeudi sinon vendredi"
         elif kind in value_of:
-            if last and not after_sep:
+            if last and not after_sep and not after_join:
                 for n in last:
                     values[n] = value_of[kind]
                 last = []
@@ -164,6 +175,7 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
             base, excepting = YES, True
         elif kind == "sep":
             after_sep, prefix, excepting = True, None, False
+        after_join = kind == "join"
     if negated and all(v == NO for v in values.values()):
         base = YES  # "pas le 2": every option but 2
     return {n: values.get(n, base) for n in everything}

@@ -18,7 +18,13 @@ THANKS_EMOJI = "🙏"  # yes when it is the whole answer, else a thank-you
 DECLINE = re.compile("|".join((
     r"pas (?:du tout |trop |vraiment |tres )?(?:dispo\w*|libres?|interesse\w*|pour (?:nous|moi)"
     r"|possible|faisable|le moment|cette fois)",
-    r"\bpas (?:assez de |le )?temps\b", r"\b(?:on|nous|je) (?:passe|passons)\b",
+    r"\bpas (?:assez de |le )?temps\b", r"\b(?:on|nous|je) (?:va |vais |allons )?pass\w*",
+    r"\bpas (?:pour )?(?:cette fois|ce coup-ci|celle-ci|ce projet|cette demande|ce coup)\b",
+    r"\b(?:pas|plus|aucune?) (?:de )?(?:dispo\w*|place|creneau|capacite|ressources?"
+    r"|monde)\b", r"\bje crains que non\b", r"\b(?:ca|ce) (?:ne )?(?:va|sera) pas\b",
+    r"\bnot enough (?:lead )?(?:time|capacity|people|staff|bandwidth)\b", r"\bnot (?:feasible"
+    r"|doable|possible|realistic)\b", r"\bpas (?:tenable|faisable|realiste|jouable)\b",
+    r"\b(?:intenable|irrealiste|infaisable)\b", r"\bunrealistic\b", r"\b(?:i'm|we're) afraid not\b",
     r"\bdeclin\w*", r"\bnon\b", r"\bnan\b", r"\bsans (?:nous|moi)\b", r"\bimpossible\b",
     r"\bcomplets?\b", r"\bindispo\w*", r"\bne pourr\w+ pas\b", r"\bne peu\w* pas\b",
     r"\bpeu[tx]? pas\b", r"\bpourr\w+ pas\b", r"\bpas cette fois\b", r"\bmalheureusement\b",
@@ -35,7 +41,10 @@ OVERLOADED = re.compile("|".join((
     r"\bsurcharge\w*", r"\bsature\w*", r"\bcroul\w*", r"\bsous pression\b", r"\ba fond\b",
     r"\bplus de dispo\w*", r"\boverload\w*", r"\bswamped\b", r"\bsnowed under\b",
     r"\bbandwidth\b", r"\bat (?:full )?capacity\b", r"\bstretched\b", r"\bflat out\b",
-    r"\bmaxed out\b", r"\btoo busy\b", r"\bde[bs]ordes\b",
+    r"\bmaxed out\b", r"\btoo busy\b", r"\bde[bs]ordes\b", r"\brush\b",
+    r"\bcharges?\b(?= en| a| jusqu| ce)",
+    r"\bfully (?:stretched|committed|booked)\b", r"\bno (?:room|slack)\b", r"\bbusy\b",
+    r"\bpleine? (?:charge|bourre)\b", r"\bcomplet\w*\b",
 )))
 TOO_TIGHT = re.compile("|".join((
     r"\b(?:trop|un peu|bien|tres|vraiment) (?:trop )?(?:juste|serre|court)s?\b",
@@ -45,8 +54,10 @@ TOO_TIGHT = re.compile("|".join((
 )))
 LEAD = re.compile("|".join((
     r"\bpilot\w*", r"\bcoordon\w*", r"\bcoordination\b", r"\bchef de file\b", r"\bmandataire\b",
-    r"\bporter (?:le projet|le dossier|l'offre)\b", r"\bporteurs?\b", r"\bprendre le lead\b",
-    r"\blead(?:ing|er)?\b", r"\bcoordinat\w*", r"\bpren\w* le lead\b", r"\bon peut porter\b",
+    r"\bporter (?:le |la |l'|notre )?(?:projet|dossier|offre|groupement|candidature|reponse"
+    r"|consortium|marche|mission|coordination)\b", r"\bporteu(?:r|se)s?\b", r"\bprendre le lead\b",
+    r"\blead(?:ing|er)?\b(?! ?times?\b)", r"\bcoordinat\w*", r"\bpren\w* le lead\b",
+    r"\bon peut porter\b",
     r"\bon porte\b", r"\bpiloter\b",
 )))
 INTEREST = re.compile("|".join((
@@ -61,12 +72,21 @@ INTEREST = re.compile("|".join((
     r"\b(?:we|i)(?:'re|'m| are| am) (?:in|up for it|keen|happy)\b", r"\b(?:we|i)'d love to\b",
     r"\bsounds (?:good|great|fine)\b", r"\b(?:happy|glad|keen) to\b", r"\blet'?s (?:do it|go)\b",
     r"\bmotive\w*", r"\bon y va\b", r"\bgo pour\b", r"\bjoin\b", r"\bhelp\b",
-    r"\bwith pleasure\b", r"\bon veut bien\b", r"\bca nous interesse\b", r"\bpossible\b",
+    r"\bwith pleasure\b", r"\bon veut bien\b", r"\b(?:on|nous|je) (?:se |nous |me )?"
+    r"(?:positionn\w*|lance\w*|engag\w*|signe\w*|suit|suivons|prend|prends|prenons)\b",
+    r"\bca roule\b", r"\ben (?:appui|soutien|renfort)\b", r"\b(?:support|back up)\b",
+    r"^\+ ?1\b", r"\b(?:on|nous) (?:en )?(?:sera|serons|est|sommes)"
+    r"(?: de la partie| partants?| presents?| la)?$", r"\bpresents?\b", r"\bde notre cote\b",
+    r"\b(?:count on us|sign (?:us|me) up|we can (?:do it|help|take it)|i'll take it"
+    r"|we'll take it|on board|up for it)\b", r"\bon repond present\b",
+    r"\bca nous interesse\b", r"\bpossible\b",
     r"\bok\b", r"\bcarrement\b", r"\bpourrait\b",
 )))
 AVAILABLE = re.compile(r"\b(?:dispo\w*|libres?|available|free)\b")
 NEGATION = re.compile(r"\b(?:pas|ne|n'|non|not|no|never|jamais|aucun\w*|cannot|can'?t|won'?t"
-                      r"|sans|nope)\b|n'")
+                      r"|sans|nope|someone else|quelqu'un d'autre|un autre|une autre|another"
+                      r"|other (?:member|partner|enterprise)s?|d'autres|plutot (?:un|une) autre)\b"
+                      r"|n'")
 NO_PROBLEM = re.compile(r"\b(?:pas de (?:probleme|souci|soucis)|sans (?:probleme|souci)"
                         r"|no (?:problem|worries)|pas de pb|pourquoi pas|why not|no doubt"
                         r"|sans hesiter|sans hesitation|pas de doute)\b")
@@ -87,9 +107,9 @@ _NUMBER_WORDS = {
     "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "a": 1,
-    "an": 1, "demi": 0.5, "half": 0.5, "half a": 0.5,
+    "an": 1, "demi": 0.5, "half": 0.5, "half a": 0.5, "1/2": 0.5, "½": 0.5,
 }
-_NUMBER = (r"(?P<n>\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_NUMBER = (r"(?P<n>1/2|½|\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
            + ")")
 _UNIT_WORDS = (
     ("halfday", r"demi[- ]?journees?|1/2 journees?|half[- ]?days?|demi[- ]?j"),
@@ -106,7 +126,9 @@ _UNIT_WORDS = (
 _UNIT = "|".join(f"(?P<{name}>{words})" for name, words in _UNIT_WORDS)
 _PER = (r"(?:\s*(?:par|/|a|per|an?|each|chaque|every)\s*(?P<per>semaine|sem|mois|jour|week|wk"
         r"|month|day)s?\b)?")
-_CAPACITY = re.compile(rf"(?<![\w,.]){_NUMBER}\s*-?\s*(?:{_UNIT})(?!\w){_PER}")
+_CAPACITY = re.compile(rf"(?<![\w,./]){_NUMBER}\s*-?\s*(?:{_UNIT})(?!\w){_PER}")
+_TEAM = re.compile(r"\b(?:une? )?(?:equipe|team|groupe|group) (?:de|of) (?P<n>\d+|deux|trois|quatre"
+                   r"|cinq|two|three|four|five)\b|\b(?P<m>\d+|two|three|four|five) of us\b")
 _FIXED = re.compile(r"(?:\b(?:un|a|one)\s+)?(?P<fixed>mi-temps|mi temps|temps plein|plein temps"
                     r"|half[- ]time|full[- ]time|temps partiel|part[- ]time|binome|trinome)\b")
 _FIXED_VALUES = {"mi-temps": Capacity(0.5, "fte"), "mi temps": Capacity(0.5, "fte"),
@@ -145,6 +167,11 @@ def read_capacities(folded: str) -> tuple[list[Capacity], str]:
             unit, amount = "halfday", 1
         per = _PER_UNIT.get(m.group("per") or "")
         found.append((m.start(), Capacity(float(amount), unit, per)))
+        rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
+    for m in list(_TEAM.finditer(rest))[::-1]:
+        word = m.group("n") or m.group("m")
+        amount = _NUMBER_WORDS.get(word) or float(word)
+        found.append((m.start(), Capacity(float(amount), "person")))
         rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
     for m in list(_FIXED.finditer(rest))[::-1]:
         found.append((m.start(), _FIXED_VALUES[m.group("fixed")]))

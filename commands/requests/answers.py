@@ -80,7 +80,7 @@ def _words(text: str) -> str:
             out.append(" ")
         else:
             out.append(c)
-    folded = fold("".join(out)).replace("’", "'").replace("`", "'")
+    folded = fold("".join(out)).replace("’", "'").replace("`", "'").replace("⁄", "/")
     folded = w.NO_PROBLEM.sub(" ok ", folded)
     return " ".join(mend(folded, w.KEYWORDS).split())
 
