@@ -43,6 +43,8 @@ _ITEM = re.compile(
     + "|(?P<between>" + _w("entre|between") + ")"
     + "|(?P<week>" + _w(r"cette semaine|this week|(?:la |the )?semaine (?:prochaine|pro|suivante)"
                         r"|next week|the week after") + ")"
+    + "|(?P<monthend>" + _w(r"(?:la )?fin (?:du|de ce) mois|(?:the )?end of (?:the|this) month")
+    + ")"
     + "|(?P<monthrel>" + _w(r"ce mois-ci|ce mois|this month|le mois prochain|next month") + ")"
     + "|(?P<rel>" + _w(r"aujourd'hui|today|apres-demain|demain|tomorrow") + ")"
     + "|(?P<whole>" + _w(r"toute la journee|all day|journee entiere|full day") + ")"
@@ -63,7 +65,7 @@ _ITEM = re.compile(
     + "|(?P<day>" + _w(r"(?:[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th|eme|e)?") + ")"
     + "|(?P<range>" + _w("au|to|a") + "|-|–)"
     + "|(?P<both>" + _w("et|and|ou|or") + "|&|,|/|\\+)")
-_ARTICLE = re.compile(r"(?:\b(?:le|du|au|the|on|et|and|from|to|a|des|until|jusqu'au|avant)\s*"
+_ARTICLE = re.compile(r"(?:\b(?:le|les|du|au|the|on|et|and|from|to|a|des|until|jusqu'au|avant)\s*"
                       r"|-\s*)$")
 _FILLER = re.compile(r"^[\s.:]*(?:(?:le|la|les|l'|du|de|d'|the|on|en|in|of|from"
                      r"|plutot|surtout|que|only|uniquement|seulement)[\s.:]*)*$")
@@ -206,7 +208,7 @@ def read_refs(folded: str) -> tuple[list[DayRef], list[tuple[int, int]]]:
             d, mo = (int(x) for x in word.split("/")[:2])
             ref = DayRef(day=d, month=mo) if 1 <= mo <= 12 else None  # type: ignore[assignment]
         elif kind == "day" and (current is not None or re.search(
-                r"(?:\ble |\bthe |\bon the |\bdu )$", folded[:start]) or re.search(
+                r"(?:\ble |\bles |\bthe |\bon the |\bdu )$", folded[:start]) or re.search(
                 r"\d(?:er|st|nd|rd|th|eme|e)$", word) or _month_follows(folded, items, i)):
             number = int(re.match(r"\d+", word).group(0))  # type: ignore[union-attr]
             if current is not None and current.day is None:
@@ -322,6 +324,10 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             else:
                 units.append(("span", Span(monday + timedelta(days=7),
                                            monday + timedelta(days=11))))
+        elif kind == "monthend":
+            last_day = date(today.year, today.month, calendar.monthrange(today.year,
+                                                                         today.month)[1])
+            units.append(("span", Span(max(today, last_day.replace(day=21)), last_day)))
         elif kind == "monthrel":
             first = today if word in ("ce mois-ci", "ce mois", "this month") else (
                 date(today.year + (today.month == 12), today.month % 12 + 1, 1))

@@ -29,18 +29,21 @@ PHRASES: list[tuple[str, str]] = [
              r"|aucun\w*(?: (?:des|de ces) (?:trois|deux|options|dates|creneaux|propositions"
              r"|jours))?"
              r"(?: (?:date|option|creneau|proposition|jour)s?)?(?: (?:n'est |de )?possibles?)?"
-             r"(?: ne (?:me|nous) "
+             r"(?: ne (?:me |nous )?"
              r"(?:va|vont|convien\w*|conviendra\w*|arrange\w*))?"
              r"|rien ne (?:me|nous) (?:va|convient|arrange)|rien|nada|nan aucun\w*"
              r"|none(?: of (?:them|these|those|the (?:dates|options)))?(?: (?:works?|suits?"
              r"|is (?:ok|fine|good)))?(?: for (?:me|us))?|nothing(?: works| suits)?"
-             r"|(?:i )?can'?t (?:make|do) (?:any(?: of them)?|it)|no (?:date|option|day)s? works?"
+             r"|(?:i |we )?(?:can'?t|cannot) (?:make|do|attend)"
+             r" (?:any(?: of (?:them|those|these))?|it)"
+             r"|no (?:date|option|day)s? works?"
              r"|pas dispo\w*|indispo\w*|jamais|never|pas possible|impossible)\b"),
     ("ALL", r"\b(?:peu importe|n'importe (?:lequel|laquelle|quand|quoi|quel\w*)"
             r"(?: (?:date|jour|option|creneau)s?)?|n'importe|(?:ca|cela) m'(?:est|es) egal"
             r"|peu m'importe"
             r"|(?:ca|cela) (?:m'|nous )?est egal|egal|je m'en fiche|whichever(?: one)?"
             r"|(?:it )?doesn'?t matter|(?:i )?don'?t mind|no matter|sans importance"
+            r"|tout (?:est|c'est|me semble|me parait) (?:ok|bon|good|fine|parfait|jouable)"
             r"|(?:tout|tous|toutes)(?: les (?:dates|options|creneaux|jours|trois|3))?"
             r"(?: (?:me|nous) (?:va|vont|convien\w*|arrange\w*|ok))?"
             r"|(?:les|all|the) (?:trois|three|3)(?: of them)?"
@@ -48,17 +51,22 @@ PHRASES: list[tuple[str, str]] = [
             r"|suits?))?|whatever(?: works| suits)?|either(?: one)?(?: (?:works|is fine))?"
             r"|all (?:good|fine|ok|work|works|of them)|all|every(?: one|thing)|everything works"
             r"|(?:pas de|aucune) preference|no preference|sans preference|partout"
-            r"|(?:i'm|im|i am) flexible|flexible|tout est bon)"
+            r"|(?:i'm|im|i am|we're|we are) (?:flexible|easy)|flexible"
+            r")"
             r"(?: for (?:me|us)| pour (?:moi|nous))?\b"),
     ("ELSE", r"\b(?:sinon|voire|ou a la rigueur|ou sinon|a defaut|failing that|or else"
              r"|otherwise|else)\b"),
-    ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|eventuellement|si (?:besoin|necessaire|vraiment"
+    ("YES", r"\b(?:me|nous|m') ?(?:va|vont|convien\w*|arrange\w*|irai\w*|ok|dit|tente)\b"),
+    ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|en depannage|depannage|en secours|en backup"
+              r"|backup|en plan b|plan b|as a (?:backup|fallback)|fallback|en repli|repli"
+              r"|eventuellement|si (?:besoin|necessaire|vraiment"
               r"|il faut|on n'a pas le choix|pas le choix|pas d'autre choix)(?: il faut)?"
               r"|au besoin|au pire|en dernier recours|en dernier|peut[- ]etre|pt[- ]?etre"
               r"|faute de mieux|bof|moyen|pas ideal|maybe|perhaps|possibly|probably"
               r"|at a push|at a pinch|in a pinch|if (?:need be|needed|necessary|i must|i have to"
               r"|we must|really needed|all else fails|nothing else|no other choice)|otherwise"
               r"|as a last resort|last resort|not ideal|could do|might|mb)\b|\(\?\)|\?|~)"),
+    ("NO", r"(?:^|(?<=[,;])) ?ni\b"),  # "ni le 2 ni le 3"
     ("NO", r"\b(?:non|no|nope|nan|pas|not|impossible|x|indispo\w*|je ne peux pas|can'?t"
            r"|cannot|ko)\b"),
     ("YES", r"(?:\b(?:oui+|ouais|yes+|yep|yeah|ok+|okay|dispo\w*|ca (?:me |nous )?(?:marche|va)"
@@ -83,11 +91,14 @@ FILLER = re.compile(
     r"|one|ones|pour|for|moi|me|je|j'|i|on|nous|we|seulement|uniquement"
     r"|que|qu'|only|just|juste|ce|c'est|it's|is|de|du|d'|a|un|une|jour|day|proposition"
     r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis|sorry|desole\w*|malheureusement"
-    r"|unfortunately|helas|merci|thanks|thx|svp|please|bonjour|hello|hi|salut)\b"
+    r"|unfortunately|helas|merci|thanks|thx|svp|stp|pls|plz|please|bonjour|hello|hi|salut"
+    r"|seule?|solely|est|sont|is|are|toute la journee|toute la matinee|all day|whole day"
+    r"|journee entiere|full day)\b"
     r"|[#()!.:'\"]")
-JOIN = re.compile(r"\b(?:et|and|ou|or|plus)\b|[/+&]")
+JOIN = re.compile(r"\b(?:et|and|ou|or|plus|ni|nor)\b|[/+&]")
 SEP = re.compile(r"[,;]|\b(?:mais|but|puis non)\b")
 KEYWORDS = frozenset((
     "seulement uniquement eventuellement limite preference aucun aucune toutes importe "
     "convient except premier premiere deuxieme troisieme derniere dernier second lundi mardi "
-    "mercredi jeudi vendredi monday tuesday wednesday thursday friday").split())
+    "mercredi jeudi vendredi monday tuesday wednesday thursday friday toute seule journee "
+    "matinee").split())

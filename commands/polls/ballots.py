@@ -149,7 +149,7 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
     values: dict[int, str] = {}
     base = NO
     prefix: str | None = None
-    excepting = negated = False
+    excepting = negated = clause_has_ref = False
     last: list[int] = []
     after_sep = after_join = True
     value_of = {"YES": YES, "MAYBE": MAYBE, "NO": NO, "NONE": NO}
@@ -159,7 +159,7 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
             for n in last:
                 values[n] = NO if excepting else (prefix or YES)
             negated = negated or (prefix == NO and not excepting)
-            after_sep = False
+            after_sep, clause_has_ref = False, True
         elif kind == "ELSE":
             prefix, last, after_sep = MAYBE, [], True  # "jeudi sinon vendredi"
         elif kind in value_of:
@@ -173,8 +173,9 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
             base = YES
         elif kind == "EXCEPT":
             base, excepting = YES, True
-        elif kind == "sep":
-            after_sep, prefix, excepting = True, None, False
+        elif kind == "sep":  # a value alone in its clause carries on: "at a push, friday"
+            prefix = prefix if not clause_has_ref else None
+            after_sep, excepting, clause_has_ref = True, False, False
         after_join = kind == "join"
     if negated and all(v == NO for v in values.values()):
         base = YES  # "pas le 2": every option but 2

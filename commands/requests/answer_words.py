@@ -32,7 +32,13 @@ DECLINE = re.compile("|".join((
     r"\bunavailable\b", r"\b(?:we|i)(?: will|'ll)? (?:have to )?pass\b", r"\bpass(?:ing)?\b",
     r"\bno (?:capacity|thanks?|bandwidth|time|way)\b", r"\bcan ?not\b", r"\bcan'?t\b",
     r"\bfully booked\b", r"\b(?:no|nope|nah)\b", r"\bwon'?t\b", r"\bunable\b",
-    r"\bsorry,? no\b", r"\bdeclines?\b",
+    r"\bsorry,? no\b", r"\bdeclines?\b", r"\b(?:n'a|n'avons|a|avons) personne\b",
+    r"\bpersonne (?:de )?(?:dispo\w*|libre|pour)\b", r"\bpas (?:les |de |d'|assez de )?"
+    r"(?:ressources|moyens|capacites?|effectifs?|bras|monde|personnel)\b",
+    r"\bpense pas (?:qu'on|que nous|que l'on|pouvoir|etre)\b",
+    r"\b(?:don'?t|do not) think (?:we|i)\b", r"\b(?:i|we) doubt\b", r"\bdoute\w* (?:qu'|que|fort)",
+    r"\bc'est mort\b", r"\bno[- ]go\b", r"\blaiss\w* (?:passer|filer|tomber)\b",
+    r"\b(?:we'll|we will|i'll|going to) skip\b", r"\bskip (?:this|it)\b",
 )))
 OVERLOADED = re.compile("|".join((
     r"\bsous l'eau\b", r"\bdebord\w*", r"\bcharrette\b", r"\boverbook\w*", r"\bblind\w*",
@@ -44,7 +50,9 @@ OVERLOADED = re.compile("|".join((
     r"\bmaxed out\b", r"\btoo busy\b", r"\bde[bs]ordes\b", r"\brush\b",
     r"\bcharges?\b(?= en| a| jusqu| ce)",
     r"\bfully (?:stretched|committed|booked)\b", r"\bno (?:room|slack)\b", r"\bbusy\b",
-    r"\bpleine? (?:charge|bourre)\b", r"\bcomplet\w*\b",
+    r"\bpleine? (?:charge|bourre)\b", r"\bcomplet\w*\b", r"\btoo much (?:on|work|going on)\b",
+    r"\b(?:plate|assiette) (?:is )?(?:full|pleine)\b", r"\bfull plate\b", r"\btrop (?:sur le feu"
+    r"|de (?:dossiers|sujets|choses|missions))\b",
 )))
 TOO_TIGHT = re.compile("|".join((
     r"\b(?:trop|un peu|bien|tres|vraiment) (?:trop )?(?:juste|serre|court)s?\b",
@@ -85,7 +93,8 @@ INTEREST = re.compile("|".join((
 AVAILABLE = re.compile(r"\b(?:dispo\w*|libres?|available|free)\b")
 NEGATION = re.compile(r"\b(?:pas|ne|n'|non|not|no|never|jamais|aucun\w*|cannot|can'?t|won'?t"
                       r"|sans|nope|someone else|quelqu'un d'autre|un autre|une autre|another"
-                      r"|other (?:member|partner|enterprise)s?|d'autres|plutot (?:un|une) autre)\b"
+                      r"|other (?:member|partner|enterprise)s?|d'autres|plutot (?:un|une) autre"
+                      r"|rather than|instead of|au lieu de|plutot que)\b|\bplutot\b[^,]*\bqu'"
                       r"|n'")
 NO_PROBLEM = re.compile(r"\b(?:pas de (?:probleme|souci|soucis)|sans (?:probleme|souci)"
                         r"|no (?:problem|worries)|pas de pb|pourquoi pas|why not|no doubt"
@@ -100,7 +109,8 @@ KEYWORDS = frozenset((
     "indisponible indisponibles personnes semaine semaines journee journees intervenants "
     "salaries consultants monday tuesday wednesday thursday friday lundi mardi mercredi jeudi "
     "vendredi janvier fevrier avril juillet septembre octobre novembre decembre carrement "
-    "overloaded swamped unavailable participer contribuer mobiliser").split())
+    "overloaded swamped unavailable participer contribuer mobiliser personne semaine journee "
+    "interesse").split())
 
 _NUMBER_WORDS = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
@@ -160,6 +170,9 @@ def read_capacities(folded: str) -> tuple[list[Capacity], str]:
         if word in ("a", "an", "une", "un") and (unit not in ("halfday", "day", "person")
                                                   or len(said) < 3):
             continue
+        if word in ("a", "an") and not re.fullmatch(r"days?|half[- ]?days?|people|persons?"
+                                                     r"|staff|consultants?|trainers?", said):
+            continue  # English articles go with English words: "a personne" is nobody
         if word in ("a", "an") and m.start() > 0 and folded[:m.start()].rstrip().endswith(
                 "half"):
             amount = 0.5

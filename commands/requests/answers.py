@@ -101,6 +101,9 @@ def _read(clause: str, today: datetime, reading: _Reading) -> None:
     if w.LEAD.search(words):
         if not negated:
             reading.lead = reading.positive = True
+        else:  # "en appui plutôt que piloter": what comes before the negation still counts
+            before = words[:w.NEGATION.search(words).start()]  # type: ignore[union-attr]
+            reading.positive = reading.positive or w.INTEREST.search(before) is not None
         return
     if w.OVERLOADED.search(words) or w.TOO_TIGHT.search(words):
         reading.declined = reading.idiom = True
