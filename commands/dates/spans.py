@@ -1,10 +1,6 @@
-"""Days and periods named in free text ("jeudi et vendredi matin", "du 7 au 11",
-"pas avant avril", "next week", "fin janvier"), read without dateparser.
-
-Two readers share one scanner: ``read_refs`` gives what the text names (a weekday, a
-day of the month, a month, a part of the day) for matching against known dates, as a
-poll's options; ``read_spans`` resolves them against today into ``Span`` values, the
-availabilities of an answer. Every day is towards the future.
+"""Days and periods named in free text, resolved against today into spans: the
+availabilities of an answer ("jeudi et vendredi matin", "du 7 au 11", "pas avant
+avril", "next week", "fin janvier"). Every day is towards the future.
 
 A span is written as a short language-neutral code, stored as is and drawn in the
 reader's language by ``commands.requests.answer_values``:
@@ -19,94 +15,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from commands.dates.slots import WEEKDAYS
-from commands.dates.when import MONTHS
+from commands.dates.day_words import FILLER, MONTH_WORDS, WEEKDAY_WORDS, DayRef, part_of, scan
 
-PARTS = ("am", "pm")
-_WEEKDAY_WORDS = {**WEEKDAYS, "lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5,
-                  "dim": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3,
-                  "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
-_MONTH_WORDS = {k: v for k, v in MONTHS.items() if k not in ("mar", "may")} | {"may": 5}
-_PART_WORDS = (r"(?P<am>matins?|matinee|mornings?|am)"
-               r"|(?P<pm>apres[- ]?midis?|aprem|aprems|apm|afternoons?|pm)")
-def _w(pattern: str) -> str:
-    """``pattern`` standing as whole words."""
-    return rf"(?<!\w)(?:{pattern})(?!\w)"
-
-
-_WEEKDAY_RE = "|".join(sorted(_WEEKDAY_WORDS, key=len, reverse=True))
-_MONTH_RE = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
-_ITEM = re.compile(
-    r"(?P<numdate>(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/]))"
-    + "|(?P<weekref>" + _w(r"(?:toute )?(?:la |the )?semaine (?:du|of|commencant le)(?: the)?"
-                           r"|(?:the )?week (?:of|starting|beginning)(?: on)?(?: the)?") + ")"
-    + "|(?P<between>" + _w("entre|between") + ")"
-    + "|(?P<week>" + _w(r"cette semaine|this week|(?:la |the )?semaine (?:prochaine|pro|suivante)"
-                        r"|next week|the week after") + ")"
-    + "|(?P<monthend>" + _w(r"(?:la )?fin (?:du|de ce) mois|(?:the )?end of (?:the|this) month")
-    + ")"
-    + "|(?P<monthrel>" + _w(r"ce mois-ci|ce mois|this month|le mois prochain|next month") + ")"
-    + "|(?P<rel>" + _w(r"aujourd'hui|today|apres-demain|demain|tomorrow") + ")"
-    + "|(?P<whole>" + _w(r"toute la journee|all day|journee entiere|full day") + ")"
-    + "|(?P<from>" + _w(r"a partir (?:du|de)|des le|from|starting(?: on| from)?"
-                        r"|pas (?:dispo\w* |libres? )?avant"
-                        r"|not (?:available |free )?(?:before|until)"
-                        r"|only from|apres le|after") + r"|a partir d'|des(?= (?:demain|\d|"
-    + _WEEKDAY_RE + "|" + _MONTH_RE + r")\b))"
-    + "|(?P<until>" + _w(r"jusqu'(?:au|a|en)|jusque|until|till|up to|through|avant le|before")
-    + ")"
-    + "|(?P<third>" + _w(r"debut|mi|fin|early|mid|late|end of|beginning of")
-    + r"(?:-|\s+(?:de\s+|d')?)(?=[a-z]))"
-    + "|(?P<part>" + _w(_PART_WORDS) + ")"
-    + "|(?P<next>" + _w(r"prochaine?s?|next|suivante?s?") + ")"
-    + "|(?P<weekday>" + _w(_WEEKDAY_RE) + r")\.?"
-    + "|(?P<month>" + _w(_MONTH_RE) + r")\.?"
-    + "|(?P<year>" + _w(r"20\d\d") + ")"
-    + "|(?P<day>" + _w(r"(?:[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th|eme|e)?") + ")"
-    + "|(?P<range>" + _w("au|to|a") + "|-|–)"
-    + "|(?P<both>" + _w("et|and|ou|or") + "|&|,|/|\\+)")
-_ARTICLE = re.compile(r"(?:\b(?:le|les|du|au|the|on|et|and|from|to|a|des|until|jusqu'au|avant)\s*"
-                      r"|-\s*)$")
-_FILLER = re.compile(r"^[\s.:]*(?:(?:le|la|les|l'|du|de|d'|the|on|en|in|of|from"
-                     r"|plutot|surtout|que|only|uniquement|seulement)[\s.:]*)*$")
-
-
-@dataclass(frozen=True)
-class DayRef:
-    """A day as a text names it; any part may be missing."""
-
-    weekday: int | None = None
-    day: int | None = None
-    month: int | None = None
-    year: int | None = None
-    part: str | None = None
-    next: bool = False
-
-    def matches(self, when: date, part: str | None) -> bool:
-        """Whether ``when`` (a poll option's day, its part of the day) is the day named."""
-        return ((self.weekday is None or self.weekday == when.weekday())
-                and (self.day is None or self.day == when.day)
-                and (self.month is None or self.month == when.month)
-                and (self.year is None or self.year == when.year)
-                and (self.part is None or part is None or self.part == part))
-
-    def resolve(self, today: date) -> date | None:
-        if self.day is None:
-            if self.weekday is None:
-                return None
-            ahead = (self.weekday - today.weekday()) % 7
-            return today + timedelta(days=ahead or (7 if self.next else 0))
-        year, month = self.year or today.year, self.month or today.month
-        for _ in range(13):
-            if self.day <= calendar.monthrange(year, month)[1]:
-                candidate = date(year, month, self.day)
-                if candidate >= today or self.year is not None:
-                    return candidate
-            if self.month is not None:
-                year += 1
-            else:
-                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return None
+__all__ = ["DayRef", "Span", "read_spans"]
 
 
 @dataclass(frozen=True)
@@ -142,13 +53,6 @@ class Span:
         return cls(start, end, part)
 
 
-@dataclass
-class _Group:
-    """Refs joined by "et", "au", "-" … with the markers before them."""
-
-    items: list[tuple[str, DayRef | Span]]
-
-
 def _month_span(month: int, today: date, third: str | None) -> Span:
     year = today.year + (month < today.month)
     last = calendar.monthrange(year, month)[1]
@@ -158,95 +62,14 @@ def _month_span(month: int, today: date, third: str | None) -> Span:
     return Span(date(year, month, first_day), date(year, month, last_day))
 
 
-def _scan(folded: str) -> list[tuple[str, str, int, int]]:
-    """(kind, text, start, end) of every date word standing as a whole word."""
-    found = []
-    for m in _ITEM.finditer(folded):
-        word = m.group(0)
-        kind = m.lastgroup or ""
-        if kind in ("am", "pm"):
-            kind = "part"
-        found.append((kind, word, m.start(), m.end()))
-    return [item for i, item in enumerate(found) if item[0] != "day" or _a_day(folded, found, i)]
-
-
-def _a_day(folded: str, items: list[tuple[str, str, int, int]], i: int) -> bool:
-    """Whether a number is a day of the month: "le 15", "15th", "14-18", "mardi 8",
-    "8 déc" — not the "3" of "3 personnes" (capacities are read before days)."""
-    _kind, word, start, end = items[i]
-    if _ARTICLE.search(folded[:start]) or not word.isdigit():
-        return True
-    if re.match(r"\s*-\s*\d", folded[end:]):
-        return True
-    before = items[i - 1] if i else None
-    after = items[i + 1] if i + 1 < len(items) else None
-    return (before is not None and before[0] in ("weekday", "month", "range")
-            and _FILLER.match(folded[before[3]:start]) is not None) or (
-        after is not None and after[0] == "month" and _FILLER.match(folded[end:after[2]])
-        is not None)
-
-
-def _part(word: str) -> str:
-    m = re.fullmatch(_PART_WORDS, word.rstrip("."))
-    return "am" if m is not None and m.group("am") else "pm"
-
-
-def read_refs(folded: str) -> tuple[list[DayRef], list[tuple[int, int]]]:
-    """The days a folded text names, and where: "mardi", "le 10", "8 déc", "10/12",
-    "jeudi matin"; a day number alone ("10") is left to the caller, who knows whether it
-    is an option's number, unless "le" or a month goes with it."""
-    refs: list[DayRef] = []
-    where: list[tuple[int, int]] = []
-    items = _scan(folded)
-    for i, (kind, word, start, end) in enumerate(items):
-        prev = items[i - 1] if i else None
-        joined = prev is not None and _FILLER.match(folded[prev[3]:start]) is not None
-        current = refs[-1] if refs and joined and where[-1][1] == prev[3] else None  # type: ignore[index]
-        if kind == "weekday":
-            ref = DayRef(weekday=_WEEKDAY_WORDS[word.rstrip(".")])
-        elif kind == "numdate":
-            d, mo = (int(x) for x in word.split("/")[:2])
-            ref = DayRef(day=d, month=mo) if 1 <= mo <= 12 else None  # type: ignore[assignment]
-        elif kind == "day" and (current is not None or re.search(
-                r"(?:\ble |\bles |\bthe |\bon the |\bdu )$", folded[:start]) or re.search(
-                r"\d(?:er|st|nd|rd|th|eme|e)$", word) or _month_follows(folded, items, i)):
-            number = int(re.match(r"\d+", word).group(0))  # type: ignore[union-attr]
-            if current is not None and current.day is None:
-                refs[-1], where[-1] = replace(current, day=number), (where[-1][0], end)
-                continue
-            ref = DayRef(day=number)
-        elif kind == "month" and current is not None and current.month is None:
-            refs[-1] = replace(current, month=_MONTH_WORDS[word.rstrip(".")])
-            where[-1] = (where[-1][0], end)
-            continue
-        elif kind == "part" and current is not None:
-            refs[-1], where[-1] = replace(current, part=_part(word)), (where[-1][0], end)
-            continue
-        elif kind == "next" and current is not None:
-            refs[-1], where[-1] = replace(current, next=True), (where[-1][0], end)
-            continue
-        else:
-            continue
-        if ref is not None:
-            refs.append(ref)
-            where.append((start, end))
-    return refs, where
-
-
-def _month_follows(folded: str, items: list[tuple[str, str, int, int]], i: int) -> bool:
-    after = items[i + 1] if i + 1 < len(items) else None
-    return after is not None and after[0] == "month" and \
-        _FILLER.match(folded[items[i][3]:after[2]]) is not None
-
-
 def read_spans(folded: str, today: date) -> tuple[list[Span], str]:
     """The spans a folded text names, seen from ``today``, and the text without them."""
-    items = _scan(folded)
+    items = scan(folded)
     spans: list[Span] = []
     used: list[tuple[int, int]] = []
     pending: list[tuple[str, object, int, int]] = []  # resolved items of the current group
     for kind, word, start, end in items:
-        if pending and _FILLER.match(folded[pending[-1][3]:start]) is None:
+        if pending and FILLER.match(folded[pending[-1][3]:start]) is None:
             spans += _close(pending, today)
             pending = []
         pending.append((kind, word, start, end))
@@ -269,7 +92,7 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
         last = units[-1] if units else None
         ref = last[1] if last is not None and isinstance(last[1], DayRef) else None
         if kind == "weekday":
-            units.append(("ref", DayRef(weekday=_WEEKDAY_WORDS[word], next=wants_next)))
+            units.append(("ref", DayRef(weekday=WEEKDAY_WORDS[word], next=wants_next)))
             wants_next = False
         elif kind == "day":
             number = int(re.match(r"\d+", word).group(0))  # type: ignore[union-attr]
@@ -287,7 +110,7 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             if 1 <= mo <= 12:
                 units.append(("ref", DayRef(day=d, month=mo)))
         elif kind == "month":
-            month = _MONTH_WORDS[word]
+            month = MONTH_WORDS[word]
             if ref is not None and ref.month is None and ref.day is not None:
                 units[-1] = ("ref", replace(ref, month=month))
                 for i in range(len(units) - 2, -1, -1):  # "du 14 au 18 décembre"
@@ -303,9 +126,9 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             units[-1] = ("ref", replace(ref, year=int(word)))
         elif kind == "part":
             if ref is not None:
-                units[-1] = ("ref", replace(ref, part=_part(word)))
+                units[-1] = ("ref", replace(ref, part=part_of(word)))
             else:
-                units.append(("part", Span(None, None, _part(word))))
+                units.append(("part", Span(None, None, part_of(word))))
         elif kind == "next" and ref is not None:
             for i, (k, v) in enumerate(units):  # "lundi et mardi prochains"
                 if k == "ref" and isinstance(v, DayRef) and v.weekday is not None:
@@ -322,8 +145,13 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             if word in ("cette semaine", "this week"):
                 units.append(("span", Span(today, monday + timedelta(days=4))))
             else:
-                units.append(("span", Span(monday + timedelta(days=7),
-                                           monday + timedelta(days=11))))
+                units.append(("weekspan", Span(monday + timedelta(days=7),
+                                               monday + timedelta(days=11))))
+        elif kind == "isoweek":
+            number = int(re.search(r"\d+", word).group(0))  # type: ignore[union-attr]
+            year = today.year + (number < today.isocalendar().week)
+            monday = date.fromisocalendar(year, number, 1)
+            units.append(("span", Span(monday, monday + timedelta(days=4))))
         elif kind == "monthend":
             last_day = date(today.year, today.month, calendar.monthrange(today.year,
                                                                          today.month)[1])
@@ -338,7 +166,26 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             units.append(("third", Span(None, None, base.group(0) if base else word)))
         elif kind in ("from", "until", "range", "both", "whole", "weekref", "between"):
             units.append((kind, Span(None, None)))
-    return _build(units, today)
+    return _build(_in_week(units), today)
+
+
+def _in_week(units: list[tuple[str, Span | DayRef]]) -> list[tuple[str, Span | DayRef]]:
+    """"lundi à mercredi la semaine prochaine": the weekdays of that week, not the week."""
+    weeks = [u[1] for u in units if u[0] == "weekspan" and isinstance(u[1], Span)]
+    named = [u for u in units if isinstance(u[1], DayRef) and u[1].weekday is not None
+             and u[1].day is None]
+    if not weeks or not named or weeks[0].start is None:
+        return [("span", u[1]) if u[0] == "weekspan" else u for u in units]
+    monday = weeks[0].start
+    placed: list[tuple[str, Span | DayRef]] = []
+    for kind, value in units:
+        if kind == "weekspan":
+            continue
+        if isinstance(value, DayRef) and value.weekday is not None and value.day is None:
+            day = monday + timedelta(days=value.weekday)
+            value = DayRef(day=day.day, month=day.month, year=day.year, part=value.part)
+        placed.append((kind, value))
+    return placed
 
 
 def _day(day: date, part: str | None = None) -> Span:

@@ -12,12 +12,12 @@ import re
 
 YES, MAYBE, NO = "yes", "maybe", "no"
 
+CLOCK = re.compile(r"\b\d{1,2} ?h ?(?:\d{2})?\b|\b\d{1,2}:\d{2}\b|\b\d{1,2} ?(?:am|pm)\b")
 KEYCAPS = {f"{n}\ufe0f\u20e3": f" {n} " for n in range(10)} | {
     f"{n}\u20e3": f" {n} " for n in range(10)} | {"🔟": " 10 "}
 YES_EMOJI = "👍👌✅✔☑✓💪🙋🆗💯"
 NO_EMOJI = "👎❌✖🙅⛔🚫✗"
 
-_ANY = r"(?:tou(?:tes?|s|t)|any|all|every|n'importe|either)"
 PHRASES: list[tuple[str, str]] = [
     ("EXCEPT", r"\b(?:tout|tous|toutes|all|any|anything|everything|everyone|n'importe)"
                r"(?: les (?:dates|options|creneaux|jours))?(?: (?:me va|me vont|ok|good))?"
@@ -37,9 +37,10 @@ PHRASES: list[tuple[str, str]] = [
              r"|(?:i |we )?(?:can'?t|cannot) (?:make|do|attend)"
              r" (?:any(?: of (?:them|those|these))?|it)"
              r"|no (?:date|option|day)s? works?"
-             r"|pas dispo\w*|indispo\w*|jamais|never|pas possible|impossible)\b"),
-    ("ALL", r"\b(?:peu importe|n'importe (?:lequel|laquelle|quand|quoi|quel\w*)"
-            r"(?: (?:date|jour|option|creneau)s?)?|n'importe|(?:ca|cela) m'(?:est|es) egal"
+             r"|pas dispo\w*(?: du tout)?|indispo\w*|jamais|never|pas possible|impossible)\b"),
+    ("ALL", r"\b(?:(?:fine|ok|okay|happy|good) with (?:any|all|either|whatever)(?: of them)?"
+            r"|peu importe|n'? ?importe (?:lequel|laquelle|quand|quoi|quel\w*)"
+            r"(?: (?:date|jour|option|creneau)s?)?|n'? ?importe|(?:ca|cela) m'(?:est|es) egal"
             r"|peu m'importe"
             r"|(?:ca|cela) (?:m'|nous )?est egal|egal|je m'en fiche|whichever(?: one)?"
             r"|(?:it )?doesn'?t matter|(?:i )?don'?t mind|no matter|sans importance"
@@ -63,7 +64,8 @@ PHRASES: list[tuple[str, str]] = [
               r"|il faut|on n'a pas le choix|pas le choix|pas d'autre choix)(?: il faut)?"
               r"|au besoin|au pire|en dernier recours|en dernier|peut[- ]etre|pt[- ]?etre"
               r"|faute de mieux|bof|moyen|pas ideal|maybe|perhaps|possibly|probably"
-              r"|at a push|at a pinch|in a pinch|if (?:need be|needed|necessary|i must|i have to"
+              r"|at a push|at a pinch|in a pinch|if (?:i |we )?(?:really )?(?:must|have to|need to)"
+              r"|if (?:need be|needed|necessary|i must|i have to"
               r"|we must|really needed|all else fails|nothing else|no other choice)|otherwise"
               r"|as a last resort|last resort|not ideal|could do|might|mb)\b|\(\?\)|\?|~)"),
     ("NO", r"(?:^|(?<=[,;])) ?ni\b"),  # "ni le 2 ni le 3"
@@ -92,8 +94,8 @@ FILLER = re.compile(
     r"|que|qu'|only|just|juste|ce|c'est|it's|is|de|du|d'|a|un|une|jour|day|proposition"
     r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis|sorry|desole\w*|malheureusement"
     r"|unfortunately|helas|merci|thanks|thx|svp|stp|pls|plz|please|bonjour|hello|hi|salut"
-    r"|seule?|solely|est|sont|is|are|toute la journee|toute la matinee|all day|whole day"
-    r"|journee entiere|full day)\b"
+    r"|seule?|solely|est|sont|is|are|du tout|at all|toute la journee|toute la matinee|all day"
+    r"|whole day|journee entiere|full day)\b"
     r"|[#()!.:'\"]")
 JOIN = re.compile(r"\b(?:et|and|ou|or|plus|ni|nor)\b|[/+&]")
 SEP = re.compile(r"[,;]|\b(?:mais|but|puis non)\b")
@@ -101,4 +103,4 @@ KEYWORDS = frozenset((
     "seulement uniquement eventuellement limite preference aucun aucune toutes importe "
     "convient except premier premiere deuxieme troisieme derniere dernier second lundi mardi "
     "mercredi jeudi vendredi monday tuesday wednesday thursday friday toute seule journee "
-    "matinee").split())
+    "matinee nimporte").split())

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from commands.dates.spans import read_refs
+from commands.dates.day_words import read_refs
 from commands.errors import CommandError
 from commands.polls import ballot_words as w
 from commands.polls.ballot_words import MAYBE, NO, YES
@@ -54,7 +54,7 @@ def _folded(text: str) -> str:
     for c in text:
         out.append(" OUI " if c in w.YES_EMOJI else " NON " if c in w.NO_EMOJI else
                    c if c.isascii() or c.isalpha() or c in "’°" else " ")
-    folded = fold("".join(out)).replace("’", "'")
+    folded = w.CLOCK.sub(" ", fold("".join(out)).replace("’", "'"))  # "mardi 14h": the day
     return " ".join(mend(folded, w.KEYWORDS).split())
 
 

@@ -39,6 +39,9 @@ DECLINE = re.compile("|".join((
     r"\b(?:don'?t|do not) think (?:we|i)\b", r"\b(?:i|we) doubt\b", r"\bdoute\w* (?:qu'|que|fort)",
     r"\bc'est mort\b", r"\bno[- ]go\b", r"\blaiss\w* (?:passer|filer|tomber)\b",
     r"\b(?:we'll|we will|i'll|going to) skip\b", r"\bskip (?:this|it)\b",
+    r"\b(?:pas le bon|mauvais) (?:timing|moment|creneau)\b", r"\b(?:bad|wrong) (?:timing|time)\b",
+    r"\bnot the right (?:time|moment)\b", r"\b(?:we're|we are|i'm|on est|je suis) out\b",
+    r"\bcount (?:us|me) out\b",
 )))
 OVERLOADED = re.compile("|".join((
     r"\bsous l'eau\b", r"\bdebord\w*", r"\bcharrette\b", r"\boverbook\w*", r"\bblind\w*",
@@ -50,14 +53,17 @@ OVERLOADED = re.compile("|".join((
     r"\bmaxed out\b", r"\btoo busy\b", r"\bde[bs]ordes\b", r"\brush\b",
     r"\bcharges?\b(?= en| a| jusqu| ce)",
     r"\bfully (?:stretched|committed|booked)\b", r"\bno (?:room|slack)\b", r"\bbusy\b",
-    r"\bpleine? (?:charge|bourre)\b", r"\bcomplet\w*\b", r"\btoo much (?:on|work|going on)\b",
+    r"\bpleine? (?:charge|bourre)\b", r"\b(?:on est|we're|we are|c'est|je suis) (?:full|plein"
+    r"|pleins|au taquet|a bloc|charrette)\b", r"\bau taquet\b", r"\bcomplet\w*\b",
+    r"\btoo much (?:on|work|going on)\b",
     r"\b(?:plate|assiette) (?:is )?(?:full|pleine)\b", r"\bfull plate\b", r"\btrop (?:sur le feu"
     r"|de (?:dossiers|sujets|choses|missions))\b",
 )))
 TOO_TIGHT = re.compile("|".join((
     r"\b(?:trop|un peu|bien|tres|vraiment) (?:trop )?(?:juste|serre|court)s?\b",
     r"\bdelais? (?:\w+ )?(?:trop )?courts?\b", r"\btrop (?:beaucoup )?courts?\b",
-    r"\btoo (?:tight|short|soon|late)\b", r"\bshort notice\b", r"\btight deadline\b",
+    r"\btoo (?:tight|short|soon|late)\b", r"\btrop tard\b", r"\bshort notice\b",
+    r"\btight deadline\b",
     r"\bdeadline is (?:too )?(?:tight|short)\b", r"\bpas le temps\b",
 )))
 LEAD = re.compile("|".join((
