@@ -53,7 +53,9 @@ _ITEM = re.compile(
     + _WEEKDAY_RE + "|" + _MONTH_RE + r")\b))"
     + "|(?P<until>" + _w(r"jusqu'(?:au|a|en)|jusque|until|till|up to|through|avant le|before")
     + ")"
-    + "|(?P<third>" + _w(r"debut|mi|fin|early|mid|late|end of|beginning of")
+    + "|(?P<third>" + _w(r"(?:la )?(?:1re|1ere|premiere|first|2e|2eme|deuxieme|seconde?)"
+                         r" (?:quinzaine|moitie|half)(?: of)?|debut|mi|fin|early|mid|late|end of"
+                         r"|beginning of")
     + r"(?:-|\s+(?:de\s+|d')?)(?=[a-z]))"
     + "|(?P<part>" + _w(_PART_WORDS) + ")"
     + "|(?P<next>" + _w(r"prochaine?s?|next|suivante?s?") + ")"

@@ -58,7 +58,8 @@ def _month_span(month: int, today: date, third: str | None) -> Span:
     last = calendar.monthrange(year, month)[1]
     first_day, last_day = {"debut": (1, 10), "early": (1, 10), "beginning of": (1, 10),
                            "mi": (11, 20), "mid": (11, 20), "fin": (21, last),
-                           "late": (21, last), "end of": (21, last)}.get(third or "", (1, last))
+                           "late": (21, last), "end of": (21, last), "first half": (1, 15),
+                           "second half": (16, last)}.get(third or "", (1, last))
     return Span(date(year, month, first_day), date(year, month, last_day))
 
 
@@ -162,8 +163,11 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             units.append(("span", Span(first, date(first.year, first.month, calendar.monthrange(
                 first.year, first.month)[1]))))
         elif kind == "third":
-            base = re.match(r"[a-z]+(?: of)?", word)
-            units.append(("third", Span(None, None, base.group(0) if base else word)))
+            if re.search(r"quinzaine|moitie|half", word):  # "2e quinzaine de janvier"
+                key = "first half" if re.search(r"1|prem|first", word) else "second half"
+            else:
+                key = re.match(r"[a-z]+(?: of)?", word).group(0)  # type: ignore[union-attr]
+            units.append(("third", Span(None, None, key)))
         elif kind in ("from", "until", "range", "both", "whole", "weekref", "between"):
             units.append((kind, Span(None, None)))
     return _build(_in_week(units), today)

@@ -31,7 +31,7 @@ PHRASES: list[tuple[str, str]] = [
              r"(?: (?:date|option|creneau|proposition|jour)s?)?(?: (?:n'est |de )?possibles?)?"
              r"(?: ne (?:me |nous )?"
              r"(?:va|vont|convien\w*|conviendra\w*|arrange\w*))?"
-             r"|rien ne (?:me|nous) (?:va|convient|arrange)|rien|nada|nan aucun\w*"
+             r"|rien ne (?:me |nous )?(?:va|convient|arrange|marche)|rien|nada|nan aucun\w*"
              r"|none(?: of (?:them|these|those|the (?:dates|options)))?(?: (?:works?|suits?"
              r"|is (?:ok|fine|good)))?(?: for (?:me|us))?|nothing(?: works| suits)?"
              r"|(?:i |we )?(?:can'?t|cannot) (?:make|do|attend)"
@@ -46,9 +46,10 @@ PHRASES: list[tuple[str, str]] = [
             r"|(?:it )?doesn'?t matter|(?:i )?don'?t mind|no matter|sans importance"
             r"|tout (?:est|c'est|me semble|me parait) (?:ok|bon|good|fine|parfait|jouable)"
             r"|(?:tout|tous|toutes)(?: les (?:dates|options|creneaux|jours|trois|3))?"
-            r"(?: (?:me|nous) (?:va|vont|convien\w*|arrange\w*|ok))?"
+            r"(?: (?:(?:me|nous) )?(?:va|vont|convien\w*|arrange\w*|ok|marchent|passent))?"
             r"|(?:les|all|the) (?:trois|three|3)(?: of them)?"
-            r"|any(?: of them| one| option| date| day)?(?: (?:works?|is (?:fine|ok|good)|will do"
+            r"|any(?: of (?:them|these|those|the (?:three|3|options|dates))| one| option| date"
+            r"| day)?(?: (?:works?|is (?:fine|ok|good)|will do"
             r"|suits?))?|whatever(?: works| suits)?|either(?: one)?(?: (?:works|is fine))?"
             r"|all (?:good|fine|ok|work|works|of them)|all|every(?: one|thing)|everything works"
             r"|(?:pas de|aucune) preference|no preference|sans preference|partout"
@@ -72,7 +73,8 @@ PHRASES: list[tuple[str, str]] = [
     ("NO", r"\b(?:non|no|nope|nan|pas|not|impossible|x|indispo\w*|je ne peux pas|can'?t"
            r"|cannot|ko)\b"),
     ("YES", r"(?:\b(?:oui+|ouais|yes+|yep|yeah|ok+|okay|dispo\w*|ca (?:me |nous )?(?:marche|va)"
-            r"|parfait|de preference|idealement|preferably|ideally|plutot|surtout|v|top|good"
+            r"|parfait|de pref\w*|idealement|possible|faisable|jouable|doable|feasible"
+            r"|preferably|ideally|plutot|surtout|v|top|good"
             r"|fine|works?|je peux|i can|volontiers|avec plaisir|bien|super|best|mieux"
             r"|sure|libre|free)\b|\+)"),
 ]

@@ -41,7 +41,11 @@ DECLINE = re.compile("|".join((
     r"\b(?:we'll|we will|i'll|going to) skip\b", r"\bskip (?:this|it)\b",
     r"\b(?:pas le bon|mauvais) (?:timing|moment|creneau)\b", r"\b(?:bad|wrong) (?:timing|time)\b",
     r"\bnot the right (?:time|moment)\b", r"\b(?:we're|we are|i'm|on est|je suis) out\b",
-    r"\bcount (?:us|me) out\b",
+    r"\bcount (?:us|me) out\b", r"\bpas (?:les |de |d'|la )?(?:competences?|expertise"
+    r"|savoir-faire|skills?|specialite)\b", r"\bpas (?:notre|mon|dans notre) (?:metier"
+    r"|c(?:oe|œ)ur de metier|domaine|truc|specialite|champ)\b", r"\bhors (?:de )?(?:notre|nos)"
+    r" (?:champ|competences?|perimetre|metier)\b", r"\bnot (?:our|in our) (?:field|area"
+    r"|expertise|core|line)\b", r"\bout of (?:our )?(?:scope|depth|league)\b",
 )))
 OVERLOADED = re.compile("|".join((
     r"\bsous l'eau\b", r"\bdebord\w*", r"\bcharrette\b", r"\boverbook\w*", r"\bblind\w*",
@@ -55,7 +59,8 @@ OVERLOADED = re.compile("|".join((
     r"\bfully (?:stretched|committed|booked)\b", r"\bno (?:room|slack)\b", r"\bbusy\b",
     r"\bpleine? (?:charge|bourre)\b", r"\b(?:on est|we're|we are|c'est|je suis) (?:full|plein"
     r"|pleins|au taquet|a bloc|charrette)\b", r"\bau taquet\b", r"\bcomplet\w*\b",
-    r"\btoo much (?:on|work|going on)\b",
+    r"\btoo much (?:on|work|going on)\b", r"\ba la bourre\b", r"\bdans le jus\b",
+    r"\boverwhelm\w*", r"\bdrowning\b", r"\bburied\b", r"\bcharge de travail\b",
     r"\b(?:plate|assiette) (?:is )?(?:full|pleine)\b", r"\bfull plate\b", r"\btrop (?:sur le feu"
     r"|de (?:dossiers|sujets|choses|missions))\b",
 )))
@@ -63,7 +68,7 @@ TOO_TIGHT = re.compile("|".join((
     r"\b(?:trop|un peu|bien|tres|vraiment) (?:trop )?(?:juste|serre|court)s?\b",
     r"\bdelais? (?:\w+ )?(?:trop )?courts?\b", r"\btrop (?:beaucoup )?courts?\b",
     r"\btoo (?:tight|short|soon|late)\b", r"\btrop tard\b", r"\bshort notice\b",
-    r"\btight deadline\b",
+    r"\btight deadline\b", r"\b(?:trop|un peu|bien|too|a bit) short\b",
     r"\bdeadline is (?:too )?(?:tight|short)\b", r"\bpas le temps\b",
 )))
 LEAD = re.compile("|".join((
@@ -88,7 +93,10 @@ INTEREST = re.compile("|".join((
     r"\bmotive\w*", r"\bon y va\b", r"\bgo pour\b", r"\bjoin\b", r"\bhelp\b",
     r"\bwith pleasure\b", r"\bon veut bien\b", r"\b(?:on|nous|je) (?:se |nous |me )?"
     r"(?:positionn\w*|lance\w*|engag\w*|signe\w*|suit|suivons|prend|prends|prenons)\b",
-    r"\bca roule\b", r"\ben (?:appui|soutien|renfort)\b", r"\b(?:support|back up)\b",
+    r"\bca roule\b", r"\b(?:j'en|on en|nous en) (?:suis|est|sommes|serai|sera|serons)\b",
+    r"\bca (?:me |nous )?(?:branche|botte|parle|plait|interesse)\b", r"\baid(?:er|erons|e)\b",
+    r"\b(?:pitch|chip) in\b", r"\bcoup de (?:main|pouce)\b", r"\bmain forte\b",
+    r"\bsoutenir\b", r"\ben (?:appui|soutien|renfort)\b", r"\b(?:support|back up)\b",
     r"^\+ ?1\b", r"\b(?:on|nous) (?:en )?(?:sera|serons|est|sommes)"
     r"(?: de la partie| partants?| presents?| la)?$", r"\bpresents?\b", r"\bde notre cote\b",
     r"\b(?:count on us|sign (?:us|me) up|we can (?:do it|help|take it)|i'll take it"
