@@ -19,7 +19,8 @@ from commands.dates.when import MONTHS
 
 WEEKDAY_WORDS = {**WEEKDAYS, "lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5,
                   "dim": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3,
-                  "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+                  "thurs": 3, "fri": 4, "sat": 5, "sun": 6, "lund": 0, "mard": 1, "merc": 2,
+                  "jeud": 3, "vend": 4}
 MONTH_WORDS = {k: v for k, v in MONTHS.items() if k not in ("mar", "may")} | {"may": 5}
 _PART_WORDS = (r"(?:(?:au|le|du|dans la|en|in the|on the) )?(?:(?P<am>matins?|matinee|mornings?|am)"
                r"|(?P<pm>apres[- ]?midis?|aprem|aprems|apm|afternoons?|pm))")

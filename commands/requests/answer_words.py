@@ -32,7 +32,9 @@ DECLINE = re.compile("|".join((
     r"\bunavailable\b", r"\b(?:we|i)(?: will|'ll)? (?:have to )?pass\b", r"\bpass(?:ing)?\b",
     r"\bno (?:capacity|thanks?|bandwidth|time|way)\b", r"\bcan ?not\b", r"\bcan'?t\b",
     r"\bfully booked\b", r"\b(?:no|nope|nah)\b", r"\bwon'?t\b", r"\bunable\b",
-    r"\bsorry,? no\b", r"\bdeclines?\b", r"\b(?:n'a|n'avons|a|avons) personne\b",
+    r"\bsorry,? no\b", r"\bdeclines?\b",
+    r"\bne (?:repond|candidat|postul|particip|suivr)\w* pas\b",
+    r"\b(?:n'a|n'avons|a|avons) personne\b",
     r"\bpersonne (?:de )?(?:dispo\w*|libre|pour)\b", r"\bpas (?:les |de |d'|assez de )?"
     r"(?:ressources|moyens|capacites?|effectifs?|bras|monde|personnel)\b",
     r"\bpense pas (?:qu'on|que nous|que l'on|pouvoir|etre)\b",
@@ -96,7 +98,10 @@ INTEREST = re.compile("|".join((
     r"\bca roule\b", r"\b(?:j'en|on en|nous en) (?:suis|est|sommes|serai|sera|serons)\b",
     r"\bca (?:me |nous )?(?:branche|botte|parle|plait|interesse)\b", r"\baid(?:er|erons|e)\b",
     r"\b(?:pitch|chip) in\b", r"\bcoup de (?:main|pouce)\b", r"\bmain forte\b",
-    r"\bsoutenir\b", r"\ben (?:appui|soutien|renfort)\b", r"\b(?:support|back up)\b",
+    r"\bsoutenir\b", r"\b(?:on|nous|je) (?:nous |me |se )?propos\w*", r"\bcandidat\w*",
+    r"\bpostul\w*", r"\bsouhait\w* (?:participer|candidater|repondre|etre|en etre|contribuer)",
+    r"\bco-?trait\w*", r"\bsous-?trait\w*", r"\ben renfort\b",
+    r"\bjoin\w*\b", r"\ben (?:appui|soutien|renfort)\b", r"\b(?:support|back up)\b",
     r"^\+ ?1\b", r"\b(?:on|nous) (?:en )?(?:sera|serons|est|sommes)"
     r"(?: de la partie| partants?| presents?| la)?$", r"\bpresents?\b", r"\bde notre cote\b",
     r"\b(?:count on us|sign (?:us|me) up|we can (?:do it|help|take it)|i'll take it"
@@ -104,6 +109,8 @@ INTEREST = re.compile("|".join((
     r"\bca nous interesse\b", r"\bpossible\b",
     r"\bok\b", r"\bcarrement\b", r"\bpourrait\b",
 )))
+ABLE = re.compile(r"\b(?:on|nous|je) (?:peu[tx]|pouvons|pourr\w+)\b|\b(?:we|i) (?:can|could)\b")
+CONDITION = re.compile(r"\b(?:si|s'il|if|unless|a moins qu)\b.*$")
 AVAILABLE = re.compile(r"\b(?:dispo\w*|libres?|available|free)\b")
 NEGATION = re.compile(r"\b(?:pas|ne|n'|non|not|no|never|jamais|aucun\w*|cannot|can'?t|won'?t"
                       r"|sans|nope|someone else|quelqu'un d'autre|un autre|une autre|another"
@@ -181,8 +188,8 @@ def read_capacities(folded: str) -> tuple[list[Capacity], str]:
         word = m.group("n")
         amount = _NUMBER_WORDS[word] if word in _NUMBER_WORDS else float(word.replace(",", "."))
         said = m.group(unit)
-        if word in ("a", "an", "une", "un") and (unit not in ("halfday", "day", "person")
-                                                  or len(said) < 3):
+        if word in ("a", "an", "une", "un") and (unit not in ("halfday", "day", "person", "fte")
+                                                  or len(said) < 3 and unit != "fte"):
             continue
         if word in ("a", "an") and not re.fullmatch(r"days?|half[- ]?days?|people|persons?"
                                                      r"|staff|consultants?|trainers?", said):

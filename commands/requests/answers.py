@@ -97,7 +97,8 @@ def _clauses(folded: str) -> list[tuple[str, bool]]:
 
 def _read(clause: str, today: datetime, reading: _Reading) -> None:
     spans, words = read_spans(clause, today.date())
-    negated = w.NEGATION.search(words) is not None
+    # a condition does not negate: "on peut piloter si personne d'autre ne le fait"
+    negated = w.NEGATION.search(w.CONDITION.sub(" ", words)) is not None
     if w.LEAD.search(words):
         if not negated:
             reading.lead = reading.positive = True
@@ -112,8 +113,11 @@ def _read(clause: str, today: datetime, reading: _Reading) -> None:
         reading.declined = True
         return
     if negated:
+        # "on ne participera pas", "we won't join": a yes denied is a no
+        reading.declined = reading.declined or w.INTEREST.search(words) is not None
         return
-    if w.INTEREST.search(words) or w.AVAILABLE.search(words):
+    if w.INTEREST.search(words) or w.AVAILABLE.search(words) or (
+            spans and w.ABLE.search(words)):  # "on peut jeudi après-midi"
         reading.positive = True
     if spans:
         reading.spans = (reading.spans or []) + spans
