@@ -34,7 +34,7 @@ def _w(pattern: str) -> str:
 _WEEKDAY_RE = "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True))
 _MONTH_RE = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
 _ITEM = re.compile(
-    r"(?P<numdate>(?<!\d)\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d/]))"
+    r"(?P<numdate>(?<![\d.,])\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?(?![\d/.,]))"
     + "|(?P<weekref>" + _w(r"(?:toute )?(?:la |the )?semaine (?:du|of|commencant le)(?: the)?"
                            r"|(?:the )?week (?:of|starting|beginning)(?: on)?(?: the)?") + ")"
     + "|(?P<between>" + _w("entre|between") + ")"
@@ -95,8 +95,9 @@ class DayRef:
         if self.day is None:
             if self.weekday is None:
                 return None
-            ahead = (self.weekday - today.weekday()) % 7
-            return today + timedelta(days=ahead or (7 if self.next else 0))
+            if self.next:  # "mercredi prochain", "next Tuesday": in next week
+                return today + timedelta(days=7 - today.weekday() + self.weekday)
+            return today + timedelta(days=(self.weekday - today.weekday()) % 7)
         year, month = self.year or today.year, self.month or today.month
         for _ in range(13):
             if self.day <= calendar.monthrange(year, month)[1]:
@@ -157,7 +158,7 @@ def read_refs(folded: str) -> tuple[list[DayRef], list[tuple[int, int]]]:
         if kind == "weekday":
             ref = DayRef(weekday=WEEKDAY_WORDS[word.rstrip(".")])
         elif kind == "numdate":
-            d, mo = (int(x) for x in word.split("/")[:2])
+            d, mo = (int(x) for x in re.split(r"[/.]", word)[:2])
             ref = DayRef(day=d, month=mo) if 1 <= mo <= 12 else None  # type: ignore[assignment]
         elif kind == "day" and (current is not None or re.search(
                 r"(?:\ble |\bles |\bthe |\bon the |\bdu )$", folded[:start]) or re.search(

@@ -107,7 +107,7 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             else:
                 units.append(("ref", DayRef(day=number)))
         elif kind == "numdate":
-            d, mo = (int(x) for x in word.split("/")[:2])
+            d, mo = (int(x) for x in re.split(r"[/.]", word)[:2])
             if 1 <= mo <= 12:
                 units.append(("ref", DayRef(day=d, month=mo)))
         elif kind == "month":
@@ -126,7 +126,7 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
         elif kind == "year" and ref is not None:
             units[-1] = ("ref", replace(ref, year=int(word)))
         elif kind == "part":
-            if ref is not None:
+            if ref is not None and ref.part is None:
                 units[-1] = ("ref", replace(ref, part=part_of(word)))
             else:
                 units.append(("part", Span(None, None, part_of(word))))
@@ -170,7 +170,20 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             units.append(("third", Span(None, None, key)))
         elif kind in ("from", "until", "range", "both", "whole", "weekref", "between"):
             units.append((kind, Span(None, None)))
-    return _build(_in_week(units), today)
+    return _build(_in_week(_part_first(units)), today)
+
+
+def _part_first(units: list[tuple[str, Span | DayRef]]) -> list[tuple[str, Span | DayRef]]:
+    """"le matin du 9", "the morning of the 9th": the part goes with the day after it."""
+    merged: list[tuple[str, Span | DayRef]] = []
+    for kind, value in units:
+        before = merged[-1] if merged else None
+        if (isinstance(value, DayRef) and value.part is None and before is not None
+                and before[0] == "part" and isinstance(before[1], Span)):
+            merged[-1] = (kind, replace(value, part=before[1].part))
+        else:
+            merged.append((kind, value))
+    return merged
 
 
 def _in_week(units: list[tuple[str, Span | DayRef]]) -> list[tuple[str, Span | DayRef]]:

@@ -61,7 +61,8 @@ PHRASES: list[tuple[str, str]] = [
     ("YES", r"\b(?:me|nous|m') ?(?:va|vont|convien\w*|arrange\w*|irai\w*|ok|dit|tente)\b"),
     ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|en depannage|depannage|en secours|en backup"
               r"|backup|en plan b|plan b|as a (?:backup|fallback)|fallback|en repli|repli"
-              r"|eventuellement|si (?:besoin|necessaire|vraiment"
+              r"|eventuellement|si (?:vraiment |absolument )?(?:besoin|necessaire|indispensable)"
+              r"|si (?:besoin|necessaire|vraiment"
               r"|il faut|on n'a pas le choix|pas le choix|pas d'autre choix)(?: il faut)?"
               r"|au besoin|au pire|en dernier recours|en dernier|peut[- ]etre|pt[- ]?etre"
               r"|faute de mieux|bof|moyen|pas ideal|maybe|perhaps|possibly|probably"
@@ -95,7 +96,7 @@ FILLER = re.compile(
     r"|one|ones|pour|for|moi|me|je|j'|i|on|nous|we|seulement|uniquement"
     r"|que|qu'|only|just|juste|ce|c'est|it's|is|de|du|d'|a|un|une|jour|day|proposition"
     r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis|prends|prend|retiens|opte|take|i'll"
-    r"|(?:to|with) (?:me|us)|sorry|desole\w*|malheureusement"
+    r"|(?:to|with) (?:me|us)|ca|cela|opt|opts|choice|nr|sorry|desole\w*|malheureusement"
     r"|unfortunately|helas|merci|thanks|thx|svp|stp|pls|plz|please|bonjour|hello|hi|salut"
     r"|seule?|solely|est|sont|is|are|du tout|at all|toute la journee|toute la matinee|all day"
     r"|whole day|journee entiere|full day)\b"

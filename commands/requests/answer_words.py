@@ -74,7 +74,7 @@ TOO_TIGHT = re.compile("|".join((
     r"\bdeadline is (?:too )?(?:tight|short)\b", r"\bpas le temps\b",
 )))
 LEAD = re.compile("|".join((
-    r"\bpilot\w*", r"\bcoordon\w*", r"\bcoordination\b", r"\bchef de file\b", r"\bmandataire\b",
+    r"\bpilot\w*", r"\bcoordon\w*", r"\bcoordination\b", r"\bchefs? de file\b", r"\bmandataires?\b",
     r"\bporter (?:le |la |l'|notre )?(?:projet|dossier|offre|groupement|candidature|reponse"
     r"|consortium|marche|mission|coordination)\b", r"\bporteu(?:r|se)s?\b", r"\bprendre le lead\b",
     r"\blead(?:ing|er)?\b(?! ?times?\b)", r"\bcoordinat\w*", r"\bpren\w* le lead\b",
