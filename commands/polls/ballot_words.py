@@ -25,7 +25,9 @@ PHRASES: list[tuple[str, str]] = [
     ("EXCEPT", r"\b(?:sauf|except(?: for)?|excepte|hormis|other than|a part)\b"),
     ("YES", r"\b(?:je |on |nous )?(?:ne|n') ?(?:peux|peut|pouvons|pourr\w*|serai\w*|suis"
             r"|sommes|serons|vien\w*)(?: venir| la| dispo\w*| libres?)? (?:que|qu')"),
-    ("NONE", r"\b(?:(?:je )?(?:ne )?(?:peux|pourrai|serai)\w* (?:a |venir a )?aucun\w*"
+    ("NONE", r"\b(?:(?:je |on |nous )?(?:ne )?(?:peu\w*|pourr\w*|ser(?:ai|a|ons|ont)\w*"
+             r"|suis|sommes)"
+             r"(?: dispo\w*| libres?| la)? (?:a |venir a )?aucun\w*"
              r"|aucun\w*(?: (?:des|de ces) (?:trois|deux|options|dates|creneaux|propositions"
              r"|jours))?"
              r"(?: (?:date|option|creneau|proposition|jour)s?)?(?: (?:n'est |de )?possibles?)?"
@@ -39,7 +41,8 @@ PHRASES: list[tuple[str, str]] = [
              r"|no (?:date|option|day)s? works?"
              r"|pas dispo\w*(?: du tout)?|indispo\w*|jamais|never|pas possible|impossible)\b"),
     ("ALL", r"\b(?:(?:fine|ok|okay|happy|good) with (?:any|all|either|whatever)(?: of them)?"
-            r"|peu importe|n'? ?importe (?:lequel|laquelle|quand|quoi|quel\w*)"
+            r"|je m'adapte\w*|(?:i'll|i can|we can|we'll) adapt|adaptable|peu importe"
+            r"|n'? ?importe (?:lequel|laquelle|quand|quoi|quel\w*)"
             r"(?: (?:date|jour|option|creneau)s?)?|n'? ?importe|(?:ca|cela) m'(?:est|es) egal"
             r"|peu m'importe"
             r"|(?:ca|cela) (?:m'|nous )?est egal|egal|je m'en fiche|whichever(?: one)?"
@@ -59,7 +62,9 @@ PHRASES: list[tuple[str, str]] = [
     ("ELSE", r"\b(?:sinon|voire|ou a la rigueur|ou sinon|a defaut|failing that|or else"
              r"|otherwise|else)\b"),
     ("YES", r"\b(?:me|nous|m') ?(?:va|vont|convien\w*|arrange\w*|irai\w*|ok|dit|tente)\b"),
-    ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|en depannage|depannage|en secours|en backup"
+    ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|at a stretch|a voir|on verra|tbc|to be confirmed"
+              r"|a confirmer|sous reserve|provisionally|tentatively|tentative|en depannage"
+              r"|depannage|en secours|en backup"
               r"|backup|en plan b|plan b|as a (?:backup|fallback)|fallback|en repli|repli"
               r"|eventuellement|si (?:vraiment |absolument )?(?:besoin|necessaire|indispensable)"
               r"|si (?:besoin|necessaire|vraiment"
@@ -74,7 +79,9 @@ PHRASES: list[tuple[str, str]] = [
     ("NO", r"\b(?:non|no|nope|nan|pas|not|impossible|x|indispo\w*|je ne peux pas|can'?t"
            r"|cannot|ko)\b"),
     ("YES", r"(?:\b(?:oui+|ouais|yes+|yep|yeah|ok+|okay|dispo\w*|ca (?:me |nous )?(?:marche|va)"
-            r"|parfait|de pref\w*|idealement|possible|faisable|jouable|doable|feasible"
+            r"|parfait|de pref\w*|en priorite|en premier|first choice|top choice|preferred"
+            r"|indifferemment"
+            r"|l'un ou l'autre|either way|idealement|possible|faisable|jouable|doable|feasible"
             r"|preferably|ideally|plutot|surtout|v|top|good"
             r"|fine|works?|je peux|i can|volontiers|avec plaisir|bien|super|best|mieux"
             r"|sure|libre|free)\b|\+)"),
@@ -92,7 +99,8 @@ LAST_FEW = re.compile(r"\b(?:les|the) (?P<n>\d|deux|trois|two|three) (?:dernier|
                       r"(?: ones?)?\b|\b(?:the )?last (?P<m>\d|two|three)\b")
 SMALL = {"deux": 2, "trois": 3, "two": 2, "three": 3}
 FILLER = re.compile(
-    r"\b(?:le|la|les|l'|the|option|options|choix|creneau|n°|no\.|num|numero|date|dates"
+    r"\b(?:le|la|les|l'|the|option|options|choix|creneau|no\.|num|numero|date|dates|ce sera"
+    r"|sera|will be|it's|it is"
     r"|one|ones|pour|for|moi|me|je|j'|i|on|nous|we|seulement|uniquement"
     r"|que|qu'|only|just|juste|ce|c'est|it's|is|de|du|d'|a|un|une|jour|day|proposition"
     r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis|prends|prend|retiens|opte|take|i'll"
@@ -100,7 +108,7 @@ FILLER = re.compile(
     r"|unfortunately|helas|merci|thanks|thx|svp|stp|pls|plz|please|bonjour|hello|hi|salut"
     r"|seule?|solely|est|sont|is|are|du tout|at all|toute la journee|toute la matinee|all day"
     r"|whole day|journee entiere|full day)\b"
-    r"|[#()!.:'\"]")
+    r"|n°|[#()!.:'\"]")
 JOIN = re.compile(r"\b(?:et|and|ou|or|plus|ni|nor)\b|[/+&]")
 SEP = re.compile(r"[,;]|\b(?:mais|but|puis non)\b")
 KEYWORDS = frozenset((

@@ -77,6 +77,9 @@ def _days(folded: str, options: Sequence[Dated] | None, count: int, tz: tzinfo
             continue  # "le 2": option 2
         days = [(o.position, *_part(o, tz)) for o in options or []]
         found = [n for n, local, part in days if ref.matches(local.date(), part)]
+        if not found and ref.weekday is None and ref.day is not None and ref.month and \
+                max(ref.day, ref.month) <= count:
+            continue  # "1/2": options 1 and 2, not the 1st of February
         if not found:
             raise CommandError("No option of this poll falls on “{day}”.",
                                day=folded[start:end])
@@ -155,7 +158,10 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
     last: list[int] = []
     after_sep = after_join = True
     value_of = {"YES": YES, "MAYBE": MAYBE, "NO": NO, "NONE": NO}
-    for kind, value in tokens:
+    for i, (kind, value) in enumerate(tokens):
+        ends_clause = i + 1 == len(tokens) or tokens[i + 1][0] == "sep"
+        if kind == "ELSE" and last and not after_sep and ends_clause:
+            kind = "MAYBE"  # "3 en priorité, 2 sinon": the fallback said after it
         if kind == "ref":
             last = list(value)  # type: ignore[call-overload]
             for n in last:

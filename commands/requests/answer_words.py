@@ -43,7 +43,10 @@ DECLINE = re.compile("|".join((
     r"\b(?:we'll|we will|i'll|going to) skip\b", r"\bskip (?:this|it)\b",
     r"\b(?:pas le bon|mauvais) (?:timing|moment|creneau)\b", r"\b(?:bad|wrong) (?:timing|time)\b",
     r"\bnot the right (?:time|moment)\b", r"\b(?:we're|we are|i'm|on est|je suis) out\b",
-    r"\bcount (?:us|me) out\b", r"\bpas (?:les |de |d'|la )?(?:competences?|expertise"
+    r"\bcount (?:us|me) out\b", r"\bmanqu\w* (?:de |d')(?:bras|monde|temps|ressources|personnel"
+    r"|moyens|disponibilite|effectifs?)\b", r"\b(?:short|under)[- ]?staffed\b",
+    r"\black (?:of )?(?:time|staff|capacity|people)\b",
+    r"\bpas (?:les |de |d'|la )?(?:competences?|expertise"
     r"|savoir-faire|skills?|specialite)\b", r"\bpas (?:notre|mon|dans notre) (?:metier"
     r"|c(?:oe|œ)ur de metier|domaine|truc|specialite|champ)\b", r"\bhors (?:de )?(?:notre|nos)"
     r" (?:champ|competences?|perimetre|metier)\b", r"\bnot (?:our|in our) (?:field|area"
@@ -62,7 +65,8 @@ OVERLOADED = re.compile("|".join((
     r"\bpleine? (?:charge|bourre)\b", r"\b(?:on est|we're|we are|c'est|je suis) (?:full|plein"
     r"|pleins|au taquet|a bloc|charrette)\b", r"\bau taquet\b", r"\bcomplet\w*\b",
     r"\btoo much (?:on|work|going on)\b", r"\ba la bourre\b", r"\bdans le jus\b",
-    r"\boverwhelm\w*", r"\bdrowning\b", r"\bburied\b", r"\bcharge de travail\b",
+    r"\boverwhelm\w*", r"\bslammed\b", r"\bhammered\b", r"\bcrazy busy\b", r"\boverstretched\b",
+    r"\bdrowning\b", r"\bburied\b", r"\bcharge de travail\b",
     r"\b(?:plate|assiette) (?:is )?(?:full|pleine)\b", r"\bfull plate\b", r"\btrop (?:sur le feu"
     r"|de (?:dossiers|sujets|choses|missions))\b",
 )))
@@ -84,13 +88,15 @@ LEAD = re.compile("|".join((
 INTEREST = re.compile("|".join((
     r"\binteress\w*", r"\binterest\w*", r"\bpartant\w*", r"\bpartenaires?\b", r"\bparticip\w*",
     r"\bcontribu\w*", r"^(?:oui+|ouais|yes+|yep|yup|yeah|ok+|okay|oki|okok|d'accord|dac+"
-    r"|d'ac|sure|go|banco|carrement|grave|absolument|volontiers|super|top|parfait|chaud\w*"
+    r"|d'ac+|sure|go|banco|carrement|grave|absolument|volontiers|super|top|parfait|chaud\w*"
     r"|en effet|bien sur|of course|definitely|absolutely|great|in)\b",
     r"\bok (?:pour|pr|for|go)\b", r"\bd'accord\b", r"\bon (?:est|sera) (?:la|partants?|dedans"
     r"|de la partie|ok|chauds?|in)\b", r"\bavec plaisir\b", r"\bvolontiers\b", r"\bon en est\b",
     r"\bon prend\b", r"\bca (?:nous |me )?(?:marche|va|tente|dit)\b", r"\btent\w*",
     r"\bcount (?:us|me) in\b",
-    r"\b(?:we|i)(?:'re|'m| are| am) (?:in|up for it|keen|happy)\b", r"\b(?:we|i)'d love to\b",
+    r"\b(?:we|i)(?:'re|'m| are| am) (?:in|up for it|keen|happy)\b",
+    r"\b(?:we|i)(?:'d| would) (?:love|like) to\b",
+    r"\bwould be (?:glad|happy|delighted|keen)\b",
     r"\bsounds (?:good|great|fine)\b", r"\b(?:happy|glad|keen) to\b", r"\blet'?s (?:do it|go)\b",
     r"\bmotive\w*", r"\bon y va\b", r"\bgo pour\b", r"\bjoin\b", r"\bhelp\b",
     r"\bwith pleasure\b", r"\bon veut bien\b", r"\b(?:on|nous|je) (?:se |nous |me )?"
@@ -160,6 +166,7 @@ _PER = (r"(?:\s*(?:par|/|a|per|an?|each|chaque|every)\s*(?P<per>semaine|sem|mois
 _CAPACITY = re.compile(rf"(?<![\w,./]){_NUMBER}\s*-?\s*(?:{_UNIT})(?!\w){_PER}")
 _TEAM = re.compile(r"\b(?:une? )?(?:equipe|team|groupe|group) (?:de|of) (?P<n>\d+|deux|trois|quatre"
                    r"|cinq|two|three|four|five)\b|\b(?P<m>\d+|two|three|four|five) of us\b")
+_PERCENT = re.compile(r"(?<![\d,.])(?P<n>\d{1,3}) ?%")
 _FIXED = re.compile(r"(?:\b(?:un|a|one)\s+)?(?P<fixed>mi-temps|mi temps|temps plein|plein temps"
                     r"|half[- ]time|full[- ]time|temps partiel|part[- ]time|binome|trinome)\b")
 _FIXED_VALUES = {"mi-temps": Capacity(0.5, "fte"), "mi temps": Capacity(0.5, "fte"),
@@ -207,6 +214,10 @@ def read_capacities(folded: str) -> tuple[list[Capacity], str]:
         amount = _NUMBER_WORDS.get(word) or float(word)
         found.append((m.start(), Capacity(float(amount), "person")))
         rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
+    for m in list(_PERCENT.finditer(rest))[::-1]:  # "une personne à 50 %"
+        if 0 < int(m.group("n")) <= 100:
+            found.append((m.start(), Capacity(int(m.group("n")) / 100, "fte")))
+            rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
     for m in list(_FIXED.finditer(rest))[::-1]:
         found.append((m.start(), _FIXED_VALUES[m.group("fixed")]))
         rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
