@@ -31,7 +31,7 @@ PHRASES: list[tuple[str, str]] = [
              r"|aucun\w*(?: (?:des|de ces) (?:trois|deux|options|dates|creneaux|propositions"
              r"|jours))?"
              r"(?: (?:date|option|creneau|proposition|jour)s?)?(?: (?:n'est |de )?possibles?)?"
-             r"(?: ne (?:me |nous )?"
+             r"(?: ne (?:me |nous |m')?"
              r"(?:va|vont|convien\w*|conviendra\w*|arrange\w*))?"
              r"|rien ne (?:me |nous )?(?:va|convient|arrange|marche)|rien|nada|nan aucun\w*"
              r"|none(?: of (?:them|these|those|the (?:dates|options)))?(?: (?:works?|suits?"
@@ -39,7 +39,8 @@ PHRASES: list[tuple[str, str]] = [
              r"|(?:i |we )?(?:can'?t|cannot) (?:make|do|attend)"
              r" (?:any(?: of (?:them|those|these))?|it)"
              r"|no (?:date|option|day)s? works?"
-             r"|pas dispo\w*(?: du tout)?|indispo\w*|jamais|never|pas possible|impossible)\b"),
+             r"|pas (?:dispo\w*|libres?)(?: du tout)?|indispo\w*|jamais|never|pas possible"
+             r"|impossible)\b"),
     ("ALL", r"\b(?:(?:fine|ok|okay|happy|good) with (?:any|all|either|whatever)(?: of them)?"
             r"|je m'adapte\w*|(?:i'll|i can|we can|we'll) adapt|adaptable|peu importe"
             r"|n'? ?importe (?:lequel|laquelle|quand|quoi|quel\w*)"
@@ -63,7 +64,8 @@ PHRASES: list[tuple[str, str]] = [
              r"|otherwise|else)\b"),
     ("YES", r"\b(?:me|nous|m') ?(?:va|vont|convien\w*|arrange\w*|irai\w*|ok|dit|tente)\b"),
     ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|at a stretch|a voir|on verra|tbc|to be confirmed"
-              r"|a confirmer|sous reserve|provisionally|tentatively|tentative|en depannage"
+              r"|a confirmer|sous reserve|si possible|if possible|provisionally|tentatively"
+              r"|tentative|en depannage"
               r"|depannage|en secours|en backup"
               r"|backup|en plan b|plan b|as a (?:backup|fallback)|fallback|en repli|repli"
               r"|eventuellement|si (?:vraiment |absolument )?(?:besoin|necessaire|indispensable)"
@@ -78,8 +80,10 @@ PHRASES: list[tuple[str, str]] = [
     ("NO", r"(?:^|(?<=[,;])) ?ni\b"),  # "ni le 2 ni le 3"
     ("NO", r"\b(?:non|no|nope|nan|pas|not|impossible|x|indispo\w*|je ne peux pas|can'?t"
            r"|cannot|ko)\b"),
-    ("YES", r"(?:\b(?:oui+|ouais|yes+|yep|yeah|ok+|okay|dispo\w*|ca (?:me |nous )?(?:marche|va)"
-            r"|parfait|de pref\w*|en priorite|en premier|first choice|top choice|preferred"
+    ("YES", r"(?:\b(?:yes to|ok for|ok pour|oui pour|oui+|ouais|yes+|yep|yeah|ok+|okay|dispo\w*"
+            r"|ca (?:me |nous )?(?:marche|va)"
+            r"|parfait|de pref\w*|au mieux|at best|en priorite|en premier|first choice|top choice"
+            r"|preferred"
             r"|indifferemment"
             r"|l'un ou l'autre|either way|idealement|possible|faisable|jouable|doable|feasible"
             r"|preferably|ideally|plutot|surtout|v|top|good"
@@ -98,13 +102,20 @@ FIRST_FEW = re.compile(r"\b(?:les|the) (?P<n>\d|deux|trois|two|three) (?:premier
 LAST_FEW = re.compile(r"\b(?:les|the) (?P<n>\d|deux|trois|two|three) (?:dernier|derniere|last)s?"
                       r"(?: ones?)?\b|\b(?:the )?last (?P<m>\d|two|three)\b")
 SMALL = {"deux": 2, "trois": 3, "two": 2, "three": 3}
+NUMBERED = re.compile(r"\b(?:la|le|option|number|numero|choix) (?P<n>une?|deux|trois|quatre"
+                      r"|cinq|six"
+                      r"|one|two|three|four|five|six)\b")
+NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+NUMBER_MARK = re.compile(r"\bno\. ?(?=\d)|\b(?:nr|num)\.? ?(?=\d)|n°")
 FILLER = re.compile(
     r"\b(?:le|la|les|l'|the|option|options|choix|creneau|no\.|num|numero|date|dates|ce sera"
     r"|sera|will be|it's|it is"
     r"|one|ones|pour|for|moi|me|je|j'|i|on|nous|we|seulement|uniquement"
     r"|que|qu'|only|just|juste|ce|c'est|it's|is|de|du|d'|a|un|une|jour|day|proposition"
     r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis|prends|prend|retiens|opte|take|i'll"
-    r"|(?:to|with) (?:me|us)|ca|cela|opt|opts|choice|nr|sorry|desole\w*|malheureusement"
+    r"|(?:to|with) (?:me|us)|ca|cela|ces jours-la|ces jours|ces dates|ces creneaux|those days"
+    r"|these dates|those dates|opt|opts|choice|nr|sorry|desole\w*|malheureusement"
     r"|unfortunately|helas|merci|thanks|thx|svp|stp|pls|plz|please|bonjour|hello|hi|salut"
     r"|seule?|solely|est|sont|is|are|du tout|at all|toute la journee|toute la matinee|all day"
     r"|whole day|journee entiere|full day)\b"

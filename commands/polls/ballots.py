@@ -92,6 +92,8 @@ def _days(folded: str, options: Sequence[Dated] | None, count: int, tz: tzinfo
 def _tokens(folded: str, named: list[list[int]], count: int) -> list[tuple[str, object]]:
     folded = re.sub(rf"(?<!\w){_NUMBER}(?!\w)", lambda m: f" {m.group(1)}-{m.group(2)} " if
                     m.group(2) else m.group(0), folded)  # "1 à 3" before "à" is a filler
+    folded = w.NUMBER_MARK.sub(" ", folded)  # "n° 2", "no. 2"
+    folded = w.NUMBERED.sub(lambda m: f" {w.NUMBER_WORDS[m.group('n')]} ", folded)  # "la trois"
     folded = w.FIRST_FEW.sub(lambda m: f" 1-{_small(m)} ", folded)
     folded = w.LAST_FEW.sub(lambda m: f" {max(count - _small(m) + 1, 1)}-{count} ", folded)
     for name, pattern in w.PHRASES:
@@ -177,7 +179,7 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
                 last = []
             else:
                 prefix = value_of[kind]
-        elif kind == "ALL":
+        elif kind == "ALL" and not values:  # said after options, it is "any of these"
             base = YES
         elif kind == "EXCEPT":
             base, excepting = YES, True

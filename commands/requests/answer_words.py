@@ -45,7 +45,9 @@ DECLINE = re.compile("|".join((
     r"\bnot the right (?:time|moment)\b", r"\b(?:we're|we are|i'm|on est|je suis) out\b",
     r"\bcount (?:us|me) out\b", r"\bmanqu\w* (?:de |d')(?:bras|monde|temps|ressources|personnel"
     r"|moyens|disponibilite|effectifs?)\b", r"\b(?:short|under)[- ]?staffed\b",
-    r"\black (?:of )?(?:time|staff|capacity|people)\b",
+    r"\black (?:of )?(?:time|staff|capacity|people)\b", r"\b(?:don'?t|do not|haven'?t|have no)"
+    r" (?:have )?(?:the |enough |any )?(?:capacity|bandwidth|time|resources|people|staff)\b",
+    r"\bpas (?:la |le |les |assez de )?(?:capacite|temps|ressources|disponibilite)s?\b",
     r"\bpas (?:les |de |d'|la )?(?:competences?|expertise"
     r"|savoir-faire|skills?|specialite)\b", r"\bpas (?:notre|mon|dans notre) (?:metier"
     r"|c(?:oe|œ)ur de metier|domaine|truc|specialite|champ)\b", r"\bhors (?:de )?(?:notre|nos)"
@@ -53,7 +55,7 @@ DECLINE = re.compile("|".join((
     r"|expertise|core|line)\b", r"\bout of (?:our )?(?:scope|depth|league)\b",
 )))
 OVERLOADED = re.compile("|".join((
-    r"\bsous l'eau\b", r"\bdebord\w*", r"\bcharrette\b", r"\boverbook\w*", r"\bblind\w*",
+    r"\bsous l'? ?eau\b", r"\bdebord\w*", r"\bcharrette\b", r"\boverbook\w*", r"\bblind\w*",
     r"\bplanning (?:est )?(?:plein|complet|blinde|sature)\b", r"\bbande passante\b",
     r"\btrop de (?:boulot|travail|charge|taf|projets|demandes)\b", r"\btrop charge\w*",
     r"\bsurcharge\w*", r"\bsature\w*", r"\bcroul\w*", r"\bsous pression\b", r"\ba fond\b",
@@ -87,7 +89,9 @@ LEAD = re.compile("|".join((
 )))
 INTEREST = re.compile("|".join((
     r"\binteress\w*", r"\binterest\w*", r"\bpartant\w*", r"\bpartenaires?\b", r"\bparticip\w*",
-    r"\bcontribu\w*", r"^(?:oui+|ouais|yes+|yep|yup|yeah|ok+|okay|oki|okok|d'accord|dac+"
+    r"\bcontribu\w*", r"\bpartenari\w*", r"\b(?:oui|yes|ok|okay|partants?)$",
+    r"\bkeen\b", r"\b(?:i'm|we're) (?:down|game)\b", r"^game\b",
+    r"^(?:oui+|ouais|yes+|yep|yup|yeah|ok+|okay|oki|okok|d'accord|dac+"
     r"|d'ac+|sure|go|banco|carrement|grave|absolument|volontiers|super|top|parfait|chaud\w*"
     r"|en effet|bien sur|of course|definitely|absolutely|great|in)\b",
     r"\bok (?:pour|pr|for|go)\b", r"\bd'accord\b", r"\bon (?:est|sera) (?:la|partants?|dedans"
