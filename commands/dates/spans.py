@@ -170,7 +170,16 @@ def _close(group: list[tuple[str, object, int, int]], today: date) -> list[Span]
             units.append(("third", Span(None, None, key)))
         elif kind in ("from", "until", "range", "both", "whole", "weekref", "between"):
             units.append((kind, Span(None, None)))
-    return _build(_in_week(_part_first(units)), today)
+    return _with_part(_build(_in_week(_part_first(units)), today))
+
+
+def _with_part(spans: list[Span]) -> list[Span]:
+    """"les matins de la semaine prochaine": a part of the day said apart goes with the days."""
+    bare = {s.part for s in spans if s.start is None and s.end is None}
+    dated = [s for s in spans if s.start is not None or s.end is not None]
+    if len(bare) == 1 and dated and all(s.part is None for s in dated):
+        return [replace(s, part=next(iter(bare))) for s in dated]
+    return spans
 
 
 def _part_first(units: list[tuple[str, Span | DayRef]]) -> list[tuple[str, Span | DayRef]]:

@@ -12,9 +12,11 @@ import re
 
 YES, MAYBE, NO = "yes", "maybe", "no"
 
-CLOCK = re.compile(r"\b\d{1,2} ?h ?(?:\d{2})?\b|\b\d{1,2}:\d{2}\b|\b\d{1,2} ?(?:am|pm)\b")
+CLOCK = re.compile(r"\b\d{1,2} ?h ?(?:\d{2})? ?(?:-|–|a|to) ?\d{1,2} ?h ?(?:\d{2})?\b"
+                   r"|\b\d{1,2} ?h ?(?:\d{2})?\b|\b\d{1,2}:\d{2}\b|\b\d{1,2} ?(?:am|pm)\b")
 KEYCAPS = {f"{n}\ufe0f\u20e3": f" {n} " for n in range(10)} | {
     f"{n}\u20e3": f" {n} " for n in range(10)} | {"🔟": " 10 "}
+MAYBE_EMOJI = "❓❔🤔🤷"
 YES_EMOJI = "👍👌✅✔☑✓💪🙋🆗💯"
 NO_EMOJI = "👎❌✖🙅⛔🚫✗"
 
@@ -60,6 +62,8 @@ PHRASES: list[tuple[str, str]] = [
             r"|(?:i'm|im|i am|we're|we are) (?:flexible|easy)|flexible"
             r")"
             r"(?: for (?:me|us)| pour (?:moi|nous))?\b"),
+    ("REST", r"\b(?:tout le reste|le reste|les autres|the rest|the others|all the others)"
+             r"(?: (?:ok|oui|yes|fine|good|me va|me vont|works?|aussi|too))?\b"),
     ("ELSE", r"\b(?:sinon|voire|ou a la rigueur|ou sinon|a defaut|failing that|or else"
              r"|otherwise|else)\b"),
     ("YES", r"\b(?:me|nous|m') ?(?:va|vont|convien\w*|arrange\w*|irai\w*|ok|dit|tente)\b"),
@@ -82,7 +86,8 @@ PHRASES: list[tuple[str, str]] = [
            r"|cannot|ko)\b"),
     ("YES", r"(?:\b(?:yes to|ok for|ok pour|oui pour|oui+|ouais|yes+|yep|yeah|ok+|okay|dispo\w*"
             r"|ca (?:me |nous )?(?:marche|va)"
-            r"|parfait|de pref\w*|au mieux|at best|en priorite|en premier|first choice|top choice"
+            r"|parfait|de pref\w*|preference|favori\w*|favou?rite|au mieux|at best|en priorite"
+            r"|en premier|first choice|top choice"
             r"|preferred"
             r"|indifferemment"
             r"|l'un ou l'autre|either way|idealement|possible|faisable|jouable|doable|feasible"
@@ -96,6 +101,7 @@ ORDINALS = {
     "troisieme": 3, "3e": 3, "3eme": 3, "3rd": 3, "quatrieme": 4, "fourth": 4, "4e": 4,
     "4eme": 4, "4th": 4,
 }
+MIDDLE = r"\b(?:(?:celle |celui |the one )?(?:du|in the) (?:milieu|middle)|the middle(?: one)?)\b"
 LAST = r"\b(?:dernier|derniere|last)(?: one)?\b"
 FIRST_FEW = re.compile(r"\b(?:les|the) (?P<n>\d|deux|trois|two|three) (?:premier|premiere|first)s?"
                        r"(?: ones?)?\b|\b(?:the )?first (?P<m>\d|two|three)\b")
@@ -114,7 +120,8 @@ FILLER = re.compile(
     r"|one|ones|pour|for|moi|me|je|j'|i|on|nous|we|seulement|uniquement"
     r"|que|qu'|only|just|juste|ce|c'est|it's|is|de|du|d'|a|un|une|jour|day|proposition"
     r"|prefere|prefer|vote|i'd|would|go|pick|choose|choisis|prends|prend|retiens|opte|take|i'll"
-    r"|(?:to|with) (?:me|us)|ca|cela|ces jours-la|ces jours|ces dates|ces creneaux|those days"
+    r"|(?:to|with) (?:me|us)|ca|cela|mon|ma|mes|my|notre|our|ces jours-la|ces jours|ces dates"
+    r"|ces creneaux|those days"
     r"|these dates|those dates|opt|opts|choice|nr|sorry|desole\w*|malheureusement"
     r"|unfortunately|helas|merci|thanks|thx|svp|stp|pls|plz|please|bonjour|hello|hi|salut"
     r"|seule?|solely|est|sont|is|are|du tout|at all|toute la journee|toute la matinee|all day"

@@ -53,6 +53,7 @@ def _folded(text: str) -> str:
     out = []
     for c in text:
         out.append(" OUI " if c in w.YES_EMOJI else " NON " if c in w.NO_EMOJI else
+                   " ? " if c in w.MAYBE_EMOJI else
                    c if c.isascii() or c.isalpha() or c in "’°" else " ")
     folded = w.CLOCK.sub(" ", fold("".join(out)).replace("’", "'"))  # "mardi 14h": the day
     return " ".join(mend(folded, w.KEYWORDS).split())
@@ -80,6 +81,8 @@ def _days(folded: str, options: Sequence[Dated] | None, count: int, tz: tzinfo
         if not found and ref.weekday is None and ref.day is not None and ref.month and \
                 max(ref.day, ref.month) <= count:
             continue  # "1/2": options 1 and 2, not the 1st of February
+        if not found and len(folded[start:end].strip(".")) <= 3:
+            continue  # "mon choix", "sam": a short word that is also a weekday's stub
         if not found:
             raise CommandError("No option of this poll falls on “{day}”.",
                                day=folded[start:end])
@@ -99,6 +102,8 @@ def _tokens(folded: str, named: list[list[int]], count: int) -> list[tuple[str, 
     for name, pattern in w.PHRASES:
         folded = re.sub(pattern, f" {name} ", folded)
     folded = re.sub(w.LAST, f" {count} ", folded)
+    if count % 2:
+        folded = re.sub(w.MIDDLE, f" {count // 2 + 1} ", folded)
     for word, n in w.ORDINALS.items():
         folded = re.sub(rf"\b{word}\b", f" {n} ", folded)
     folded = w.FILLER.sub(" ", folded)
@@ -180,6 +185,8 @@ def _read(tokens: list[tuple[str, object]], everything: range) -> dict[int, str]
             else:
                 prefix = value_of[kind]
         elif kind == "ALL" and not values:  # said after options, it is "any of these"
+            base = YES
+        elif kind == "REST":  # "pas jeudi, le reste ok"
             base = YES
         elif kind == "EXCEPT":
             base, excepting = YES, True

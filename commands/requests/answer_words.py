@@ -75,7 +75,8 @@ OVERLOADED = re.compile("|".join((
 TOO_TIGHT = re.compile("|".join((
     r"\b(?:trop|un peu|bien|tres|vraiment) (?:trop )?(?:juste|serre|court)s?\b",
     r"\bdelais? (?:\w+ )?(?:trop )?courts?\b", r"\btrop (?:beaucoup )?courts?\b",
-    r"\btoo (?:tight|short|soon|late)\b", r"\btrop tard\b", r"\bshort notice\b",
+    r"\btoo (?:tight|short|soon|late)\b", r"\btrop (?:tard|tot)\b", r"\btoo early\b",
+    r"\bshort notice\b",
     r"\btight deadline\b", r"\b(?:trop|un peu|bien|too|a bit) short\b",
     r"\bdeadline is (?:too )?(?:tight|short)\b", r"\bpas le temps\b",
 )))
@@ -111,7 +112,8 @@ INTEREST = re.compile("|".join((
     r"\bsoutenir\b", r"\b(?:on|nous|je) (?:nous |me |se )?propos\w*", r"\bcandidat\w*",
     r"\bpostul\w*", r"\bsouhait\w* (?:participer|candidater|repondre|etre|en etre|contribuer)",
     r"\bco-?trait\w*", r"\bsous-?trait\w*", r"\ben renfort\b",
-    r"\bjoin\w*\b", r"\ben (?:appui|soutien|renfort)\b", r"\b(?:support|back up)\b",
+    r"\bjoin\w*\b", r"\ben (?:appui|soutien|renfort)\b", r"\b(?:support\w*|back up|backing)\b",
+    r"\ben (?:etre|sera|serons|suis|sommes)\b",
     r"^\+ ?1\b", r"\b(?:on|nous) (?:en )?(?:sera|serons|est|sommes)"
     r"(?: de la partie| partants?| presents?| la)?$", r"\bpresents?\b", r"\bde notre cote\b",
     r"\b(?:count on us|sign (?:us|me) up|we can (?:do it|help|take it)|i'll take it"
