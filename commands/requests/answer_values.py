@@ -42,8 +42,14 @@ class Capacity:
         return cls(float(m.group(1)), m.group(2), m.group(3)) if m else None
 
 
-def codes(values: list[Capacity] | list[Span]) -> str:
-    return ";".join(v.code() for v in values)
+def codes(values: list[Capacity] | list[Span], limit: int = 500) -> str:
+    """The values' codes, ';' between them, as many whole ones as fit the column."""
+    kept: list[str] = []
+    for code in (v.code() for v in values):
+        if len(";".join([*kept, code])) > limit:
+            break
+        kept.append(code)
+    return ";".join(kept)
 
 
 def quoted(t: Translator, words: str) -> str:

@@ -145,8 +145,7 @@ def parse_answer(text: str, *, now: datetime | None = None,
     if not reading.positive:
         return ParsedAnswer(comment=original[:2000])
     return ParsedAnswer(interested=True, can_lead=reading.lead,
-                        availability=codes(spans)[:500],
-                        capacity=codes(capacities)[:200])
+                        availability=codes(spans, 500), capacity=codes(capacities, 200))
 
 
 
@@ -157,5 +156,5 @@ def availability_of(text: str, *, now: datetime, tz: ZoneInfo) -> str:
     spans, rest = read_spans(folded, now.astimezone(tz).date())
     leftover = w.AVAILABLE.sub(" ", rest)
     if spans and not re.sub(r"[\W_]|\b(?:le|la|les|du|de|the|on|en|in|et|and)\b", "", leftover):
-        return codes(spans)[:500]
+        return codes(spans, 500)
     return " ".join(text.split())[:500]

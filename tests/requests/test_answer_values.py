@@ -117,3 +117,12 @@ async def test_a_french_answer_reads_in_english_for_an_english_reader(
     assert "personnes" not in history
 
 
+
+
+def test_codes_keep_whole_values_within_the_column() -> None:
+    from commands.requests.answer_values import codes
+
+    many = [Span(date(2026, 12, d), date(2026, 12, d)) for d in range(1, 29)]
+    kept = codes(many, 50)
+    assert len(kept) <= 50
+    assert all(Span.read(code) is not None for code in kept.split(";"))
