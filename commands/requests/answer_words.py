@@ -133,6 +133,8 @@ NO_PROBLEM = re.compile(r"\b(?:pas de (?:probleme|souci|soucis)|sans (?:probleme
                         r"|no (?:problem|worries)|pas de pb|pourquoi pas|why not|no doubt"
                         r"|sans hesiter|sans hesitation|pas de doute)\b")
 QUESTION = re.compile(r"\?\s*$")
+POLITE = re.compile(r"(?:\W|_|merci\w*|desole\w*|sorry|thanks?|thank you|navre\w*|helas"
+                    r"|malheureusement|unfortunately|bon courage|cordialement|bonne journee)*")
 REASON = re.compile(r"(?:\b(?:car|parce que|because|since|vu)\b|:|—|\s-\s)\s*(?P<reason>.+)$")
 
 KEYWORDS = frozenset((

@@ -127,6 +127,23 @@ def _read(clause: str, today: datetime, reading: _Reading) -> None:
             reading.declined = reading.idiom = True
 
 
+def _reason(original: str, *, idiom: bool) -> str:
+    """Why, in the member's words: after "car", "because", ":" …; else what follows the
+    no ("pas dispo finalement" → "finalement"); an idiom is its own reason ("on est sous
+    l'eau"). Politeness alone ("non merci", "sorry") is no reason."""
+    plain = fold(original).replace("’", "'")
+    if m := w.REASON.search(original):
+        reason = m.group("reason")
+    elif idiom:
+        reason = original
+    elif (d := w.DECLINE.search(plain)) and len(plain) == len(original):
+        reason = original[d.end():]
+    else:
+        reason = ""
+    reason = reason.strip(" .,;:!")
+    return "" if w.POLITE.fullmatch(fold(reason)) else reason[:500]
+
+
 def parse_answer(text: str, *, now: datetime | None = None,
                  tz: ZoneInfo | None = None) -> ParsedAnswer:
     """An answer's meaning; dates are seen from ``now`` in ``tz`` (the cooperative's)."""
@@ -138,9 +155,7 @@ def parse_answer(text: str, *, now: datetime | None = None,
         if not question:
             _read(clause, local, reading)
     if reading.declined and not reading.positive:
-        m = w.REASON.search(original)
-        reason = m.group("reason") if m else (original if reading.idiom else "")
-        return ParsedAnswer(declined=True, reason=reason.strip(" .,;:")[:500])
+        return ParsedAnswer(declined=True, reason=_reason(original, idiom=reading.idiom))
     spans = reading.spans if reading.positive and reading.spans else []
     if not reading.positive:
         return ParsedAnswer(comment=original[:2000])

@@ -29,3 +29,15 @@ def test_unclassified_text_is_kept_as_a_comment_never_refused() -> None:
     parsed = parse_answer("Qui est le contact côté mairie ?")
     assert parsed.comment == "Qui est le contact côté mairie ?"
     assert not parsed.classified
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("pas dispo finalement, désolés", "finalement, désolés"),  # what follows the no
+    ("Non merci", ""),  # politeness alone is no reason
+    ("we'll pass, sorry", ""),
+    ("on est sous l'eau", "on est sous l'eau"),  # an idiom is its own reason
+])
+def test_a_decline_keeps_the_members_reason(text: str, reason: str) -> None:
+    parsed = parse_answer(text)
+    assert parsed.declined
+    assert parsed.reason == reason
