@@ -102,7 +102,9 @@ def availability_text(t: Translator, value: str, *, today: date | None = None) -
 
 
 def _day(t: Translator, day: date, today: date | None) -> str:
-    return format_day(day, t.locale, today=today)
+    # without a today the year is left out, rather than read from the machine's clock:
+    # an availability is a day of the coming months
+    return format_day(day, t.locale, today=today or day)
 
 
 _PART_OF_DAY = {"am": N_("{when} morning"), "pm": N_("{when} afternoon")}

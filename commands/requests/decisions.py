@@ -171,7 +171,7 @@ async def summary(ctx: Context, args: str) -> None:
                      st.enterprise.description or "")
         if st.availability:
             line += spans(t.t(" Availability: {when}.", when=availability_text(
-                t, st.availability)))
+                t, st.availability, today=ctx.now.astimezone(ctx.tz).date())))
         if st.capacity:
             line += spans(t.t(" Commitment: {capacity}.", capacity=capacity_text(
                 t, st.capacity)))
