@@ -1,7 +1,8 @@
 """Typos in the words that carry a meaning ("interssés", "seulment", "tusday"), mended
 before a parser reads them: a word of five letters or more that a parser does not know
 becomes the one of its keywords it is closest to, when at most a typo or two apart
-(rapidfuzz's indel ratio, cheap: a few microseconds a word)."""
+(rapidfuzz's indel ratio, cheap: a few microseconds a word). A word that only adds or
+drops a prefix or an ending ("impossible", "indispo", "personne") is left as it is."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def mend(folded: str, keywords: Collection[str]) -> str:
         if word in keywords:
             return word
         found = process.extractOne(word, keywords, scorer=fuzz.ratio, score_cutoff=CUTOFF)
-        return str(found[0]) if found is not None and abs(len(found[0]) - len(word)) <= 2 \
-            else word
+        if found is None or abs(len(found[0]) - len(word)) > 2:
+            return word
+        # a prefix or an ending is a word of its own, no typo: "impossible", "indispo"
+        return word if found[0] in word or word in found[0] else str(found[0])
 
     return _WORD.sub(fix, folded)

@@ -47,7 +47,8 @@ _ITEM = re.compile(
     + "|(?P<monthrel>" + _w(r"ce mois-ci|ce mois|this month|le mois prochain|next month") + ")"
     + "|(?P<rel>" + _w(r"aujourd'hui|today|apres-demain|demain|tomorrow") + ")"
     + "|(?P<whole>" + _w(r"toute la journee|all day|journee entiere|full day") + ")"
-    + "|(?P<from>" + _w(r"a partir (?:du|de)|des le|from|starting(?: on| from)?"
+    + "|(?P<from>" + _w(r"a partir (?:du|de)|a compter (?:du|de)|as (?:from|of)|des le|from"
+                        r"|starting(?: on| from)?"
                         r"|pas (?:dispo\w* |libres? )?avant"
                         r"|not (?:available |free )?(?:before|until)"
                         r"|only from|apres le|after") + r"|a partir d'|des(?= (?:demain|\d|"
@@ -155,6 +156,9 @@ def read_refs(folded: str) -> tuple[list[DayRef], list[tuple[int, int]]]:
         prev = items[i - 1] if i else None
         joined = prev is not None and FILLER.match(folded[prev[3]:start]) is not None
         current = refs[-1] if refs and joined and where[-1][1] == prev[3] else None  # type: ignore[index]
+        if (current is None and refs and joined and kind == "part" and prev is not None
+                and prev[1] == "," and FILLER.match(folded[where[-1][1]:prev[2]])):
+            current = refs[-1]  # "jeudi, matin"
         if kind == "weekday":
             ref = DayRef(weekday=WEEKDAY_WORDS[word.rstrip(".")])
         elif kind == "numdate":

@@ -37,13 +37,15 @@ PHRASES: list[tuple[str, str]] = [
              r"(?:va|vont|convien\w*|conviendra\w*|arrange\w*))?"
              r"|rien ne (?:me |nous )?(?:va|convient|arrange|marche)|rien|nada|nan aucun\w*"
              r"|none(?: of (?:them|these|those|the (?:dates|options)))?(?: (?:works?|suits?"
-             r"|is (?:ok|fine|good)))?(?: for (?:me|us))?|nothing(?: works| suits)?"
+             r"|is (?:ok|fine|good)))?(?: for (?:me|us))?|(?<!if )nothing(?: works| suits)?"
              r"|(?:i |we )?(?:can'?t|cannot) (?:make|do|attend)"
              r" (?:any(?: of (?:them|those|these))?|it)"
              r"|no (?:date|option|day)s? works?"
              r"|pas (?:dispo\w*|libres?)(?: du tout)?|indispo\w*|jamais|never|pas possible"
              r"|impossible)\b"),
-    ("ALL", r"\b(?:(?:fine|ok|okay|happy|good) with (?:any|all|either|whatever)(?: of them)?"
+    ("ALL", r"\b(?:(?:i'm |i am |we're |we are )?(?:fine|ok|okay|happy|good) with"
+            r" (?:any|all|either|whatever)(?: of them)?"
+            r"|every (?:option|date|day|slot)(?: works?| is (?:fine|ok|good))?"
             r"|je m'adapte\w*|(?:i'll|i can|we can|we'll) adapt|adaptable|peu importe"
             r"|n'? ?importe (?:lequel|laquelle|quand|quoi|quel\w*)"
             r"(?: (?:date|jour|option|creneau)s?)?|n'? ?importe|(?:ca|cela) m'(?:est|es) egal"
@@ -65,10 +67,11 @@ PHRASES: list[tuple[str, str]] = [
     ("REST", r"\b(?:tout le reste|le reste|les autres|the rest|the others|all the others)"
              r"(?: (?:ok|oui|yes|fine|good|me va|me vont|works?|aussi|too))?\b"),
     ("ELSE", r"\b(?:sinon|voire|ou a la rigueur|ou sinon|a defaut|failing that|or else"
-             r"|otherwise|else)\b"),
+             r"|otherwise)\b"),
     ("YES", r"\b(?:me|nous|m') ?(?:va|vont|convien\w*|arrange\w*|irai\w*|ok|dit|tente)\b"),
     ("MAYBE", r"(?:\b(?:a la (?:limite|rigueur)|at a stretch|a voir|on verra|tbc|to be confirmed"
-              r"|a confirmer|sous reserve|si possible|if possible|provisionally|tentatively"
+              r"|a confirmer|sous reserve|if nothing else|if there'?s nothing else|if no other"
+              r"|si possible|if possible|provisionally|tentatively"
               r"|tentative|en depannage"
               r"|depannage|en secours|en backup"
               r"|backup|en plan b|plan b|as a (?:backup|fallback)|fallback|en repli|repli"
@@ -86,7 +89,8 @@ PHRASES: list[tuple[str, str]] = [
            r"|cannot|ko)\b"),
     ("YES", r"(?:\b(?:yes to|ok for|ok pour|oui pour|oui+|ouais|yes+|yep|yeah|ok+|okay|dispo\w*"
             r"|ca (?:me |nous )?(?:marche|va)"
-            r"|parfait|de pref\w*|preference|favori\w*|favou?rite|au mieux|at best|en priorite"
+            r"|parfait|de pref\w*|aussi|also|too|egalement|preference|favori\w*|favou?rite"
+            r"|au mieux|at best|en priorite"
             r"|en premier|first choice|top choice"
             r"|preferred"
             r"|indifferemment"
@@ -124,7 +128,8 @@ FILLER = re.compile(
     r"|ces creneaux|those days"
     r"|these dates|those dates|opt|opts|choice|nr|sorry|desole\w*|malheureusement"
     r"|unfortunately|helas|merci|thanks|thx|svp|stp|pls|plz|please|bonjour|hello|hi|salut"
-    r"|seule?|solely|est|sont|is|are|du tout|at all|toute la journee|toute la matinee|all day"
+    r"|seule?|solely|exclusivement|exclusively|strictly|est|sont|is|are|du tout|at all"
+    r"|toute la journee|toute la matinee|all day"
     r"|whole day|journee entiere|full day)\b"
     r"|n°|[#()!.:'\"]")
 JOIN = re.compile(r"\b(?:et|and|ou|or|plus|ni|nor)\b|[/+&]")
@@ -133,4 +138,4 @@ KEYWORDS = frozenset((
     "seulement uniquement eventuellement limite preference aucun aucune toutes importe "
     "convient except premier premiere deuxieme troisieme derniere dernier second lundi mardi "
     "mercredi jeudi vendredi monday tuesday wednesday thursday friday toute seule journee "
-    "matinee nimporte").split())
+    "matinee nimporte possible").split())

@@ -89,7 +89,22 @@ def _days(folded: str, options: Sequence[Dated] | None, count: int, tz: tzinfo
         pieces += [folded[at:start], f" §{len(named)}§ "]
         named.append(found)
         at = end
-    return "".join(pieces) + folded[at:], named
+    folded = "".join(pieces) + folded[at:]
+    return _days_of_month(folded, options, count, tz, named), named
+
+
+def _days_of_month(folded: str, options: Sequence[Dated] | None, count: int, tz: tzinfo,
+                   named: list[list[int]]) -> str:
+    """A bare number that is no option's but an option's day of the month ("10 et 11")."""
+    def day(m: re.Match[str]) -> str:
+        n = int(m.group(0))
+        found = [o.position for o in options or [] if n > count and _part(o, tz)[0].day == n]
+        if not found:
+            return m.group(0)
+        named.append(found)
+        return f" §{len(named) - 1}§ "
+
+    return re.sub(r"(?<![\w/.:§-])\d{1,2}(?![\w/.:§-])", day, folded)
 
 
 def _tokens(folded: str, named: list[list[int]], count: int) -> list[tuple[str, object]]:

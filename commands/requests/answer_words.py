@@ -67,7 +67,10 @@ OVERLOADED = re.compile("|".join((
     r"\bpleine? (?:charge|bourre)\b", r"\b(?:on est|we're|we are|c'est|je suis) (?:full|plein"
     r"|pleins|au taquet|a bloc|charrette)\b", r"\bau taquet\b", r"\bcomplet\w*\b",
     r"\btoo much (?:on|work|going on)\b", r"\ba la bourre\b", r"\bdans le jus\b",
-    r"\boverwhelm\w*", r"\bslammed\b", r"\bhammered\b", r"\bcrazy busy\b", r"\boverstretched\b",
+    r"\boverwhelm\w*", r"\bdeja (?:pris|engage\w*|mobilise\w*|positionne\w* ailleurs)",
+    r"\bpris ailleurs\b", r"\balready (?:committed|booked|busy|taken|stretched)\b",
+    r"\bbooked (?:up|solid)\b", r"\bslammed\b", r"\bhammered\b", r"\bcrazy busy\b",
+    r"\boverstretched\b",
     r"\bdrowning\b", r"\bburied\b", r"\bcharge de travail\b",
     r"\b(?:plate|assiette) (?:is )?(?:full|pleine)\b", r"\bfull plate\b", r"\btrop (?:sur le feu"
     r"|de (?:dossiers|sujets|choses|missions))\b",
@@ -76,7 +79,7 @@ TOO_TIGHT = re.compile("|".join((
     r"\b(?:trop|un peu|bien|tres|vraiment) (?:trop )?(?:juste|serre|court)s?\b",
     r"\bdelais? (?:\w+ )?(?:trop )?courts?\b", r"\btrop (?:beaucoup )?courts?\b",
     r"\btoo (?:tight|short|soon|late)\b", r"\btrop (?:tard|tot)\b", r"\btoo early\b",
-    r"\bshort notice\b",
+    r"\bshort notice\b", r"\bhors (?:des )?delais?\b",
     r"\btight deadline\b", r"\b(?:trop|un peu|bien|too|a bit) short\b",
     r"\bdeadline is (?:too )?(?:tight|short)\b", r"\bpas le temps\b",
 )))
@@ -112,7 +115,7 @@ INTEREST = re.compile("|".join((
     r"\bsoutenir\b", r"\b(?:on|nous|je) (?:nous |me |se )?propos\w*", r"\bcandidat\w*",
     r"\bpostul\w*", r"\bsouhait\w* (?:participer|candidater|repondre|etre|en etre|contribuer)",
     r"\bco-?trait\w*", r"\bsous-?trait\w*", r"\ben renfort\b",
-    r"\bjoin\w*\b", r"\ben (?:appui|soutien|renfort)\b", r"\b(?:support\w*|back up|backing)\b",
+    r"\bjoin\w*\b", r"\b(?:appui|soutien|renfort)\b", r"\b(?:support\w*|back up|backing)\b",
     r"\ben (?:etre|sera|serons|suis|sommes)\b",
     r"^\+ ?1\b", r"\b(?:on|nous) (?:en )?(?:sera|serons|est|sommes)"
     r"(?: de la partie| partants?| presents?| la)?$", r"\bpresents?\b", r"\bde notre cote\b",
@@ -145,7 +148,7 @@ KEYWORDS = frozenset((
     "salaries consultants monday tuesday wednesday thursday friday lundi mardi mercredi jeudi "
     "vendredi janvier fevrier avril juillet septembre octobre novembre decembre carrement "
     "overloaded swamped unavailable participer contribuer mobiliser personne semaine journee "
-    "interesse").split())
+    "interesse possible possibles dispo dispos").split())
 
 _NUMBER_WORDS = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
@@ -174,6 +177,7 @@ _PER = (r"(?:\s*(?:par|/|a|per|an?|each|chaque|every)\s*(?P<per>semaine|sem|mois
 _CAPACITY = re.compile(rf"(?<![\w,./]){_NUMBER}\s*-?\s*(?:{_UNIT})(?!\w){_PER}")
 _TEAM = re.compile(r"\b(?:une? )?(?:equipe|team|groupe|group) (?:de|of) (?P<n>\d+|deux|trois|quatre"
                    r"|cinq|two|three|four|five)\b|\b(?P<m>\d+|two|three|four|five) of us\b")
+_OF_TIME = re.compile(r"\b(?:temps|time|etp|fte|charge|de (?:son|leur|notre) temps)\b")
 _PERCENT = re.compile(r"(?<![\d,.])(?P<n>\d{1,3}) ?%")
 _FIXED = re.compile(r"(?:\b(?:un|a|one)\s+)?(?P<fixed>mi-temps|mi temps|temps plein|plein temps"
                     r"|half[- ]time|full[- ]time|temps partiel|part[- ]time|binome|trinome)\b")
@@ -222,8 +226,9 @@ def read_capacities(folded: str) -> tuple[list[Capacity], str]:
         amount = _NUMBER_WORDS.get(word) or float(word)
         found.append((m.start(), Capacity(float(amount), "person")))
         rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
-    for m in list(_PERCENT.finditer(rest))[::-1]:  # "une personne à 50 %"
-        if 0 < int(m.group("n")) <= 100:
+    timed = any(c.unit == "person" for _, c in found) or _OF_TIME.search(rest)
+    for m in list(_PERCENT.finditer(rest))[::-1]:  # "une personne à 50 %", not "à 100 % !"
+        if timed and 0 < int(m.group("n")) <= 100:
             found.append((m.start(), Capacity(int(m.group("n")) / 100, "fte")))
             rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
     for m in list(_FIXED.finditer(rest))[::-1]:
