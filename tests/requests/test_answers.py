@@ -41,3 +41,9 @@ def test_a_decline_keeps_the_members_reason(text: str, reason: str) -> None:
     parsed = parse_answer(text)
     assert parsed.declined
     assert parsed.reason == reason
+
+
+@pytest.mark.parametrize("text", ["merci pour le partage", "plus de bande passante"])
+def test_a_word_two_letters_from_a_keyword_is_not_mended_into_it(text: str) -> None:
+    """"partage" and "passante" are not typos of "partant(e)": no yes is read into them."""
+    assert not parse_answer(text).interested
