@@ -3,8 +3,9 @@
 Every text the tests send as a person's (a slash command's ``text``, a message's
 ``event.text``: ``tests.slack.payloads.payload``) is remembered; a handler on the root
 logger reads every record at INFO or above, from grappe or from a library, formatted
-with its traceback; a record holding one of those texts, or one of their distinctive
-words, fails the run at its end (``pytest_sessionfinish`` in tests/conftest.py)."""
+with its traceback; a record holding one of those texts, or two of their words in a row
+(a single word is too often one of the log's own: "unavailable"), fails the run at its
+end (``pytest_sessionfinish`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from pathlib import Path
 
 SENT: set[str] = set()
 _WORDS: set[str] = set()
-_WORD = re.compile(r"[^\W\d_]{9,}")  # a word long enough to be someone's, not a keyword
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_PAIR = re.compile(r"(?=\b([^\W\d_]{4,}\s+[^\W\d_]{4,})\b)")  # two words, overlapping
 MIN_TEXT = 12
 _ROOT = Path(__file__).resolve().parent.parent
 # not people's words: the names the directory gives (channels, resources) and the commands
@@ -27,7 +29,8 @@ def sent(text: str) -> None:
     """``text`` was written by a person in a test."""
     if len(text) >= MIN_TEXT:
         SENT.add(text)
-        _WORDS.update(w.lower() for w in _WORD.findall(text) if w.lower() not in _KNOWN)
+        _WORDS.update(" ".join(pair.lower().split()) for pair in _PAIR.findall(text)
+                      if not set(pair.lower().split()) <= _KNOWN)
 
 
 class LeakCatcher(logging.Handler):

@@ -82,15 +82,17 @@ def test_configure_installs_one_handler_in_the_chosen_format(
 
 def test_the_suite_catches_a_log_record_that_holds_what_a_person_wrote() -> None:
     """tests/leaks.py: the check that runs over the whole suite's logs can fail."""
-    leaks.sent("Mairie de Quelquepart : des affichettes")
+    leaks.sent("Mairie de Quelquepart : des grandes affichettes")
     before = len(leaks.CATCHER.leaks)
     logging.getLogger("somelibrary").debug("body: Mairie de Quelquepart")  # below INFO
     logging.getLogger("somelibrary").info("nothing of theirs")
     assert len(leaks.CATCHER.leaks) == before
-    logging.getLogger("somelibrary").info("refused body: text=des affichettes")  # one word
-    logging.getLogger("somelibrary").warning("Mairie de Quelquepart : des affichettes")
+    logging.getLogger("somelibrary").info("affichettes unavailable")  # one word: not theirs
+    assert len(leaks.CATCHER.leaks) == before
+    logging.getLogger("somelibrary").info("refused body: text=grandes affichettes")
+    logging.getLogger("somelibrary").warning("Mairie de Quelquepart : des grandes affichettes")
     caught = leaks.CATCHER.leaks[before:]
     del leaks.CATCHER.leaks[before:]  # caught on purpose: not a leak of the suite
     assert len(caught) == 2
-    assert "'affichettes'" in caught[0]
-    assert "Mairie de Quelquepart : des affichettes" in caught[1]
+    assert "'grandes affichettes'" in caught[0]
+    assert "Mairie de Quelquepart : des grandes affichettes" in caught[1]

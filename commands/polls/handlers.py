@@ -118,7 +118,7 @@ async def _open_poll(ctx: Context) -> Poll:
 async def answer_in_thread(ctx: Context, text: str) -> None:
     poll = await _open_poll(ctx)
     options = await repo.options(ctx.session, poll.id or 0)
-    await _cast(ctx, poll, parse_ballot(text, len(options)))
+    await _cast(ctx, poll, parse_ballot(text, options, tz=ctx.tz))  # "mardi" names an option
 
 
 @on_action("P", emojis=EMOJIS)

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from commands.context import Context
 from commands.errors import CommandError
 from commands.events import Action, ThreadReply
 from commands.i18n import translator
 from commands.registry import on_action, on_reply
-from commands.requests.answers import ParsedAnswer, parse_answer
+from commands.requests.answers import ParsedAnswer, availability_of, parse_answer
 from commands.requests.intake import refresh_card
 from commands.requests.parsing import parse_ref
 from commands.requests.view import EMOJIS, Standing, standing_text, tally
 from storage.models import Answer, Request
 from storage.repo import requests as repo
 
-ACTIONS = {
-    "interested": lambda value: ParsedAnswer(interested=True),
-    "lead": lambda value: ParsedAnswer(interested=True, can_lead=True),
-    "decline": lambda value: ParsedAnswer(declined=True, reason=value.strip()[:500]),
-    "available": lambda value: ParsedAnswer(interested=True, availability=value.strip()[:500]),
+ACTIONS: dict[str, Callable[[Context, str], ParsedAnswer]] = {
+    "interested": lambda ctx, value: ParsedAnswer(interested=True),
+    "lead": lambda ctx, value: ParsedAnswer(interested=True, can_lead=True),
+    "decline": lambda ctx, value: ParsedAnswer(declined=True, reason=value.strip()[:500]),
+    "available": lambda ctx, value: ParsedAnswer(
+        interested=True, availability=availability_of(value, now=ctx.now, tz=ctx.tz)),
 }
 
 
@@ -37,7 +40,7 @@ async def _open_request(ctx: Context) -> Request:
 @on_reply("R")
 async def answer_in_thread(ctx: Context, text: str) -> None:
     request = await _open_request(ctx)
-    await record(ctx, request, parse_answer(text), source="text")
+    await record(ctx, request, parse_answer(text, now=ctx.now, tz=ctx.tz), source="text")
 
 
 @on_action("R", emojis=EMOJIS)
@@ -48,7 +51,7 @@ async def answer_by_choice(ctx: Context, action: str) -> None:
         raise CommandError("Unknown choice “{action}” on {ref}.", action=action[:30],
                            ref=request.ref)
     value = ctx.event.value if isinstance(ctx.event, Action) else ""
-    await record(ctx, request, make(value), source="button")
+    await record(ctx, request, make(ctx, value), source="button")
 
 
 async def record(ctx: Context, request: Request, parsed: ParsedAnswer, *, source: str) -> None:

@@ -11,6 +11,7 @@ from commands.errors import CommandError, UsageError
 from commands.i18n import N_, translator
 from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.registry import Registry, Role, command, declare
+from commands.requests.answer_values import availability_text, capacity_text
 from commands.requests.intake import get_request, refresh_card
 from commands.requests.view import status_label, tally
 from commands.text import fold
@@ -190,9 +191,11 @@ async def summary(ctx: Context, args: str) -> None:
         line = spans(bold(st.enterprise.name + (f" ({role})" if role else "")), " — ",
                      st.enterprise.description or "")
         if st.availability:
-            line += spans(t.t(" Availability: {when}.", when=st.availability))
+            line += spans(t.t(" Availability: {when}.", when=availability_text(
+                t, st.availability, today=ctx.now.astimezone(ctx.tz).date())))
         if st.capacity:
-            line += spans(t.t(" Commitment: {capacity}.", capacity=st.capacity))
+            line += spans(t.t(" Commitment: {capacity}.", capacity=capacity_text(
+                t, st.capacity)))
         items.append(line)
     blocks.append(bullets(items))
     blocks.append(para(t.t(

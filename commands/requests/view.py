@@ -36,6 +36,7 @@ from commands.messages import (
     spans,
 )
 from commands.messages import bullets as bullet_list
+from commands.requests.answer_values import availability_text, capacity_text
 from storage.models import Answer, Consultation, Cooperative, Enterprise, Request, Skill
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
@@ -169,9 +170,9 @@ def standing_text(t: Translator, st: Standing) -> str:
     if st.can_lead:
         parts.append(t.t("🙋 can lead"))
     if st.availability:
-        parts.append(t.t("📅 available: {when}", when=st.availability))
+        parts.append(t.t("📅 available: {when}", when=availability_text(t, st.availability)))
     if st.capacity:
-        parts.append(t.t("⏱ {capacity}", capacity=st.capacity))
+        parts.append(t.t("⏱ {capacity}", capacity=capacity_text(t, st.capacity)))
     if st.comments:
         parts.append("💬")
     return " · ".join(parts)

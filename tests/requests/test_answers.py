@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from commands.requests.answers import parse_answer
+from tests.accuracy import rows, table_answers
 
-TABLE = Path(__file__).resolve().parent.parent / "data" / "answers.tsv"
-
-
-def _cases() -> list[tuple[str, list[str], str, str]]:
-    cases = []
-    for line in TABLE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        text, intents, availability, capacity = (line.split("\t") + ["", "", ""])[:4]
-        cases.append((text, intents.split(","), availability, capacity))
-    return cases
-
-
-CASES = _cases()
+CASES = [cells for _, cells in rows(table_answers.TABLE)]
 
 
 def test_the_table_is_big_enough() -> None:
-    assert len(CASES) >= 40
+    assert len(CASES) >= 200
 
 
-@pytest.mark.parametrize(("text", "intents", "availability", "capacity"), CASES,
-                         ids=[c[0][:40] for c in CASES])
-def test_phrasing(text: str, intents: list[str], availability: str, capacity: str) -> None:
-    parsed = parse_answer(text)
-    assert parsed.intents == intents
-    assert parsed.availability == availability
-    assert parsed.capacity == capacity
+@pytest.mark.parametrize("row", CASES, ids=[c[0][:40] for c in CASES])
+def test_phrasing(row: list[str]) -> None:
+    """Every line of the table: intents, availability and capacity codes, at the table's now."""
+    assert table_answers.check(row) is None
 
 
 def test_a_decline_keeps_its_reason() -> None:
@@ -46,3 +29,21 @@ def test_unclassified_text_is_kept_as_a_comment_never_refused() -> None:
     parsed = parse_answer("Qui est le contact côté mairie ?")
     assert parsed.comment == "Qui est le contact côté mairie ?"
     assert not parsed.classified
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("pas dispo finalement, désolés", "finalement, désolés"),  # what follows the no
+    ("Non merci", ""),  # politeness alone is no reason
+    ("we'll pass, sorry", ""),
+    ("on est sous l'eau", "on est sous l'eau"),  # an idiom is its own reason
+])
+def test_a_decline_keeps_the_members_reason(text: str, reason: str) -> None:
+    parsed = parse_answer(text)
+    assert parsed.declined
+    assert parsed.reason == reason
+
+
+@pytest.mark.parametrize("text", ["merci pour le partage", "plus de bande passante"])
+def test_a_word_two_letters_from_a_keyword_is_not_mended_into_it(text: str) -> None:
+    """"partage" and "passante" are not typos of "partant(e)": no yes is read into them."""
+    assert not parse_answer(text).interested

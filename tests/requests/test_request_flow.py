@@ -48,7 +48,8 @@ async def test_request_answers_assignment_closing_and_export(console: Console,
     assert "(4/5" in card
     chiffres = next(line for line in card.splitlines() if "Chiffres & Communs" in line)
     assert "peut piloter" in chiffres
-    assert "jeudi et vendredi matin" in chiffres
+    # "jeudi et vendredi matin", said on Thursday 10 December: days, drawn in French
+    assert "📅 dispo : jeu. 10 déc., ven. 11 déc. matin" in chiffres
     assert "3 jours" in chiffres
     encre = next(line for line in card.splitlines() if "Encre Verte" in line)
     assert "décline" in encre
