@@ -15,7 +15,7 @@ from commands.projects.view import Line, ProjectView, render
 from commands.registry import command
 from commands.requests.decisions import on_close
 from commands.requests.intake import get_request
-from storage.models import ProjectShare, Request, TimeEntry
+from storage.models import Project, ProjectShare, Request, TimeEntry
 from storage.repo import directory as dir_repo
 from storage.repo import projects as repo
 
@@ -39,6 +39,19 @@ def _steer(ctx: Context, request: Request) -> None:
                            "steer {ref}.", ref=request.ref)
 
 
+async def _steered(ctx: Context, args: str, missing: UsageError
+                   ) -> tuple[Request, Project, str]:
+    """A won request the person may steer, its project (new if none), and the rest of
+    the line (``missing`` when there is none)."""
+    request, rest = await won_request(ctx, args)
+    _steer(ctx, request)
+    if not rest:
+        raise missing
+    project = await repo.get_or_new(ctx.session, request.id or 0)
+    project.updated_at = ctx.now
+    return request, project, rest
+
+
 async def _team_member(ctx: Context, request: Request, slug: str) -> int:
     enterprise = await lookup.enterprise(ctx, slug)
     if enterprise.id not in {c.enterprise_id for c in await repo.team(ctx.session,
@@ -51,12 +64,9 @@ async def _team_member(ctx: Context, request: Request, slug: str) -> int:
 @command(("budget",), usage=N_("/grappe budget R-3 24 000 €"),
          summary=N_("Set a won request's budget, excluding tax."))
 async def budget(ctx: Context, args: str) -> None:
-    request, rest = await won_request(ctx, args)
-    _steer(ctx, request)
-    if not rest:
-        raise UsageError("Give the budget excluding tax, like “24 000 €”.")
-    project = await repo.get_or_new(ctx.session, request.id or 0)
-    project.budget_cents, project.updated_at = parse_amount(rest), ctx.now
+    request, project, rest = await _steered(ctx, args, UsageError(
+        "Give the budget excluding tax, like “24 000 €”."))
+    project.budget_cents = parse_amount(rest)
     ctx.session.add(project)
     shares = await repo.shares(ctx.session, request.id or 0)
     amount = format_amount(project.budget_cents, ctx.t.locale)
@@ -99,12 +109,9 @@ async def share_out(ctx: Context, args: str) -> None:
 @command(("facturation", "invoicing"), usage=N_("/grappe invoicing R-3 <slug>"),
          summary=N_("Name the enterprise that invoices the client for the whole team."))
 async def invoicer(ctx: Context, args: str) -> None:
-    request, rest = await won_request(ctx, args)
-    _steer(ctx, request)
-    if not rest:
-        raise UsageError("Name the enterprise that invoices the client.")
-    project = await repo.get_or_new(ctx.session, request.id or 0)
-    project.invoicer_id, project.updated_at = await _team_member(ctx, request, rest), ctx.now
+    request, project, rest = await _steered(ctx, args, UsageError(
+        "Name the enterprise that invoices the client."))
+    project.invoicer_id = await _team_member(ctx, request, rest)
     ctx.session.add(project)
     ctx.reply(para(ctx.tr("{ref} is invoiced by {slug}.", ref=request.ref, slug=rest)))
 
