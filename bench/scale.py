@@ -33,7 +33,7 @@ from bot import features
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter, parse_line
-from commands.bookings.rules import is_day_off
+from commands.dates.business_hours import is_business_day
 from commands.digest.sections import DigestWeek, build
 from commands.directory.file import load
 from commands.directory.importing import apply
@@ -181,7 +181,7 @@ def booking_lines(count: int) -> list[str]:
     lines: list[str] = []
     day = date(2026, 12, 7)
     while len(lines) < count:
-        if not is_day_off(day) and day.weekday() < 5:
+        if is_business_day(day):
             for resource in ("salle-pampre", "salle-garance"):
                 for hour in range(8, 20):
                     lines.append(f"nadia: /grappe reserver {resource} {day:%d/%m/%Y} "
