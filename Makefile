@@ -47,7 +47,7 @@ run: $(STAMP)
 	@$(BIN)/grappe run $(if $(SPEAKER),--as $(SPEAKER))
 
 lint: $(STAMP)
-	@$(BIN)/ruff check bot commands storage tests
+	@$(BIN)/ruff check bot commands storage tests bench
 	@$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
 	@$(BIN)/mypy
 
