@@ -52,7 +52,7 @@ async def matrix_channels(db: Database) -> list[tuple[str, bool]]:
 
 # SQLite: the command opens the database by its URL alone (a per-test PostgreSQL schema
 # cannot be given that way); the same import functions run on both in tests/test_directory_import.py
-@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("coop_db", ["sqlite"], indirect=True)
 async def test_rooms_made_in_a_client_are_imported_by_alias_then_corrected_by_id(
         harness: BotHarness, members, coop_db: Database, synapse: Synapse,
         tmp_path: Path) -> None:

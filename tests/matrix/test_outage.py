@@ -20,7 +20,7 @@ MEMBERS = "entreprises membres de"  # the heading of !grappe membres
 
 
 # 30 s of waiting in which the database plays no part: one backend is enough
-@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("coop_db", ["sqlite"], indirect=True)
 async def test_the_first_command_after_an_outage_is_answered_within_5s(
         harness, members, coop_db, synapse) -> None:
     adapter = await harness.start()

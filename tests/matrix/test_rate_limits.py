@@ -88,7 +88,7 @@ async def expected_card(db: Database) -> str:
 
 # one backend: the server's budget is the bot account's and does not refill between tests
 # (the outbox's storage side of a pause is tested on both, in tests/test_outbox.py)
-@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("coop_db", ["sqlite"], indirect=True)
 async def test_a_burst_of_answers_on_default_rate_limits(
         coop_db: Database, limited: Synapse, people: dict[str, Member]) -> None:
     harness = BotHarness(coop_db, limited)
