@@ -173,7 +173,7 @@ async def _tell_thresholds(ctx: Context, request: Request, line: Line) -> None:
 @command(("projet", "project"), usage=N_("/grappe project R-3"),
          summary=N_("A won request's budget, shares and time, planned against spent."))
 async def show(ctx: Context, args: str) -> None:
-    request = await get_request(ctx, args.strip().split(" ")[0] if args.strip() else "")
+    request = await get_request(ctx, (args.split() or [""])[0])
     if request.status not in ("won", "delivered"):
         raise CommandError("{ref} is not a won request: close it as won first "
                            "(/grappe close {ref} won).", ref=request.ref)

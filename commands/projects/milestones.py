@@ -153,12 +153,9 @@ async def milestone_reminders(s: AsyncSession, coop: Cooperative, now: datetime,
     lead_time = timedelta(hours=env.environment.nudge_hours)
     due: list[Reminder] = []
     coordinators = list(await dir_repo.coordinators(s))
-    for item in await repo.milestones_due(s, today, today + timedelta(days=14)):
-        if business_duration(now, end_of_day(item.due_on, tz), tz,
-                             coop.business_hours) > lead_time:
-            continue
-        request = await req_repo.get(s, item.request_id)
-        if request is None or request.status != "won":
+    for item, request in await repo.milestones_due(s, today, today + timedelta(days=14)):
+        if request.status != "won" or business_duration(
+                now, end_of_day(item.due_on, tz), tz, coop.business_hours) > lead_time:
             continue
         lead = (await dir_repo.people_of(s, [request.lead_enterprise_id or 0])).get(
             request.lead_enterprise_id or 0, [])
@@ -171,12 +168,9 @@ async def milestone_reminders(s: AsyncSession, coop: Cooperative, now: datetime,
 async def _coming(s: AsyncSession, coop: Cooperative, week: DigestWeek
                   ) -> list[tuple[Milestone, Request]]:
     today = week.at.astimezone(week.tz).date()
-    found = []
-    for item in await repo.milestones_due(s, today, today + timedelta(days=6)):
-        request = await req_repo.get(s, item.request_id)
-        if request is not None and request.purpose == week.purpose:
-            found.append((item, request))
-    return found
+    return [(item, request) for item, request in
+            await repo.milestones_due(s, today, today + timedelta(days=6))
+            if request.purpose == week.purpose]
 
 
 @digest_section(order=45, load=_coming, name="projects.milestones")

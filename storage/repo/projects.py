@@ -9,7 +9,7 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Consultation, Milestone, Project, ProjectShare, TimeEntry
+from storage.models import Consultation, Milestone, Project, ProjectShare, Request, TimeEntry
 
 
 async def get(s: AsyncSession, request_id: int) -> Project | None:
@@ -58,10 +58,13 @@ async def milestones(s: AsyncSession, request_id: int) -> list[Milestone]:
     return list((await s.exec(stmt)).all())
 
 
-async def milestones_due(s: AsyncSession, first: date, last: date) -> list[Milestone]:
-    """Milestones not done, due from ``first`` to ``last`` included, soonest first."""
-    stmt = select(Milestone).where(col(Milestone.done_at).is_(None),
-                                   col(Milestone.due_on) >= first,
-                                   col(Milestone.due_on) <= last).order_by(
+async def milestones_due(s: AsyncSession, first: date, last: date
+                         ) -> list[tuple[Milestone, Request]]:
+    """Milestones not done, due from ``first`` to ``last`` included, soonest first, each
+    with its request (one statement)."""
+    stmt = select(Milestone, Request).join(Request, col(Request.id) == col(Milestone.request_id)
+                                           ).where(col(Milestone.done_at).is_(None),
+                                                   col(Milestone.due_on) >= first,
+                                                   col(Milestone.due_on) <= last).order_by(
         col(Milestone.due_on), col(Milestone.id))
-    return list((await s.exec(stmt)).all())
+    return [(m, r) for m, r in (await s.exec(stmt)).all()]
