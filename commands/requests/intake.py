@@ -63,7 +63,9 @@ async def request_command(ctx: Context, args: str) -> None:
     inference = (Inference(skills=await lookup.skills(ctx, new.tags)) if new.tags
                  else infer(new.need, index))
     skills = inference.skills
+    client = await lookup.client(ctx, new.client)
     request = Request(client=new.client, need=new.need, created_by=ctx.person.id,
+                      client_id=client.id if client else None,
                       created_at=ctx.now, urgent=new.urgent,
                       deadline=end_of_day(new.deadline, ctx.tz) if new.deadline else None)
     await repo.add(ctx.session, request, [k.id or 0 for k in skills])
