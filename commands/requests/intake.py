@@ -15,7 +15,14 @@ from commands.requests.form import REQUEST_FORM
 from commands.requests.history import history_blocks
 from commands.requests.parsing import parse_new_request, parse_ref
 from commands.requests.skills import Inference, infer, suggestion
-from commands.requests.view import RequestView, render, status_label, tallies
+from commands.requests.view import (
+    RequestView,
+    render,
+    status_label,
+    tallies,
+    urgent_first,
+    urgent_mark,
+)
 from commands.text import collation_key, fold, shorten
 from storage.models import Consultation, Request, Skill
 from storage.repo import directory as dir_repo
@@ -140,11 +147,10 @@ async def requests_list(ctx: Context, args: str) -> None:
         return
     today = ctx.now.astimezone(ctx.tz).date()
     items: list[list[Span]] = []
-    ordered = sorted(rows, key=lambda r: not r.urgent)  # the urgent ones first, newest first
-    for current in await tallies(ctx.session, ordered):
+    for current in await tallies(ctx.session, urgent_first(rows, lambda r: r)):
         r = current.request
         answered = sum(1 for st in current.consulted if st.answered)
-        line = spans(bold(r.ref), " 🚨 " + ctx.tr("urgent") + " ·" if r.urgent else "",
+        line = spans(bold(r.ref), urgent_mark(ctx.t, r),
                      f" {r.client} — {shorten(r.need, 70)} — ",
                      status_label(ctx.t, r.status),
                      ctx.tr(" · {answered}/{total} answered", answered=answered,
