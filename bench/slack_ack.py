@@ -240,13 +240,11 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
                         t0 = time.perf_counter()
                         cards[backend] = await _all_cards(fake, backend, sent, card_wait)
                         backlog[backend] = round(time.perf_counter() - t0, 1)
-                        grappe, grappe_url, _ = started["grappe"]
-                        acks[backend] = await command_acks.measure(
-                            f"{grappe_url}/slack/events", each_command, grappe.pid)
                     finally:
                         for process, _, rest in started.values():
                             await _stop(process)
                             rest.cancel()
+            acks[backend] = await _each_command(backend, env, each_command)
     finally:
         await fake.stop()
     result: dict[str, Any] = {
@@ -257,6 +255,22 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
             "command_acks": acks}
     result["goals"] = slack_report.goals(result)
     return result
+
+
+async def _each_command(backend: str, env: dict[str, str], each: int) -> list[dict[str, Any]]:
+    """``bench.command_acks`` on a grappe of its own, on a new database with the example
+    cooperative: each command at the size a cluster has, not after the thousands of
+    requests the load left open (how figures grow with the data is ``bench.scale``'s)."""
+    with tempfile.TemporaryDirectory(prefix="grappe-acks-") as tmp:
+        async with _databases(backend, Path(tmp)) as (url, _):
+            process, served, rest = await _start(
+                ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
+                {**env, "DATABASE_URL": await _prepare_db(url)})
+            try:
+                return await command_acks.measure(f"{served}/slack/events", each, process.pid)
+            finally:
+                await _stop(process)
+                rest.cancel()
 
 
 async def _all_cards(fake: Any, backend: str, sent: int, within: float) -> bool:

@@ -5,10 +5,11 @@ from storage.models.audit import Audit
 from storage.models.base import utcnow
 from storage.models.bookings import Booking, BookingSeries, BookingStatus
 from storage.models.claims import Claim
-from storage.models.clients import Client, ClientContact
 from storage.models.digest import DigestSetting
 from storage.models.directory import (
     Channel,
+    Client,
+    ClientContact,
     Cooperative,
     Enterprise,
     EnterpriseSkill,

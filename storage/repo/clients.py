@@ -1,4 +1,5 @@
-"""Queries on the clients and their contacts."""
+"""Queries on the clients and their contacts (directory entries: storage.directory_cache
+watches them)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,25 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import directory_cache as cache
 from storage.models import Client, ClientContact
+
+_CLIENTS = select(Client).order_by(col(Client.name), col(Client.id))
+# a request names its client: read at every /grappe demande, from the directory's copy
+CLIENTS = cache.Part("clients", lambda own: tuple(own.exec(_CLIENTS)))
 
 
 async def all_clients(s: AsyncSession) -> list[Client]:
     """Every client, retired ones included, by name."""
-    return list((await s.exec(select(Client).order_by(col(Client.name)))).all())
+    return list((await s.exec(_CLIENTS)).all())
 
 
 async def clients(s: AsyncSession) -> Sequence[Client]:
-    return [c for c in await all_clients(s) if c.active]
+    """The clients in use, by name (from the directory's copy when it is good)."""
+    cached = await cache.read(s, CLIENTS)
+    if cached is None:
+        return [c for c in await all_clients(s) if c.active]
+    return [cache.copy(s, c) for c in cached if c.active]
 
 
 async def client_by_id(s: AsyncSession, client_id: int) -> Client | None:
