@@ -99,10 +99,11 @@ bench: $(STAMP) synapse
 		'matrix-nio==0.26.0' 'bleach==6.4.0' 'setuptools==80.9.0' \
 		>$(OPSDROID_VENV)/pip.log 2>&1 && touch $(OPSDROID_STAMP); } \
 		|| echo "opsdroid did not install (see $(OPSDROID_VENV)/pip.log)"
-	@$(BIN)/python -m bench.scale
+	@$(BIN)/python -m bench.scale --sizes 10000,100000,1000000
 	@$(BIN)/python -m bench.slack_ack
 	@$(BIN)/python -m bench.matrix_roundtrip
 	@$(BIN)/python -m bench.footprint
+	@$(BIN)/python -m bench.goals
 
 # The reliability figures of issue #9 at the issue's sizes (1 000 commands per crash
 # campaign, thousands of fuzz examples); `make test` runs the same tests with small sizes.

@@ -137,3 +137,34 @@ async def test_footprint_starts_grappe_on_slack_and_matrix_until_ready() -> None
     # SIGTERM on `grappe run` with Slack and Matrix connected (the first start, then after
     # commands): a clean stop each time
     assert [(s["exit"], s["traceback"]) for s in result["stops"]] == [(0, False)] * 2
+
+
+def test_the_goals_are_read_from_each_benchmark_and_one_not_run_is_named(
+        tmp_path: Path) -> None:
+    from bench import goals
+
+    def run(**figures: float) -> dict[str, object]:
+        return {"runs": [{"backend": "sqlite", "n": n, "booking": {"p99": p99}}
+                         for n, p99 in ((10_000, 5.0), (100_000, figures["p99"]))],
+                "growth": {"sqlite": {"booking_p50": figures["growth"]}}}
+
+    summary = goals.collect({
+        "scale": run(p99=7.9, growth=1.6),
+        "matrix_roundtrip": {"ratios": {"grappe/nio-echo": {"median": 1.1}}},
+        "footprint": {"ready_s": {"median": 1.5}, "rss_at_ready_mb": 99.0},
+        "slack_ack": {"goals": [{"goal": "x", "figure": 2.0, "bar": 1.0, "unit": "x",
+                                 "met": False}]}})
+    met = {g["goal"]: g["met"] for g in summary["goals"]}
+    assert met == {
+        "sqlite: /grappe reserver p99 at 100,000 bookings < 8 ms": True,
+        "sqlite: reserver growth 10,000 → 100,000 ≤ 1.5×": False,
+        "matrix: grappe median round trip ≤ 1.10× the bare nio echo bot": True,
+        "footprint: ready < 1.5 s": False,  # 1.5 is not below 1.5
+        "footprint: RSS at ready < 100 MB (Slack and Matrix)": True,
+        "x": False}
+    assert (summary["met"], summary["total"]) == (3, 6)
+    alone = goals.collect({"footprint": {"ready_s": {"median": 1.0}, "rss_at_ready_mb": 50}})
+    assert alone["not_run"] == ["slack_ack", "scale", "matrix_roundtrip"]
+    assert "NOT RUN scale" in goals.report(alone)
+    assert goals.main(["--results", str(tmp_path)])["not_run"] == list(goals.READERS)
+    assert (tmp_path / "goals-latest.json").exists()
