@@ -99,6 +99,12 @@ async def _start(args: list[str], env: dict[str, str]) -> tuple[asyncio.subproce
                                                                  asyncio.Task[bytes]]:
     process = await asyncio.create_subprocess_exec(
         sys.executable, *args, env=env, cwd=ROOT, stderr=asyncio.subprocess.PIPE)
+    return await _served(process, args)
+
+
+async def _served(process: asyncio.subprocess.Process, args: list[str]) -> tuple[
+        asyncio.subprocess.Process, str, asyncio.Task[bytes]]:
+    """The URL a server process prints when it serves, and a task reading the rest."""
     assert process.stderr is not None
     stderr = process.stderr
 
@@ -203,7 +209,10 @@ async def _databases(backend: str, tmp: Path) -> AsyncIterator[tuple[str, str]]:
 
 async def run(requests: int, warmup: int, concurrencies: list[int],
               card_wait: float = 120, each_command: int = 20,
-              backends: list[str] | None = None) -> dict[str, Any]:
+              backends: list[str] | None = None,
+              compare: Path | None = None) -> dict[str, Any]:
+    """``compare``: another checkout of grappe (an earlier commit), served beside this
+    one as "before" on SQLite, for a before/after within one run."""
     from tests.slack.fake_slack import FakeSlack
     from tests.slack.payloads import SECRET
 
@@ -232,6 +241,8 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
                         "bare-bolt": ["-m", "bench.slack_ack", "bare", fake.api_url],
                     }
                     started = {name: await _start(args, env) for name, args in servers.items()}
+                    if compare is not None and backend == "sqlite":
+                        started["before"] = await _start_other(compare, Path(tmp), env)
                     try:
                         runs += await _interleaved(
                             {n: (p.pid, f"{url}/slack/events")
@@ -255,6 +266,25 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
             "command_acks": acks}
     result["goals"] = slack_report.goals(result)
     return result
+
+
+async def _start_other(checkout: Path, tmp: Path, env: dict[str, str]) -> tuple[
+        asyncio.subprocess.Process, str, asyncio.Task[bytes]]:
+    """``grappe serve`` of another checkout, on a database made by its own code (its
+    migrations, its example directory)."""
+    other = {**env, "PYTHONPATH": str(checkout),
+             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'before.db'}"}
+    for step in (["db", "upgrade"],
+                 ["directory", "import", str(checkout / "examples" / "cooperative.toml")]):
+        done = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", *step, env=other, cwd=checkout,
+            stdout=asyncio.subprocess.DEVNULL)
+        if await done.wait():
+            raise RuntimeError(f"{checkout}: {' '.join(step)} failed")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0",
+        env=other, cwd=checkout, stderr=asyncio.subprocess.PIPE)
+    return await _served(process, ["before"])
 
 
 async def _each_command(backend: str, env: dict[str, str], each: int) -> list[dict[str, Any]]:
@@ -341,9 +371,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
     parser.add_argument("--card-wait", type=float, default=300,
                         help="seconds to wait for the cards after the last ack")
     parser.add_argument("--results", type=Path, default=None)
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="another checkout of grappe, served beside this one as "
+                             "\"before\" (SQLite)")
     args = parser.parse_args(argv)
     result = asyncio.run(run(args.requests, args.warmup,
-                             [int(c) for c in args.concurrency.split(",")], args.card_wait))
+                             [int(c) for c in args.concurrency.split(",")], args.card_wait,
+                             compare=args.compare))
     print(slack_report.report(result))
     print(f"→ {write_result('slack_ack', result, args.results)}")
     return result

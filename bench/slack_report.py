@@ -20,7 +20,7 @@ def ratios(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     for backend, c in sorted({(r["backend"], r["concurrency"]) for r in runs}):
         by = {r["server"]: r for r in runs if (r["backend"], r["concurrency"]) == (backend, c)}
         g = by["grappe"]
-        for other in ("bare-bolt", "floor"):
+        for other in ("bare-bolt", "floor", "before"):
             if other in by:
                 o = by[other]
                 out[f"{backend} c{c} grappe/{other}"] = {
