@@ -1,0 +1,94 @@
+"""Queries of the client's room: who writes there, the requests opened from it, what was
+promised them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Channel, Client, ClientContact, ClientRequest, Request
+
+# the column of a contact that holds their id on each platform (the console: the handle)
+_ID_COLUMN = {"console": "handle", "slack": "slack", "matrix": "matrix"}
+
+
+async def room(s: AsyncSession, platform: str, room_id: str) -> Channel | None:
+    """The client room in use in ``room_id`` on ``platform``, if it is one."""
+    stmt = select(Channel).where(Channel.platform == platform,
+                                 Channel.platform_channel_id == room_id,
+                                 Channel.purpose == "client", col(Channel.active).is_(True))
+    return (await s.exec(stmt)).first()
+
+
+async def client(s: AsyncSession, client_id: int | None) -> Client | None:
+    """The client, if it is still in the directory."""
+    if client_id is None:
+        return None
+    found = await s.get(Client, client_id)
+    return found if found is not None and found.active else None
+
+
+async def contact_by_identity(s: AsyncSession, platform: str,
+                              user_id: str) -> ClientContact | None:
+    column = _ID_COLUMN.get(platform)
+    if column is None:
+        return None
+    stmt = select(ClientContact).where(getattr(ClientContact, column) == user_id,
+                                       col(ClientContact.active).is_(True))
+    return (await s.exec(stmt)).first()
+
+
+async def add_contact(s: AsyncSession, client_id: int, platform: str, user_id: str,
+                      name: str, locale: str) -> ClientContact:
+    """A person met in the client's room: a contact of that client from now on."""
+    contact = ClientContact(client_id=client_id, name=name[:200], locale=locale,
+                            from_file=False)
+    setattr(contact, _ID_COLUMN[platform], user_id)
+    s.add(contact)
+    await s.flush()
+    return contact
+
+
+async def of_request(s: AsyncSession, request_id: int) -> ClientRequest | None:
+    return await s.get(ClientRequest, request_id)
+
+
+async def latest_open(s: AsyncSession, client_id: int, platform: str,
+                      room_id: str) -> tuple[ClientRequest, Request] | None:
+    """The client's request from this room that is still open, the latest first."""
+    stmt = (select(ClientRequest, Request)
+            .join(Request, col(Request.id) == col(ClientRequest.request_id))
+            .where(ClientRequest.client_id == client_id, ClientRequest.platform == platform,
+                   ClientRequest.room == room_id,
+                   col(Request.status).in_(("open", "staffed")))
+            .order_by(col(ClientRequest.last_message_at).desc()).limit(1))
+    found = (await s.exec(stmt)).first()
+    return None if found is None else (found[0], found[1])
+
+
+async def awaiting_satisfaction(s: AsyncSession, client_id: int, platform: str,
+                                room_id: str) -> ClientRequest | None:
+    """The latest request of this room whose satisfaction was asked and not given."""
+    stmt = (select(ClientRequest)
+            .where(ClientRequest.client_id == client_id, ClientRequest.platform == platform,
+                   ClientRequest.room == room_id,
+                   col(ClientRequest.satisfaction_asked_at).is_not(None),
+                   col(ClientRequest.satisfaction).is_(None))
+            .order_by(col(ClientRequest.satisfaction_asked_at).desc()).limit(1))
+    return (await s.exec(stmt)).first()
+
+
+async def due_between(s: AsyncSession, start: datetime,
+                      end: datetime) -> Sequence[tuple[ClientRequest, Request]]:
+    """Open requests not answered yet whose first answer is due in ``[start, end)``."""
+    stmt = (select(ClientRequest, Request)
+            .join(Request, col(Request.id) == col(ClientRequest.request_id))
+            .where(col(ClientRequest.first_reply_at).is_(None),
+                   col(ClientRequest.response_due_at) >= start,
+                   col(ClientRequest.response_due_at) < end,
+                   col(Request.status).in_(("open", "staffed")))
+            .order_by(col(ClientRequest.request_id)))
+    return [(cr, r) for cr, r in (await s.exec(stmt)).all()]
