@@ -36,6 +36,7 @@ KIND_NAMES = {
     Kind.PERSON: N_("people"),
     Kind.RESOURCE: N_("resources"),
     Kind.CHANNEL: N_("channels"),
+    Kind.CLIENT: N_("clients"),
 }
 
 
@@ -148,7 +149,9 @@ def counted(counts: dict[str, int], t: Translator) -> list[str]:
             t.tn("{n} person", "{n} people", counts["people"]),
             t.tn("{n} skill", "{n} skills", counts["skills"]),
             t.tn("{n} resource", "{n} resources", counts["resources"]),
-            t.tn("{n} channel", "{n} channels", counts["channels"])]
+            t.tn("{n} channel", "{n} channels", counts["channels"]),
+            *([t.tn("{n} client", "{n} clients", counts["clients"])]
+              if counts["clients"] else [])]
 
 
 def describe(changes: Changes, t: Translator) -> list[str]:

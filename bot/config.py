@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     morning: str = Field(default="", alias="GRAPPE_MORNING")
     afternoon: str = Field(default="", alias="GRAPPE_AFTERNOON")
     evening: str = Field(default="", alias="GRAPPE_EVENING")
+    # how long a poll option given by its start only lasts ("lundi 10h | mardi 14h")
+    poll_option_minutes: int = Field(default=60, ge=5, le=24 * 60,
+                                     alias="GRAPPE_POLL_OPTION_MINUTES")
 
     @field_validator("morning", "afternoon", "evening")
     @classmethod
@@ -59,8 +63,9 @@ class Settings(BaseSettings):
         return value
 
     def day_parts(self) -> DayParts:
-        return DayParts.parse(morning=self.morning, afternoon=self.afternoon,
-                              evening=self.evening)
+        return replace(DayParts.parse(morning=self.morning, afternoon=self.afternoon,
+                                      evening=self.evening),
+                       option_minutes=self.poll_option_minutes)
 
     @property
     def slack_enabled(self) -> bool:

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from commands.context import Context
 from commands.errors import CommandError, UsageError
 from commands.text import fold, shorten
-from storage.models import Enterprise, Person, Skill
+from storage.models import Client, Enterprise, Person, Skill
+from storage.repo import clients as clients_repo
 from storage.repo import directory as dir_repo
 
 
@@ -73,3 +74,13 @@ async def skills(ctx: Context, words: list[str]) -> list[Skill]:
         if skill not in result:
             result.append(skill)
     return result
+
+
+async def client(ctx: Context, text: str) -> Client | None:
+    """The directory's client a requester names in ``text`` (its slug or its name, case
+    and accents aside), or None: a client not in the directory stays a name."""
+    key = " ".join(fold(text).split())
+    for known in await clients_repo.clients(ctx.session) if key else ():
+        if key in (known.slug, " ".join(fold(known.name).split())):
+            return known
+    return None

@@ -32,6 +32,10 @@ from tests.hardening.figures import pytest_terminal_summary  # noqa: F401 (the h
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "cooperative.toml"
 PG_URL = os.environ.get("GRAPPE_TEST_DATABASE_URL")
+# Every process a test starts (grappe's CLI, a server, a crash campaign) runs this
+# checkout's code, whichever checkout the environment's editable install points to.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from commands import identifiers
 from commands.directory.problems import FileValueError, Problem, from_pydantic
 from commands.i18n import N_
 from commands.text import fold
@@ -112,9 +113,58 @@ class ResourceIn(_Strict):
     holidays: bool = False
 
 
+# the kinds of clients the cooperation report counts (``grappe report``)
+CLIENT_KINDS = {
+    "commune": N_("municipality"),
+    "intercommunalite": N_("inter-municipal body"),
+    "departement": N_("département"),
+    "region": N_("region"),
+    "etat": N_("State service"),
+    "etablissement-public": N_("public body"),
+    "association": N_("association"),
+    "entreprise": N_("company"),
+    "autre": N_("other"),
+}
+ClientKind = Literal["commune", "intercommunalite", "departement", "region", "etat",
+                     "etablissement-public", "association", "entreprise", "autre"]
+CLIENT_PURPOSE = "client"  # a channel shared with one client
+
+
+class ContactIn(_Strict):
+    handle: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=200)
+    locale: Literal["fr", "en"] = "fr"
+    email: str | None = Field(default=None, max_length=320)
+    slack: str | None = Field(default=None, pattern=SLACK_USER)
+    matrix: str | None = Field(default=None, pattern=MATRIX_USER)
+
+
+class ClientIn(_Strict):
+    slug: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=200)
+    kind: ClientKind = "autre"
+    locale: Literal["fr", "en"] = "fr"
+    siret: str | None = None
+    chorus_service: str | None = Field(default=None, min_length=1, max_length=100)
+    response_hours: float | None = Field(default=None, gt=0, le=24 * 31)
+    contacts: list[ContactIn] = Field(default_factory=list)
+
+    @field_validator("siret")
+    @classmethod
+    def _siret(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        checked = identifiers.siret(value)
+        if checked is None:
+            raise FileValueError(N_("{where}: “{siret}” is not a SIRET (14 digits, as on "
+                                    "the avis de situation INSEE)."), siret=value)
+        return checked
+
+
 class ChannelIn(_Strict):
     name: str = Field(pattern=SLUG)
     purpose: str = Field(pattern=SLUG)
+    client: str | None = Field(default=None, pattern=SLUG)  # whose room, purpose "client"
     slack: str | None = Field(default=None, pattern=SLACK_CHANNEL)
     matrix: str | None = Field(default=None, pattern=ROOM,
                                max_length=255)
@@ -137,6 +187,7 @@ class DirectoryFile(_Strict):
     people: list[PersonIn] = Field(default_factory=list)
     resources: list[ResourceIn] = Field(default_factory=list)
     channels: list[ChannelIn] = Field(default_factory=list)
+    clients: list[ClientIn] = Field(default_factory=list)
     digest: DigestIn = Field(default_factory=DigestIn)
 
     def check_references(self) -> list[Problem]:
@@ -159,11 +210,26 @@ class DirectoryFile(_Strict):
                     errors.append(Problem(N_("{where}: the skill “{skill}” is not among the "
                                              "file's skills."), f"enterprises[{i}] ({e.slug})"
                                           ".skills", {"skill": skill_slug}))
-        everyone = [p for e in self.enterprises for p in e.people] + self.people
+        client_slugs = {c.slug for c in self.clients}
+        for i, c in enumerate(self.channels):
+            where = f"channels[{i}] ({c.name})"
+            if c.purpose == CLIENT_PURPOSE and not c.client:
+                errors.append(Problem(N_("{where}: a client's room names its client "
+                                         "(client = \"slug\")."), where, {}))
+            elif c.client and c.purpose != CLIENT_PURPOSE:
+                errors.append(Problem(N_("{where}: a room with a client has the purpose "
+                                         "“client”."), where, {}))
+            elif c.client and c.client not in client_slugs:
+                errors.append(Problem(N_("{where}: the client “{client}” is not among the "
+                                         "file's clients."), where, {"client": c.client}))
+        everyone: list[PersonIn | ContactIn] = [
+            *(p for e in self.enterprises for p in e.people), *self.people,
+            *(k for c in self.clients for k in c.contacts)]
         for label, values in (
             (N_("skill slug"), [s.slug for s in self.skills]),
             (N_("enterprise slug"), [e.slug for e in self.enterprises]),
             (N_("resource slug"), [r.slug for r in self.resources]),
+            (N_("client slug"), [c.slug for c in self.clients]),
             (N_("person handle"), [p.handle for p in everyone]),
             (N_("Slack id"), [p.slack for p in everyone if p.slack]),
             (N_("Matrix id"), [p.matrix for p in everyone if p.matrix]),

@@ -15,14 +15,12 @@ import and its preview. The caller's transaction makes it all or nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.directory import clients
+from commands.directory.changes import Change, Changes, Kind, outcome, set_values
 from commands.directory.file import DirectoryFile, DirectoryFileError, PersonIn, ResourceIn
 from commands.directory.problems import Problem
 from commands.i18n import N_
@@ -31,69 +29,11 @@ from storage.models import Channel, Enterprise, Identity, Person, Resource, Skil
 from storage.repo import directory as dir_repo
 
 
-class Kind(StrEnum):
-    """The kinds of entries an import changes, in the order they are shown."""
-
-    COOPERATIVE = "cooperative"
-    SKILL = "skill"
-    ENTERPRISE = "enterprise"
-    PERSON = "person"
-    RESOURCE = "resource"
-    CHANNEL = "channel"
-
-
-class Change(StrEnum):
-    """What happened to one entry, in the order they are shown."""
-
-    ADDED = "added"
-    CHANGED = "changed"
-    RESTORED = "restored"  # retired, listed again
-    RETIRED = "retired"
-
-
-@dataclass
-class Changes:
-    """What an import changed (or, rolled back, would change): entry names by change and
-    kind; ``counts`` is what the file holds."""
-
-    counts: dict[str, int]
-    entries: dict[Change, dict[Kind, list[str]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-
-    def note(self, change: Change, kind: Kind, name: str) -> None:
-        self.entries[change][kind].append(name)
-
-    def of(self, change: Change, kind: Kind) -> list[str]:
-        return list(self.entries.get(change, {}).get(kind, []))
-
-    @property
-    def none(self) -> bool:
-        return not any(names for kinds in self.entries.values() for names in kinds.values())
-
-
 def counts(data: DirectoryFile) -> dict[str, int]:
     return {"enterprises": len(data.enterprises), "skills": len(data.skills),
             "people": sum(len(e.people) for e in data.enterprises) + len(data.people),
-            "resources": len(data.resources), "channels": len(data.channels)}
-
-
-def _set(row: SQLModel, values: Mapping[str, Any]) -> bool:
-    """Give ``row`` these values; whether one was different (an equal value is not set,
-    so an unchanged entry is not written)."""
-    different = {k: v for k, v in values.items() if getattr(row, k) != v}
-    if different:
-        row.sqlmodel_update(different)
-    return bool(different)
-
-
-def _outcome(changes: Changes, kind: Kind, name: str, *, new: bool, was_active: bool,
-             different: bool) -> None:
-    if new:
-        changes.note(Change.ADDED, kind, name)
-    elif not was_active:
-        changes.note(Change.RESTORED, kind, name)
-    elif different:
-        changes.note(Change.CHANGED, kind, name)
+            "resources": len(data.resources), "channels": len(data.channels),
+            "clients": len(data.clients)}
 
 
 async def apply(s: AsyncSession, data: DirectoryFile) -> Changes:
@@ -110,7 +50,8 @@ async def apply(s: AsyncSession, data: DirectoryFile) -> Changes:
     enterprise_ids = await _enterprises(s, data, skill_ids, changes)
     await _people(s, data, enterprise_ids, changes)
     await _resources(s, data.resources, changes)
-    await _channels(s, data, changes)
+    client_ids = await clients.apply(s, data.clients, changes)
+    await _channels(s, data, client_ids, changes)
     await s.flush()
     return changes
 
@@ -118,7 +59,7 @@ async def apply(s: AsyncSession, data: DirectoryFile) -> Changes:
 async def _cooperative(s: AsyncSession, data: DirectoryFile, changes: Changes) -> None:
     coop = await dir_repo.cooperative(s)
     c = data.cooperative
-    different = _set(coop, {"name": c.name, "timezone": c.timezone, "locale": c.locale,
+    different = set_values(coop, {"name": c.name, "timezone": c.timezone, "locale": c.locale,
                             "business_hours": c.business_hours,
                             "digest_weekday": data.digest.weekday,
                             "digest_time": data.digest.time})
@@ -143,12 +84,12 @@ async def _skills(s: AsyncSession, data: DirectoryFile, changes: Changes) -> dic
             await s.flush()
         assert skill.id is not None
         ids[item.slug] = skill.id
-        different = _set(skill, {"label": item.label, "label_en": item.label_en})
+        different = set_values(skill, {"label": item.label, "label_en": item.label_en})
         terms = _spellings(item.synonyms)
         if sorted(terms_now.get(skill.id, [])) != sorted(terms):
             replaced[skill.id] = terms
             different = True
-        _outcome(changes, Kind.SKILL, item.slug, new=new, was_active=True, different=different)
+        outcome(changes, Kind.SKILL, item.slug, new=new, was_active=True, different=different)
     wanted = {fold(term) for terms in replaced.values() for term in terms}
     for skill_id, terms in terms_now.items():  # a term taken from a skill the file dropped
         if skill_id not in ids.values() and wanted.intersection(map(fold, terms)):
@@ -181,13 +122,13 @@ async def _enterprises(s: AsyncSession, data: DirectoryFile, skill_ids: dict[str
         assert enterprise.id is not None
         ids[item.slug] = enterprise.id
         was_active = enterprise.active
-        different = _set(enterprise, {"name": item.name, "description": item.description,
+        different = set_values(enterprise, {"name": item.name, "description": item.description,
                                       "active": True})
         wanted = list(dict.fromkeys(skill_ids[k] for k in item.skills))
         if {k.id for k in skills_now.get(enterprise.id, [])} != set(wanted):
             await dir_repo.set_enterprise_skills(s, enterprise.id, wanted)
             different = True
-        _outcome(changes, Kind.ENTERPRISE, item.slug, new=new, was_active=was_active,
+        outcome(changes, Kind.ENTERPRISE, item.slug, new=new, was_active=was_active,
                  different=different)
     for slug, enterprise in existing.items():
         if slug not in ids and enterprise.active:
@@ -211,11 +152,11 @@ async def _people(s: AsyncSession, data: DirectoryFile, enterprise_ids: dict[str
             s.add(person)
             await s.flush()
         was_active = person.active
-        different = _set(person, {
+        different = set_values(person, {
             "display_name": item.name, "enterprise_id": enterprise_id, "role": item.role,
             "locale": item.locale, "email": item.email, "active": True})
         different |= await _accounts(s, person, item, rows.get(person.id or 0, []))
-        _outcome(changes, Kind.PERSON, item.handle, new=new, was_active=was_active,
+        outcome(changes, Kind.PERSON, item.handle, new=new, was_active=was_active,
                  different=different)
     handles = {p.handle for p, _ in listed} | {p.handle for p in data.people}
     for handle, person in existing.items():
@@ -276,8 +217,8 @@ async def _resources(s: AsyncSession, items: list[ResourceIn], changes: Changes)
             changes.note(Change.ADDED, Kind.RESOURCE, item.slug)
             continue
         was_active = resource.active
-        different = _set(resource, resource_values(item))
-        _outcome(changes, Kind.RESOURCE, item.slug, new=False, was_active=was_active,
+        different = set_values(resource, resource_values(item))
+        outcome(changes, Kind.RESOURCE, item.slug, new=False, was_active=was_active,
                  different=different)
     slugs = {r.slug for r in items}
     for slug, resource in existing.items():
@@ -286,7 +227,8 @@ async def _resources(s: AsyncSession, items: list[ResourceIn], changes: Changes)
             changes.note(Change.RETIRED, Kind.RESOURCE, slug)
 
 
-async def _channels(s: AsyncSession, data: DirectoryFile, changes: Changes) -> None:
+async def _channels(s: AsyncSession, data: DirectoryFile, client_ids: dict[str, int],
+                    changes: Changes) -> None:
     existing = {(c.name, c.platform): c for c in await dir_repo.all_channels(s)}
     listed: set[tuple[str, str]] = set()
     for item in data.channels:
@@ -297,15 +239,16 @@ async def _channels(s: AsyncSession, data: DirectoryFile, changes: Changes) -> N
             listed.add((item.name, platform))
             name = f"{item.name} ({platform})"
             channel = existing.get((item.name, platform))
+            client_id = client_ids.get(item.client) if item.client else None
             if channel is None:
                 s.add(Channel(name=item.name, purpose=item.purpose, platform=platform,
-                              platform_channel_id=room))
+                              platform_channel_id=room, client_id=client_id))
                 changes.note(Change.ADDED, Kind.CHANNEL, name)
                 continue
             was_active, moved = channel.active, channel.platform_channel_id != room
-            different = _set(channel, {"purpose": item.purpose, "platform_channel_id": room,
-                                       "active": True})
-            _outcome(changes, Kind.CHANNEL, f"{name} → {room}" if moved else name,
+            different = set_values(channel, {"purpose": item.purpose, "platform_channel_id": room,
+                                       "client_id": client_id, "active": True})
+            outcome(changes, Kind.CHANNEL, f"{name} → {room}" if moved else name,
                      new=False, was_active=was_active, different=different)
     for key, channel in existing.items():
         if key not in listed and channel.active:

@@ -16,7 +16,7 @@ from commands.digest.sections import DigestWeek, digest_section
 from commands.i18n import Translator
 from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.requests.history import metrics
-from commands.requests.view import Tally, status_label, tallies
+from commands.requests.view import Tally, status_label, tallies, urgent_first, urgent_mark
 from commands.text import shorten
 from storage.models import Cooperative, Enterprise, Request
 from storage.repo import digest as repo
@@ -74,9 +74,9 @@ def _metrics_start(week: DigestWeek) -> datetime:
 
 @digest_section(order=10, load=RequestsWeek.load, name="requests.new")
 def new_requests(loaded: RequestsWeek, week: DigestWeek, t: Translator) -> list[Block] | None:
-    rows = [r for r in loaded.created if r.created_at >= week.since]
-    items = [spans(bold(r.ref), f" {r.client} — {shorten(r.need, 70)}", *_due(t, r, week))
-             for r in rows]
+    rows = urgent_first([r for r in loaded.created if r.created_at >= week.since], lambda r: r)
+    items = [spans(bold(r.ref), urgent_mark(t, r), f" {r.client} — {shorten(r.need, 70)}",
+                   *_due(t, r, week)) for r in rows]
     return _listed(t, t.tn("{n} new request this week", "{n} new requests this week",
                            len(rows)), items)
 
@@ -85,10 +85,10 @@ def new_requests(loaded: RequestsWeek, week: DigestWeek, t: Translator) -> list[
 def waiting_requests(loaded: RequestsWeek, week: DigestWeek,
                      t: Translator) -> list[Block] | None:
     items: list[list[Span]] = []
-    for current in loaded.open:
+    for current in urgent_first(loaded.open, lambda c: c.request):
         r = current.request
         silent = [st.enterprise.name for st in current.consulted if not st.answered]
-        line = spans(bold(r.ref), f" {r.client}", *_due(t, r, week), " — ")
+        line = spans(bold(r.ref), urgent_mark(t, r), f" {r.client}", *_due(t, r, week), " — ")
         if silent:
             line += spans(t.t("no answer yet from {names}", names=", ".join(silent)))
         elif current.consulted:

@@ -1,5 +1,6 @@
 """The home's part on requests: the open ones waiting for the reader's enterprise's answer,
-each with the card's own choices (``view.choices``), soonest deadline first."""
+each with the card's own choices (``view.choices``), the urgent ones first, then the
+soonest deadline."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from commands.dates.when import format_day
 from commands.home import MOST, Reader, home_section, section
 from commands.messages import Block, Paragraph, bold, spans
-from commands.requests.view import choices, tallies
+from commands.requests.view import choices, tallies, urgent_mark
 from commands.text import shorten
 from storage.models import Request
 from storage.repo import requests as repo
@@ -24,7 +25,8 @@ def _draw(reader: Reader, waiting: list[Request]) -> list[Block]:
                                      "enterprises answer the requests."), [])
     body: list[Block] = []
     for request in waiting[:MOST]:
-        line = spans(bold(f"{request.ref} · {request.client}"),
+        urgent = urgent_mark(t, request).strip()
+        line = spans(f"{urgent} " if urgent else "", bold(f"{request.ref} · {request.client}"),
                      f" — {shorten(request.need, 150)}")
         if request.deadline is not None:
             day = format_day(request.deadline.astimezone(reader.tz).date(), t.locale,
@@ -35,8 +37,10 @@ def _draw(reader: Reader, waiting: list[Request]) -> list[Block]:
                    len(waiting) - MOST)
 
 
-def _soonest(request: Request) -> tuple[bool, datetime, int]:
-    return request.deadline is None, request.deadline or request.created_at, request.id or 0
+def _soonest(request: Request) -> tuple[bool, bool, datetime, int]:
+    """The urgent ones first (``view.urgent_first``'s rule), then the soonest deadline."""
+    return (not request.urgent, request.deadline is None,
+            request.deadline or request.created_at, request.id or 0)
 
 
 @home_section(order=10, draw=_draw, name="requests.waiting")

@@ -18,7 +18,14 @@ from commands.requests.form import REQUEST_FORM
 from commands.requests.history import history_blocks
 from commands.requests.parsing import parse_new_request, parse_ref
 from commands.requests.skills import Inference, infer, suggestion
-from commands.requests.view import RequestView, render, status_label, tallies
+from commands.requests.view import (
+    RequestView,
+    render,
+    status_label,
+    tallies,
+    urgent_first,
+    urgent_mark,
+)
 from commands.text import collation_key, fold, shorten
 from storage.models import Consultation, Enterprise, Request, Skill
 from storage.repo import directory as dir_repo
@@ -62,9 +69,10 @@ async def request_command(ctx: Context, args: str) -> None:
     if not args.strip():
         raise UsageError("Give the client, then a colon, then the need.")
     new = parse_new_request(args, now=ctx.now, tz=ctx.tz)
+    client = await lookup.client(ctx, new.client)
     opened = await open_request(ctx, new.client, new.need, tags=new.tags, urgent=new.urgent,
                                 deadline=end_of_day(new.deadline, ctx.tz) if new.deadline
-                                else None)
+                                else None, client_id=client.id if client else None)
     request, matches = opened.request, opened.matches
     names = ", ".join(sorted((e.name for e, _ in matches), key=collation_key))
     ctx.reply(para(ctx.trn("{ref} is relayed to {n} enterprise: {names}.",
@@ -160,11 +168,10 @@ async def requests_list(ctx: Context, args: str) -> None:
         return
     today = ctx.now.astimezone(ctx.tz).date()
     items: list[list[Span]] = []
-    ordered = sorted(rows, key=lambda r: not r.urgent)  # the urgent ones first, newest first
-    for current in await tallies(ctx.session, ordered):
+    for current in await tallies(ctx.session, urgent_first(rows, lambda r: r)):
         r = current.request
         answered = sum(1 for st in current.consulted if st.answered)
-        line = spans(bold(r.ref), " 🚨 " + ctx.tr("urgent") + " ·" if r.urgent else "",
+        line = spans(bold(r.ref), urgent_mark(ctx.t, r),
                      f" {r.client} — {shorten(r.need, 70)} — ",
                      status_label(ctx.t, r.status),
                      ctx.tr(" · {answered}/{total} answered", answered=answered,

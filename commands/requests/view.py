@@ -8,10 +8,10 @@ batched queries, ``render`` draws it without touching storage.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,6 +40,8 @@ from commands.requests.answer_values import availability_text, capacity_text
 from storage.models import Answer, Consultation, Cooperative, Enterprise, Request, Skill
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
+
+R = TypeVar("R")
 
 STATUS = {
     "open": N_("open"), "staffed": N_("staffed"), "won": N_("won"), "lost": N_("lost"),
@@ -222,6 +224,17 @@ class RequestView:
                    {eid: mentions_with(group, ids) for eid, group in people.items()},
                    mentions_with(coordinators, ids),
                    relayer.display_name if relayer is not None else None)
+
+
+def urgent_first(requests: Iterable[R], of: Callable[[R], Request]) -> list[R]:
+    """The urgent requests first, the others after, each group in its given order: every
+    list of requests (the command, the home, the digest) keeps this one rule."""
+    return sorted(requests, key=lambda item: not of(item).urgent)
+
+
+def urgent_mark(t: Translator, request: Request) -> str:
+    """What a list line says before an urgent request's client ("" for the others)."""
+    return " 🚨 " + t.t("urgent") + " ·" if request.urgent else ""
 
 
 def render(view: RequestView, coop: Cooperative, *, today: datetime | None = None) -> list[Block]:

@@ -6,6 +6,7 @@ from storage.models.base import utcnow
 from storage.models.bookings import Booking, BookingSeries, BookingStatus
 from storage.models.claims import Claim
 from storage.models.client_requests import ClientRequest
+from storage.models.clients import Client, ClientContact
 from storage.models.digest import DigestSetting
 from storage.models.directory import (
     Channel,
@@ -36,6 +37,8 @@ __all__ = [
     "BookingStatus",
     "Channel",
     "Claim",
+    "Client",
+    "ClientContact",
     "ClientRequest",
     "Consultation",
     "Cooperative",

@@ -126,6 +126,8 @@ class Channel(SQLModel, table=True):
     purpose: str = Field(max_length=40, index=True)
     platform: str = Field(max_length=20)
     platform_channel_id: str = Field(max_length=255)
+    # whose room it is, for a channel with purpose "client"
+    client_id: int | None = Field(default=None, foreign_key="clients.id")
     active: bool = Field(default=True)
 
 

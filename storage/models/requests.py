@@ -16,7 +16,8 @@ class Request(SQLModel, table=True):
     __tablename__ = "requests"
 
     id: int | None = Field(default=None, primary_key=True)
-    client: str = Field(max_length=200)
+    client: str = Field(max_length=200)  # as the requester wrote it
+    client_id: int | None = Field(default=None, foreign_key="clients.id", index=True)
     need: str = Field(sa_column=Column(Text, nullable=False))
     deadline: datetime | None = Field(default=None)
     urgent: bool = Field(default=False)  # "urgent", "au plus vite": first in the lists

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Channel, Client, ClientContact, ClientRequest, Request
+from storage.repo import clients as clients_repo
 
 # the column of a contact that holds their id on each platform (the console: the handle)
 _ID_COLUMN = {"console": "handle", "slack": "slack", "matrix": "matrix"}
@@ -25,18 +26,16 @@ async def room(s: AsyncSession, platform: str, room_id: str) -> Channel | None:
 
 async def client(s: AsyncSession, client_id: int | None) -> Client | None:
     """The client, if it is still in the directory."""
-    if client_id is None:
-        return None
-    found = await s.get(Client, client_id)
+    found = await clients_repo.client_by_id(s, client_id) if client_id is not None else None
     return found if found is not None and found.active else None
 
 
 async def contact_by_identity(s: AsyncSession, platform: str,
                               user_id: str) -> ClientContact | None:
-    column = _ID_COLUMN.get(platform)
-    if column is None:
-        return None
-    stmt = select(ClientContact).where(getattr(ClientContact, column) == user_id,
+    """The contact writing from this account; on the console, their handle."""
+    if platform != "console":
+        return await clients_repo.contact_by_account(s, platform, user_id)
+    stmt = select(ClientContact).where(ClientContact.handle == user_id,
                                        col(ClientContact.active).is_(True))
     return (await s.exec(stmt)).first()
 

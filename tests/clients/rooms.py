@@ -1,13 +1,16 @@
-"""A client and its room, added to the example cooperative the way an import would.
+"""A client's room, added to the example cooperative the way an import would.
 
-Until the example directory lists clients, the suites of ``tests/clients`` add one: the
-Mairie de Roubaix, its agent Agathe Martin (a contact), and its room on the console, on
-Slack (a shared channel) and on Matrix (a room on the cluster's server).
+The example lists clients but no client room: the suites of ``tests/clients`` add one to a
+client (the Mairie de Roubaix by default, created when it is not in the directory), with
+its agent Agathe Martin (a contact), on the console, on Slack (a shared channel) and on
+Matrix (a room on the cluster's server).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from sqlmodel import select
 
 from storage.db import Database
 from storage.models import Channel, Client, ClientContact
@@ -28,7 +31,9 @@ async def add_client(db: Database, slug: str = "mairie-roubaix", name: str = "Ma
                      *, room: str = ROOM, contact: str = "agathe",
                      response_hours: float | None = None) -> ClientRoom:
     async with db.session() as s:
-        client = Client(slug=slug, name=name, kind="commune", response_hours=response_hours)
+        client = (await s.exec(select(Client).where(Client.slug == slug))).first() \
+            or Client(slug=slug, name=name, kind="commune")
+        client.response_hours = response_hours
         s.add(client)
         await s.flush()
         assert client.id is not None

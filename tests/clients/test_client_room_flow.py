@@ -88,7 +88,9 @@ async def test_a_client_room_from_the_need_to_the_rating(console: Console, clock
     said = "\n".join(room_lines(whole))
     for name in ("Sobre & Clair", "Cap Commun", "Encre Verte"):  # declined or not chosen
         assert name not in said
-    assert "décline" not in said and "/5 ont répondu" not in said and "@" not in said
+    assert "décline" not in said
+    assert "/5 ont répondu" not in said
+    assert "@" not in said
     # the team sees the rating, and the reply that was sent
     assert "Mairie de Roubaix a noté le traitement de la demande R-1 : 5/5." in whole
     assert "Nadia Benali a répondu au client : « Bonjour Madame Martin" in whole
@@ -96,4 +98,5 @@ async def test_a_client_room_from_the_need_to_the_rating(console: Console, clock
         from storage.repo import client_rooms
 
         cr = await client_rooms.of_request(s, 1)
-    assert cr is not None and cr.satisfaction == 5
+    assert cr is not None
+    assert cr.satisfaction == 5

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 
 from commands.errors import CommandError
+from commands.events import Actor, HomeOpened
+from commands.render import plain
 from commands.requests.parsing import parse_new_request
 from commands.requests.skills import infer, same_word
 from tests.accuracy.example import NOW, TZ, skill_index
@@ -135,6 +137,16 @@ async def test_an_urgent_request_is_flagged_on_its_card_and_listed_first(console
     refs = [m.group(0) for line in listing if (m := re.search(r"R-\d", line))]
     assert refs[:3] == ["R-2", "R-3", "R-1"]
     assert "🚨 urgente" in next(line for line in listing if "R-2" in line)
+    digest = (await console.run("camille: /grappe resume apercu")).splitlines()
+    opened = [m.group(0) for line in digest if (m := re.search(r"R-\d", line))]
+    assert opened[:3] == ["R-2", "R-1", "R-3"]  # the week's new ones, urgent first
+    assert "🚨 urgente" in next(line for line in digest if "R-2" in line)
+    await console.run("nadia: /grappe demande Commune : une application web pour le "
+                      "10 décembre")  # a deadline, and the same enterprises as R-2
+    opened = await console.bot.dispatch(HomeOpened(Actor("console", "thomas"), "home:thomas"))
+    assert opened.home is not None
+    home = plain(opened.home.blocks)
+    assert home.index("🚨 urgente · R-2 · Ville") < home.index("R-4 · Commune")
 
 
 @settings(max_examples=300, deadline=None)
