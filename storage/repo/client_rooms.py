@@ -55,6 +55,14 @@ async def of_request(s: AsyncSession, request_id: int) -> ClientRequest | None:
     return await s.get(ClientRequest, request_id)
 
 
+async def of_requests(s: AsyncSession, request_ids: Sequence[int]) -> dict[int, ClientRequest]:
+    """The client's side of each of these requests that has one."""
+    if not request_ids:
+        return {}
+    stmt = select(ClientRequest).where(col(ClientRequest.request_id).in_(list(request_ids)))
+    return {cr.request_id: cr for cr in (await s.exec(stmt)).all()}
+
+
 async def latest_open(s: AsyncSession, client_id: int, platform: str,
                       room_id: str) -> tuple[ClientRequest, Request] | None:
     """The client's request from this room that is still open, the latest first."""

@@ -5,7 +5,9 @@ updates, the public reply, the letter, the satisfaction question, and nothing el
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from commands.requests.export import export_rows
 from tests.clients.rooms import ROOM, add_client
 from tests.conftest import Clock, Console
 
@@ -95,8 +97,9 @@ async def test_a_client_room_from_the_need_to_the_rating(console: Console, clock
     assert "Mairie de Roubaix a noté le traitement de la demande R-1 : 5/5." in whole
     assert "Nadia Benali a répondu au client : « Bonjour Madame Martin" in whole
     async with console.bot.db.session(read_only=True) as s:
-        from storage.repo import client_rooms
-
-        cr = await client_rooms.of_request(s, 1)
-    assert cr is not None
-    assert cr.satisfaction == 5
+        table = await export_rows(s)
+    record = dict(zip(table.header, table.rows[0], strict=True))
+    assert record["Heures ouvrées jusqu’à la première réponse au client"] == \
+        timedelta(hours=1, minutes=30)  # Friday 17:30 → Monday 10:00
+    assert record["Première réponse au client en retard"] == "non"
+    assert record["Satisfaction du client (1 à 5)"] == 5
