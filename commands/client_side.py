@@ -10,7 +10,7 @@ clear answer and nothing written), or none of its business (None).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,13 +45,24 @@ class Closed:
 Enter = Callable[[AsyncSession, Inbound, Cooperative], Awaitable[Entry | Closed | None]]
 
 
-def client_side(fn: Enter) -> Enter:
-    def add(registry: Registry, module: str) -> None:
-        registry.extend(CLIENT_SIDE, "enter", fn)
+def client_side(*, emojis: Iterable[str] = ()) -> Callable[[Enter], Enter]:
+    """Declare the function that tells the client's events; ``emojis``: the reactions a
+    client may answer with (the dispatcher ignores any other reaction before reading)."""
+    def register(fn: Enter) -> Enter:
+        def add(registry: Registry, module: str) -> None:
+            registry.extend(CLIENT_SIDE, "enter", fn)
+            registry.extend(CLIENT_SIDE, "emojis", frozenset(emojis))
 
-    return declare(fn, add)
+        return declare(fn, add)
+
+    return register
 
 
 def enter_of(registry: Registry) -> Enter | None:
     found: Enter | None = registry.extensions.get(CLIENT_SIDE, {}).get("enter")
+    return found
+
+
+def emojis_of(registry: Registry) -> frozenset[str]:
+    found: frozenset[str] = registry.extensions.get(CLIENT_SIDE, {}).get("emojis", frozenset())
     return found

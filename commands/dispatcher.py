@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands import direct, home, presence
-from commands.client_side import Closed, Entry, enter_of
+from commands.client_side import Closed, Entry, emojis_of, enter_of
 from commands.context import Context, Environment
 from commands.dates.when import format_day
 from commands.errors import CommandError
@@ -223,8 +223,8 @@ class Dispatcher:
 
     def _known_emoji(self, emoji: str) -> bool:
         bare = emoji.replace("\ufe0f", "")
-        return any(known.replace("\ufe0f", "") == bare
-                   for table in self.registry.choice_emojis.values() for known in table)
+        tables = [*self.registry.choice_emojis.values(), emojis_of(self.registry)]
+        return any(known.replace("\ufe0f", "") == bare for table in tables for known in table)
 
     def _reaction_action(self, ref: str, emoji: str) -> str | None:
         """The action a reaction stands for on its card's family, if any."""

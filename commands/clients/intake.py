@@ -51,7 +51,7 @@ WINDOW = timedelta(minutes=10)  # a message this soon after the last one follows
 _NAMED = re.compile(r"^\s*R-(\d{1,9})\s*[:,—-]?\s*(.*)$", re.S | re.I)
 
 
-@client_side
+@client_side(emojis=voice.SCORE_EMOJIS)
 async def enter(s: AsyncSession, event: Inbound, coop: Cooperative) -> Entry | Closed | None:
     actor, place = event.actor, where(event)
     room = await repo.room(s, actor.platform, place) if place else None
@@ -88,7 +88,7 @@ async def _work(ctx: Context, *, client: Client, room: Channel, contact: ClientC
     assert client.id is not None
     event = ctx.event
     if isinstance(event, Action):
-        await satisfaction.clicked(ctx, client=client)
+        await satisfaction.clicked(ctx, client=client, room=room)
         return
     text = clean(strip_prefix(ctx.command_text) if isinstance(event, Command)
                  else ctx.command_text)

@@ -27,16 +27,27 @@ def ask(ctx: Context, cr: ClientRequest, request: Request) -> None:
         ctx.out.append(voice.satisfaction_question(cr, request.ref))
 
 
-async def clicked(ctx: Context, *, client: Client) -> None:
+async def clicked(ctx: Context, *, client: Client, room: Channel | None = None) -> None:
+    """A button (``note-4`` on ``R-3``), or a reaction (4️⃣) in the room on its question."""
     event = ctx.event
     assert isinstance(event, Action)
+    assert client.id is not None
     ref = event.thread.object_ref or ""
     found = _ACTION.match(event.action)
     cr = await repo.of_request(ctx.session, int(ref[2:])) if ref[2:].isdigit() else None
-    if found is None or cr is None or cr.client_id != client.id \
+    score = int(found.group(1)) if found else None
+    if event.reaction and room is not None:
+        bare = event.action.replace("\ufe0f", "")
+        score = next((n for known, n in voice.SCORE_EMOJIS.items()
+                      if known.replace("\ufe0f", "") == bare), None)
+        cr = await repo.awaiting_satisfaction(ctx.session, client.id, room.platform,
+                                              room.platform_channel_id)
+        if score is None or cr is None:
+            return  # a reaction among people: nothing to say
+    if score is None or cr is None or cr.client_id != client.id \
             or cr.satisfaction_asked_at is None:
         raise CommandError("There is nothing to rate here.")
-    await _record(ctx, cr, int(found.group(1)))
+    await _record(ctx, cr, score)
 
 
 async def rated_in_words(ctx: Context, client: Client, room: Channel, text: str) -> bool:

@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import text
 
-from commands.events import Actor, Thread, ThreadReply
+from commands.events import Action, Actor, Thread, ThreadReply
 from storage.db import Database
 from tests import leaks
 from tests.clients.rooms import ROOM, add_client
@@ -104,3 +104,22 @@ async def test_a_room_whose_client_left_the_directory_records_nothing(console: C
                            "message n’a pas été enregistré. Merci de contacter directement "
                            "La Grappe.")
     assert await snapshot(db, (*WRITTEN, "outbox", "inbound_events")) == before
+
+
+async def test_the_satisfaction_is_given_by_a_reaction_too(console: Console,
+                                                           clock: Clock) -> None:
+    db = console.bot.db
+    await add_client(db)
+    clock.set("2026-12-07 10:00")
+    await console.run(f"agathe in {ROOM}: Nous cherchons de la communication pour un festival",
+                      "camille: /grappe clore R-1 annule")
+
+    async def react(n: int, emoji: str) -> None:
+        await console.bot.receive(Action(
+            actor=Actor("console", "agathe"), thread=Thread(channel=ROOM, message_id="q-1"),
+            action=emoji, event_id=f"reaction-{n}", reaction=True))
+        await console.bot.drain()
+
+    await react(1, "❤️")  # a reaction among people: nothing
+    await react(2, "4\u20e3")  # the keycap, as some platforms send it (no variation selector)
+    assert await _rows(db, "SELECT request_id, satisfaction FROM client_requests") == [(1, 4)]
