@@ -32,7 +32,7 @@ from commands.i18n import translator
 from commands.messages import Message, Reaction, Target, bold, for_client, para
 from commands.prefixes import strip_prefix
 from commands.requests.intake import open_request
-from commands.text import clean
+from commands.text import clean, slugify
 from storage.models import (
     Channel,
     Client,
@@ -96,8 +96,9 @@ async def _work(ctx: Context, *, client: Client, room: Channel, contact: ClientC
         raise CommandError("Your message is empty: write your request in a few words and we "
                            "will take it from there.")
     if contact is None:
-        contact = await repo.add_contact(ctx.session, client.id, ctx.platform,
-                                         event.actor.user_id, name, client.locale)
+        contact = await repo.add_contact(
+            ctx.session, client.id, ctx.platform, event.actor.user_id, name, client.locale,
+            event.actor.user_id if ctx.platform == "console" else slugify(name) or "contact")
         log.info("client room #%s: a new contact of its client", room.name)
     if await satisfaction.rated_in_words(ctx, client, room, text):
         return

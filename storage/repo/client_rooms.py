@@ -41,10 +41,16 @@ async def contact_by_identity(s: AsyncSession, platform: str,
 
 
 async def add_contact(s: AsyncSession, client_id: int, platform: str, user_id: str,
-                      name: str, locale: str) -> ClientContact:
-    """A person met in the client's room: a contact of that client from now on."""
+                      name: str, locale: str, handle: str) -> ClientContact:
+    """A person met in the client's room: a contact of that client from now on, under
+    ``handle`` (or ``handle-2``, ``handle-3`` … when it is taken; the console's is its id)."""
+    if platform != "console":
+        taken = set((await s.exec(select(ClientContact.handle).where(
+            col(ClientContact.handle).startswith(handle)))).all())
+        handle = next(h for n in range(1, len(taken) + 2)
+                      if (h := handle if n == 1 else f"{handle}-{n}") not in taken)
     contact = ClientContact(client_id=client_id, name=name[:200], locale=locale,
-                            from_file=False)
+                            from_file=False, handle=handle[:64])
     setattr(contact, _ID_COLUMN[platform], user_id)
     s.add(contact)
     await s.flush()
