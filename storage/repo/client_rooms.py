@@ -105,3 +105,14 @@ async def due_between(s: AsyncSession, start: datetime,
                    col(Request.status).in_(("open", "staffed")))
             .order_by(col(ClientRequest.request_id)))
     return [(cr, r) for cr, r in (await s.exec(stmt)).all()]
+
+
+async def acknowledged_between(s: AsyncSession, start: datetime,
+                               end: datetime) -> list[tuple[ClientRequest, Request]]:
+    """The requests written in a client's room in ``[start, end)``, oldest first."""
+    stmt = (select(ClientRequest, Request)
+            .join(Request, col(Request.id) == col(ClientRequest.request_id))
+            .where(col(ClientRequest.acknowledged_at) >= start,
+                   col(ClientRequest.acknowledged_at) < end)
+            .order_by(col(ClientRequest.request_id)))
+    return [(cr, r) for cr, r in (await s.exec(stmt)).all()]

@@ -4,15 +4,21 @@ once before it is missed, and not once it is answered."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from commands import reminders
+from commands.clients.digest import RoomsWeeks, client_rooms
 from commands.clients.response import first_response_due, target_hours, warn_at
 from commands.context import Environment
+from commands.digest.sections import DigestWeek
+from commands.i18n import translator
 from commands.messages import Envelope
 from commands.render import plain
 from storage.db import Database
 from storage.models import Client, Cooperative
+from storage.repo import directory as dir_repo
 from tests.clients.rooms import add_client
 from tests.conftest import Clock, Console
 from tests.digest.conftest import job_env, outbox, paris
@@ -82,3 +88,26 @@ async def test_no_reminder_once_the_client_is_answered(console: Console, clock: 
                       "camille: /grappe repondre R-1 : Bien reçu, nous revenons vers vous.")
     assert await reminders.sweep(job_env(db, platforms=("console",)),
                                  paris("2026-12-07 15:40")) == 0
+
+
+async def test_the_digest_tells_the_clients_rooms_times_late_replies_and_ratings(
+        console: Console, clock: Clock) -> None:
+    db = console.bot.db
+    await add_client(db)
+    clock.set("2026-12-04 17:30")
+    await console.run("agathe in #mairie-roubaix: Nous cherchons un accompagnement comptable")
+    clock.set("2026-12-07 10:00")  # 1 h 30 of business time later, in time
+    await console.run("camille: /grappe repondre R-1 : Bien reçu, nous revenons vers vous.")
+    clock.set("2026-12-07 11:00")
+    await console.run("agathe in #mairie-roubaix: Et aussi une formation pour nos agents")
+    clock.set("2026-12-09 17:00")  # R-2 never answered, its promise passed on Tuesday
+    await console.run("camille: /grappe clore R-1 gagne", "agathe in #mairie-roubaix: 4")
+    week = DigestWeek.ending(paris("2026-12-14 08:30"), ZoneInfo("Europe/Paris"))
+    async with db.session(read_only=True) as s:
+        coop = await dir_repo.cooperative(s)
+        blocks = client_rooms(await RoomsWeeks.load(s, coop, week), week, translator("fr"))
+    assert blocks is not None
+    assert plain(blocks).replace("\u00a0", " ").replace("\u202f", " ").splitlines() == [
+        "Salons clients sur les 4 dernières semaines (2 demandes, heures ouvrées)",
+        "première réponse au client après 1 h 30 (médiane) · close après 26 h 30 (médiane) · "
+        "1 première réponse en retard · satisfaction 4,0/5 (1 note)"]
