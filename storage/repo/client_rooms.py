@@ -11,17 +11,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Channel, Client, ClientContact, ClientRequest, Request
 from storage.repo import clients as clients_repo
+from storage.repo import directory as dir_repo
 
 # the column of a contact that holds their id on each platform (the console: the handle)
 _ID_COLUMN = {"console": "handle", "slack": "slack", "matrix": "matrix"}
 
 
 async def room(s: AsyncSession, platform: str, room_id: str) -> Channel | None:
-    """The client room in use in ``room_id`` on ``platform``, if it is one."""
-    stmt = select(Channel).where(Channel.platform == platform,
-                                 Channel.platform_channel_id == room_id,
-                                 Channel.purpose == "client", col(Channel.active).is_(True))
-    return (await s.exec(stmt)).first()
+    """The client room in use in ``room_id`` on ``platform``, if it is one (the directory's
+    cached copy: asked of every message a person not of the team writes)."""
+    return next((c for c in await dir_repo.channels(s, purpose="client", platforms=[platform])
+                 if c.platform_channel_id == room_id), None)
 
 
 async def client(s: AsyncSession, client_id: int | None) -> Client | None:
