@@ -91,6 +91,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 # --- processes a benchmark starts (and stops by their PID) ---------------------------------
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
     """A process's resident memory (``VmRSS``, or its peak ``VmHWM``) in MB (MiB)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

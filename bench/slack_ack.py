@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -19,22 +20,16 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from bench import command_acks
-from bench.common import machine, summary, table, write_result
+from bench import command_acks, slack_report
+from bench.common import cpu_seconds, machine, summary, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
-TICK = os.sysconf("SC_CLK_TCK")
 NADIA = ("U07GRPE031", "nadia")
 CLIENT = re.compile(r"Bench (\w+)")
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 # --- the load generator (its own process) ---------------------------------------------------
@@ -126,28 +121,47 @@ async def _client(url: str, count: int, concurrency: int, tag: str) -> dict[str,
     return dict(json.loads(out))
 
 
-async def _server_runs(name: str, pid: int, url: str, requests: int, warmup: int,
-                       concurrencies: list[int]) -> list[dict[str, Any]]:
-    await _client(url, warmup, max(concurrencies), f"{name}w")
+async def _interleaved(servers: dict[str, tuple[int, str]], requests: int, warmup: int,
+                       concurrencies: list[int], backend: str,
+                       rounds: int = 4) -> list[dict[str, Any]]:
+    """Each server's runs at each concurrency, in ``rounds`` chunks taken in turn (the order
+    rotates), so that the machine's noise falls on every server alike."""
+    for name, (_pid, url) in servers.items():
+        await _client(url, warmup, max(concurrencies), f"{backend[:2]}{name[:2]}w")
     runs = []
+    names = list(servers)
     for c in concurrencies:
-        cpu0 = cpu_seconds(pid)
-        got = await _client(url, requests, c, f"{name}c{c}")
-        cpu = cpu_seconds(pid) - cpu0
-        runs.append({"server": name, "concurrency": c, "ack_ms": summary(got["latencies"]),
-                     "rps": len(got["latencies"]) / got["elapsed_s"],
-                     "server_cpu_ms_per_request": cpu * 1000 / len(got["latencies"]),
-                     "statuses": got["statuses"]})
+        got: dict[str, dict[str, Any]] = {n: {"latencies": [], "elapsed_s": 0.0, "cpu": 0.0,
+                                              "statuses": {}} for n in names}
+        chunks = [requests // rounds + (1 if i < requests % rounds else 0)
+                  for i in range(rounds)]
+        for i, size in enumerate(c for c in chunks if c):
+            for name in names[i % len(names):] + names[:i % len(names)]:
+                pid, url = servers[name]
+                cpu0 = cpu_seconds(pid)
+                one = await _client(url, size, c, f"{backend[:2]}{name[:2]}c{c}r{i}")
+                into = got[name]
+                into["cpu"] += cpu_seconds(pid) - cpu0
+                into["latencies"] += one["latencies"]
+                into["elapsed_s"] += one["elapsed_s"]
+                for status, n in one["statuses"].items():
+                    into["statuses"][status] = into["statuses"].get(status, 0) + n
+        for name in names:
+            g = got[name]
+            n = len(g["latencies"])
+            runs.append({"server": name, "backend": backend, "concurrency": c,
+                         "ack_ms": summary(g["latencies"]), "rps": n / g["elapsed_s"],
+                         "server_cpu_ms_per_request": g["cpu"] * 1000 / n,
+                         "statuses": g["statuses"]})
     return runs
 
 
-async def _prepare_db(path: Path) -> str:
+async def _prepare_db(url: str) -> str:
     from commands.directory.file import load
     from commands.directory.importing import apply
     from storage import migrate
     from storage.db import Database
 
-    url = f"sqlite+aiosqlite:///{path}"
     db = Database(url)
     await migrate.upgrade(db)
     async with db.session() as s:
@@ -156,52 +170,96 @@ async def _prepare_db(path: Path) -> str:
     return url
 
 
+def pg_url() -> str | None:
+    return os.environ.get("GRAPPE_BENCH_DATABASE_URL") or os.environ.get(
+        "GRAPPE_TEST_DATABASE_URL")
+
+
+@contextlib.asynccontextmanager
+async def _databases(backend: str, tmp: Path) -> AsyncIterator[tuple[str, str]]:
+    """A database for grappe and one for the floor: SQLite files, or fresh PostgreSQL
+    databases dropped afterwards (never the configured one itself)."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp / 'grappe.db'}", f"sqlite+aiosqlite:///{tmp / 'floor.db'}"
+        return
+    from sqlalchemy import make_url, text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    base = make_url(pg_url() or "")
+    names = [f"bench_{uuid.uuid4().hex[:10]}", f"bench_{uuid.uuid4().hex[:10]}"]
+    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            for name in names:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        urls = [base.set(database=n).render_as_string(hide_password=False) for n in names]
+        yield urls[0], urls[1]
+    finally:
+        async with admin.connect() as conn:
+            for name in names:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
 async def run(requests: int, warmup: int, concurrencies: list[int],
-              card_wait: float = 120, each_command: int = 20) -> dict[str, Any]:
+              card_wait: float = 120, each_command: int = 20,
+              backends: list[str] | None = None) -> dict[str, Any]:
     from tests.slack.fake_slack import FakeSlack
     from tests.slack.payloads import SECRET
 
+    backends = backends or ["sqlite", *(["postgresql"] if pg_url() else [])]
     fake = FakeSlack()
     await fake.start()
     runs: list[dict[str, Any]] = []
-    cards, backlog_s = False, float("nan")
+    cards: dict[str, bool] = {}
+    backlog: dict[str, float] = {}
+    acks: dict[str, list[dict[str, Any]]] = {}
     sent = warmup + requests * len(concurrencies)
-    acks: list[dict[str, Any]] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="grappe-ack-") as tmp:
-            env = {**os.environ, "DATABASE_URL": await _prepare_db(Path(tmp) / "grappe.db"),
-                   "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": SECRET,
-                   "SLACK_API_URL": fake.api_url, "PYTHONPATH": str(ROOT)}
-            for name in ("SLACK_APP_TOKEN", "PORT", "GRAPPE_LOCALE"):
-                env.pop(name, None)
-            servers = {
-                "grappe": ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
-                "bare-bolt": ["-m", "bench.slack_ack", "bare", fake.api_url],
-            }
-            for name, args in servers.items():
-                process, url, rest = await _start(args, env)
-                try:
-                    runs += await _server_runs(name, process.pid, f"{url}/slack/events",
-                                               requests, warmup, concurrencies)
-                    if name == "grappe":
+        for backend in backends:
+            with tempfile.TemporaryDirectory(prefix="grappe-ack-") as tmp:
+                async with _databases(backend, Path(tmp)) as (grappe_db, floor_db):
+                    env = {**os.environ, "DATABASE_URL": await _prepare_db(grappe_db),
+                           "SLACK_BOT_TOKEN": "xoxb-test-token",
+                           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
+                           "PYTHONPATH": str(ROOT)}
+                    for name in ("SLACK_APP_TOKEN", "PORT", "GRAPPE_LOCALE"):
+                        env.pop(name, None)
+                    servers = {
+                        "grappe": ["-m", "bot.cli", "serve", "--host", "127.0.0.1",
+                                   "--port", "0"],
+                        "floor": ["-m", "bench.floor", fake.api_url, floor_db],
+                        "bare-bolt": ["-m", "bench.slack_ack", "bare", fake.api_url],
+                    }
+                    started = {name: await _start(args, env) for name, args in servers.items()}
+                    try:
+                        runs += await _interleaved(
+                            {n: (p.pid, f"{url}/slack/events")
+                             for n, (p, url, _) in started.items()},
+                            requests, warmup, concurrencies, backend)
                         t0 = time.perf_counter()
-                        cards = await _all_cards(fake, sent, card_wait)
-                        backlog_s = time.perf_counter() - t0
-                        acks = await command_acks.measure(f"{url}/slack/events", each_command)
-                finally:
-                    await _stop(process)
-                    rest.cancel()
+                        cards[backend] = await _all_cards(fake, backend, sent, card_wait)
+                        backlog[backend] = round(time.perf_counter() - t0, 1)
+                        grappe, grappe_url, _ = started["grappe"]
+                        acks[backend] = await command_acks.measure(
+                            f"{grappe_url}/slack/events", each_command, grappe.pid)
+                    finally:
+                        for process, _, rest in started.values():
+                            await _stop(process)
+                            rest.cancel()
     finally:
         await fake.stop()
-    return {"benchmark": "slack_ack", "machine": machine(), "requests": requests,
+    result: dict[str, Any] = {
+            "benchmark": "slack_ack", "machine": machine(), "requests": requests,
             "warmup": warmup, "runs": runs, "cards_posted": _cards(fake),
-            "commands_sent": sent, "cards_complete": cards,
-            "card_backlog_s": round(backlog_s, 1),
-            "web_api_calls": _by_method(fake),
-            "ratios": ratios(runs), "command_acks": acks}
+            "commands_sent": sent, "cards_complete": cards, "card_backlog_s": backlog,
+            "web_api_calls": _by_method(fake), "ratios": slack_report.ratios(runs),
+            "command_acks": acks}
+    result["goals"] = slack_report.goals(result)
+    return result
 
 
-async def _all_cards(fake: Any, sent: int, within: float) -> bool:
+async def _all_cards(fake: Any, backend: str, sent: int, within: float) -> bool:
     """Wait until every request's card reached the fake (False if not ``within`` seconds).
 
     The count is kept up to date call by call: the fake checks the condition at every
@@ -210,11 +268,13 @@ async def _all_cards(fake: Any, sent: int, within: float) -> bool:
     """
     counted: set[str] = set()
     seen = 0
+    prefix = f"{backend[:2]}gr"  # grappe's cards of this backend (``_interleaved``'s tags)
 
     def enough(f: Any) -> bool | None:
         nonlocal seen
         for c in f.calls[seen:]:
-            if c.method == "chat.postMessage" and c.delivered and (m := CLIENT.search(c.text())):
+            if (c.method == "chat.postMessage" and c.delivered
+                    and (m := CLIENT.search(c.text())) and m.group(1).startswith(prefix)):
                 counted.add(m.group(1))
         seen = len(f.calls)
         return len(counted) >= sent or None
@@ -235,10 +295,13 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
         await process.wait()
 
 
-def _cards(fake: Any) -> int:
-    """Distinct requests whose card reached chat.postMessage."""
-    return len({m.group(1) for c in fake.delivered("chat.postMessage")
-                if (m := CLIENT.search(c.text()))})
+def _cards(fake: Any) -> dict[str, int]:
+    """Distinct requests whose card grappe posted, per backend (``_interleaved``'s tags)."""
+    found: dict[str, set[str]] = {}
+    for c in fake.delivered("chat.postMessage"):
+        if (m := CLIENT.search(c.text())) and m.group(1)[2:4] == "gr":
+            found.setdefault(m.group(1)[:2], set()).add(m.group(1))
+    return {"sqlite" if k == "sq" else "postgresql": len(v) for k, v in found.items()}
 
 
 def _by_method(fake: Any) -> dict[str, int]:
@@ -246,35 +309,6 @@ def _by_method(fake: Any) -> dict[str, int]:
     for c in fake.calls:
         counts[c.method] = counts.get(c.method, 0) + 1
     return counts
-
-
-def ratios(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """grappe / bare bolt, per concurrency."""
-    out: dict[str, dict[str, float]] = {}
-    for c in {r["concurrency"] for r in runs}:
-        pair = {r["server"]: r for r in runs if r["concurrency"] == c}
-        if len(pair) == 2:
-            g, b = pair["grappe"], pair["bare-bolt"]
-            out[f"c{c}"] = {**{p: round(g["ack_ms"][p] / b["ack_ms"][p], 2)
-                               for p in ("p50", "p95", "p99")},
-                            "rps": round(g["rps"] / b["rps"], 2),
-                            "cpu": round(g["server_cpu_ms_per_request"]
-                                         / max(b["server_cpu_ms_per_request"], 1e-9), 2)}
-    return out
-
-
-def report(result: dict[str, Any]) -> str:
-    rows = [[r["server"], r["concurrency"], r["ack_ms"]["p50"], r["ack_ms"]["p95"],
-             r["ack_ms"]["p99"], r["rps"], r["server_cpu_ms_per_request"]]
-            for r in result["runs"]]
-    text = table(["server", "conc", "p50 ms", "p95 ms", "p99 ms", "req/s", "cpu ms/req"], rows)
-    for c, r in sorted(result["ratios"].items()):
-        text += f"\ngrappe/bare {c}: " + ", ".join(f"{k} {v:.2f}x" for k, v in r.items())
-    return text + (f"\ncards posted {result['cards_posted']}/{result['commands_sent']} "
-                   f"({result['card_backlog_s']} s after the last ack); "
-                   f"Web API calls {result['web_api_calls']}"
-                   "\n(goals: grappe p50 < bare p50, p99 ≤ bare p99, ≤ 2 ms CPU per command,"
-                   " every card posted)") + command_acks.report(result.get("command_acks", []))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any] | None:
@@ -296,7 +330,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
     args = parser.parse_args(argv)
     result = asyncio.run(run(args.requests, args.warmup,
                              [int(c) for c in args.concurrency.split(",")], args.card_wait))
-    print(report(result))
+    print(slack_report.report(result))
     print(f"→ {write_result('slack_ack', result, args.results)}")
     return result
 

@@ -53,26 +53,45 @@ def test_booking_lines_are_distinct_working_hours(count: int) -> None:
     assert len(lines) == len(set(lines)) == count
 
 
-async def test_slack_ack_drives_grappe_and_bare_bolt_and_every_card_arrives() -> None:
-    from bench import slack_ack
+async def test_slack_ack_drives_grappe_the_floor_and_bare_bolt_and_every_card_arrives(
+) -> None:
+    from bench import command_acks, slack_ack, slack_report
 
-    result = await slack_ack.run(requests=6, warmup=2, concurrencies=[1, 3], each_command=2)
-    assert [(r["server"], r["concurrency"]) for r in result["runs"]] == [
-        ("grappe", 1), ("grappe", 3), ("bare-bolt", 1), ("bare-bolt", 3)]
+    result = await slack_ack.run(requests=6, warmup=2, concurrencies=[1, 3], each_command=2,
+                                 backends=["sqlite"])
+    assert sorted((r["server"], r["concurrency"]) for r in result["runs"]) == sorted(
+        (server, c) for server in ("grappe", "floor", "bare-bolt") for c in (1, 3))
     for run in result["runs"]:
         assert run["statuses"] == {"200": 6}
         assert run["ack_ms"]["n"] == 6
         assert run["rps"] > 0
         assert run["server_cpu_ms_per_request"] >= 0
-    assert result["cards_complete"]
-    assert result["cards_posted"] == result["commands_sent"] == 14
-    assert set(result["ratios"]) == {"c1", "c3"}
-    assert "grappe/bare c1" in slack_ack.report(result)
-    # the ack of every kind of command, the slow ones (a chart, the digest) included
-    acks = {a["command"]: a for a in result["command_acks"]}
-    assert {"resume apercu", "resume", "synthese R-1"} <= set(acks)
+    assert result["cards_complete"] == {"sqlite": True}
+    assert result["cards_posted"] == {"sqlite": result["commands_sent"]}
+    assert result["commands_sent"] == 2 * 1 + 6 * 2  # grappe's warm-up and its runs
+    assert {"sqlite c1 grappe/bare-bolt", "sqlite c3 grappe/floor"} <= set(result["ratios"])
+    printed = slack_report.report(result)
+    assert "sqlite c1 grappe/bare-bolt" in printed
+    assert "goals met" in printed
+    assert {g["goal"] for g in result["goals"]} >= {
+        "sqlite c1: grappe p50 / bare p50 < 1", "sqlite c3: grappe p99 ≤ 100 ms"}
+    # the ack of every command of the help, the slow ones (a chart, the digest) included
+    acks = {a["command"]: a for a in result["command_acks"]["sqlite"]}
+    assert len(acks) == len(command_acks.COMMANDS)
+    assert {"resume apercu", "resume", "synthese R-1", "temps R-1 0,5 j"} <= set(acks)
     assert all(a["statuses"] == [200] and a["ack_ms"]["n"] == 2 for a in acks.values())
-    assert "slowest ack: " in slack_ack.report(result)
+    p99s = [a["ack_ms"]["p99"] for a in result["command_acks"]["sqlite"]]
+    assert p99s == sorted(p99s, reverse=True)  # the slowest first
+    assert "slowest ack: " in printed
+
+
+def test_the_ack_table_holds_every_command_of_the_help() -> None:
+    from bench import command_acks
+    from bot.features import registry
+
+    measured = {registry().match(text)[0].name for text, _ in command_acks.COMMANDS
+                if registry().match(text)}
+    assert measured == {c.name for c in registry().commands if not c.hidden}
 
 
 def _needs_synapse() -> None:
