@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
 
@@ -71,16 +72,18 @@ async def enter(s: AsyncSession, event: Inbound, coop: Cooperative) -> Entry | C
         return Closed(Message(target=Target(kind="actor"), locale=t.locale, blocks=[para(t.t(
             "This room is no longer followed by {cooperative}: your message was not "
             "recorded. Please contact {cooperative} directly.", cooperative=coop.name))]))
-    name = contact.name if contact else (getattr(event, "name", "") or actor.user_id)
+    said_name = event.name if isinstance(event, RoomMessage) else ""
+    name = contact.name if contact else (said_name or actor.user_id)
     return _entry(client, contact, name, partial(_work, client=client, room=room,
                                                  contact=contact, name=name))
 
 
-def _entry(client: Client, contact: ClientContact | None, name: str, work: object) -> Entry:
+def _entry(client: Client, contact: ClientContact | None, name: str,
+           work: Callable[[Context], Awaitable[None]]) -> Entry:
     assert client.id is not None
     person = Person(handle=(contact.handle if contact and contact.handle else "client"),
                     display_name=name, locale=contact.locale if contact else client.locale)
-    return Entry(person=person, audience=for_client(client.id), work=work)  # type: ignore[arg-type]
+    return Entry(person=person, audience=for_client(client.id), work=work)
 
 
 async def _work(ctx: Context, *, client: Client, room: Channel, contact: ClientContact | None,
@@ -165,7 +168,7 @@ async def _follow_up(ctx: Context, client: Client, contact: ClientContact, cr: C
                                     f" « {text} »"), purpose=request.purpose)
     event = ctx.event
     assert isinstance(event, RoomMessage | ThreadReply | Command)
-    message_id = getattr(event, "message_id", None) or event.event_id
+    message_id = (None if isinstance(event, Command) else event.message_id) or event.event_id
     ctx.out.append(Reaction(emoji="✅", message_id=message_id, object_ref=request.ref,
                             note=ctx.tr("added to your request {ref}", ref=request.ref),
                             audience=for_client(cr.client_id)))
