@@ -30,7 +30,8 @@ COMMANDS: list[tuple[str, tuple[str, str]]] = [(text, CAMILLE) for text in (
     "aide", "aide reserver", "membres", "membre encre-verte", "competences", "moi",
     "langue fr",
     "demande Atelier ack {i} : un devis pour des chaises et de la communication",
-    "demande R-1", "demandes", "synthese R-1", "budget R-1 24 000 €",
+    "demande R-1", "demandes", "synthese R-1", "repondre R-1 : bench {i}",
+    "budget R-1 24 000 €",
     "repartition R-1 encre-verte=60% sobre-et-clair=40%", "facturation R-1 encre-verte",
 )] + [("temps R-1 0,5 j : bench {i}", LEA)] + [(text, CAMILLE) for text in (
     "projet R-1", "jalon R-1 rapport {i} le 15 janvier",

@@ -58,7 +58,8 @@ class Bot:
         self.files_dir = Path(settings.files_dir or Path(tempfile.gettempdir()) / "grappe-files")
         self.environment = Environment(
             files_dir=self.files_dir, day_parts=settings.day_parts(),
-            retention_months=settings.retention_months, nudge_hours=settings.nudge_hours)
+            retention_months=settings.retention_months, nudge_hours=settings.nudge_hours,
+            first_response_hours=settings.first_response_hours)
         self._with_scheduler = scheduler
         self.scheduler: Scheduler | None = None
         self.db = db

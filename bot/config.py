@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # hours before a request's deadline the enterprises that have not answered are reminded
     files_dir: str = Field(default="", alias="GRAPPE_FILES_DIR")
     nudge_hours: float = Field(default=24.0, alias="GRAPPE_NUDGE_HOURS")
+    # the first answer promised to a client, in business hours, when the directory sets none
+    first_response_hours: float = Field(default=8.0, alias="GRAPPE_FIRST_RESPONSE_HOURS")
     # requests closed more than this many months ago lose their client and need (none: kept)
     retention_months: int | None = Field(default=None, alias="GRAPPE_RETENTION_MONTHS")
     # what "matin", "après-midi" and "soir" mean when booking ("" = 09:00-12:30,

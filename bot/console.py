@@ -5,6 +5,7 @@ Input lines (ARCHITECTURE.md, "The console adapter")::
     <handle>: /grappe <command> …
     <handle> in <REF>: <text>
     <handle> clicks <REF> <action> [value]
+    <handle> in #<channel>: <text>
 
 Every output is ``[<channel>|DM:<handle>] <REF>|-`` and the plain-text
 rendering; continuation lines are indented by two spaces.
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.base import Delivery, Receive, Sent
 from bot.http import Installer
-from commands.events import Action, Actor, Command, Inbound, Thread, ThreadReply
+from commands.events import Action, Actor, Command, Inbound, RoomMessage, Thread, ThreadReply
 from commands.i18n import translator
 from commands.messages import Message, Reaction
 from commands.prefixes import addressed
@@ -38,6 +39,7 @@ DEFAULT_CHANNEL = "#cooperation"
 
 _COMMAND = re.compile(r"^(?:(?P<handle>[\w.@-]+)\s*:\s*)?(?P<text>.*)$", re.S)
 _REPLY = re.compile(r"^(?P<handle>[\w.@-]+) in (?P<ref>[A-Za-z]+-\d+)\s*:\s?(?P<text>.*)$", re.S)
+_ROOM = re.compile(r"^(?P<handle>[\w.@-]+) in (?P<room>#[\w.-]+)\s*:\s?(?P<text>.*)$", re.S)
 _CLICK = re.compile(
     r"^(?P<handle>[\w.@-]+) clicks (?P<ref>[A-Za-z]+-\d+) (?P<action>\S+)(?:\s+(?P<value>.+))?$")
 
@@ -62,6 +64,10 @@ def parse_line(line: str, default_handle: str | None = None,
         return ThreadReply(actor=Actor(PLATFORM, m["handle"].lower()),
                            thread=Thread(object_ref=m["ref"].upper(), channel=DEFAULT_CHANNEL),
                            text=m["text"], event_id=event_id, message_id=f"in-{event_id}")
+    if m := _ROOM.match(line):  # a message written in a room (a client's): no thread
+        return RoomMessage(actor=Actor(PLATFORM, m["handle"].lower()), place=m["room"].lower(),
+                           text=m["text"], event_id=event_id, message_id=f"in-{event_id}",
+                           name=m["handle"])
     if m := _CLICK.match(line):
         return Action(actor=Actor(PLATFORM, m["handle"].lower()),
                       thread=Thread(object_ref=m["ref"].upper(), channel=DEFAULT_CHANNEL),
@@ -153,7 +159,8 @@ class ConsoleAdapter:
         t = translator(locale)
         self._print("console", None, t.t(
             "I do not understand this line: {line}\nWrite “<handle>: /grappe <command>”, "
-            "“<handle> in <REF>: <text>” or “<handle> clicks <REF> <action>”.",
+            "“<handle> in <REF>: <text>”, “<handle> clicks <REF> <action>” or "
+            "“<handle> in #<channel>: <text>”.",
             line=line[:80]))
 
 

@@ -15,6 +15,7 @@ FEATURES = (
     "commands.help",
     "commands.directory",
     "commands.requests",
+    "commands.clients",
     "commands.projects",
     "commands.bookings",
     "commands.polls",

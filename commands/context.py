@@ -16,9 +16,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.dates.day_parts import DayParts
-from commands.events import Action, Command, Inbound, ThreadReply
+from commands.events import Action, Command, Inbound, RoomMessage, ThreadReply
 from commands.i18n import Translator, translator
-from commands.messages import Block, Mention, Message, Outbound, Reaction, Target, para
+from commands.messages import (
+    TEAM,
+    Audience,
+    Block,
+    Mention,
+    Message,
+    Outbound,
+    Reaction,
+    Target,
+    para,
+)
 from commands.registry import CommandSpec, Registry
 from storage.models import Cooperative, Person, PersonRole
 from storage.repo import audit as audit_repo
@@ -37,13 +47,15 @@ class Environment:
     written (None: no chart); ``day_parts`` what "matin", "soir" … mean to the slot
     parsers; ``retention_months`` after how long closed requests are anonymised (None or
     0: never); ``nudge_hours`` how many business hours before a deadline the silent
-    enterprises are reminded.
+    enterprises are reminded; ``first_response_hours`` the first answer promised to a
+    client, in business hours, when the directory gives that client no target of its own.
     """
 
     files_dir: Path | None = None
     day_parts: DayParts = DayParts()
     retention_months: int | None = None
     nudge_hours: float = 24.0
+    first_response_hours: float = 8.0
 
 
 def mentions_with(people: Sequence[Person],
@@ -66,6 +78,7 @@ class Context:
     spec: CommandSpec | None = None
     object_ref: str | None = None
     out: list[Outbound] = field(default_factory=list)
+    audience: Audience = TEAM  # who ``reply`` speaks to: a client, when one of theirs acted
 
     # --- who and where -------------------------------------------------
     @property
@@ -94,9 +107,8 @@ class Context:
     # --- what to say ---------------------------------------------------
     def reply(self, *blocks: Block) -> None:
         """Only to the person who acted (ephemeral on Slack, their DM line in the console)."""
-        self.out.append(
-            Message(target=Target(kind="actor"), blocks=list(blocks), locale=self.t.locale)
-        )
+        self.out.append(Message(target=Target(kind="actor"), blocks=list(blocks),
+                                locale=self.t.locale, audience=self.audience))
 
     def post(self, *blocks: Block, purpose: str = COOPERATION, card_of: str | None = None) -> None:
         """To the channels of ``purpose``; with ``card_of``, the message is that object's card."""
@@ -176,7 +188,7 @@ class Context:
 
     @property
     def command_text(self) -> str:
-        if isinstance(self.event, Command | ThreadReply):
+        if isinstance(self.event, Command | ThreadReply | RoomMessage):
             return self.event.text
         if isinstance(self.event, Action):
             return self.event.value

@@ -17,14 +17,15 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands import direct, forms, home, presence
+from commands import direct, home, presence
+from commands.client_side import Closed, Entry, emojis_of, enter_of
 from commands.context import Context, Environment
 from commands.dates.when import format_day
 from commands.errors import CommandError
@@ -35,12 +36,13 @@ from commands.events import (
     Inbound,
     Invitation,
     Joined,
+    RoomMessage,
     Submission,
-    Thread,
     ThreadReply,
     Unreadable,
     where,
 )
+from commands.form_events import as_typed, form_for
 from commands.i18n import translator
 from commands.messages import para
 from commands.outcome import Handoff, Outcome, Result
@@ -90,7 +92,7 @@ class Dispatcher:
     async def dispatch(self, event: Inbound) -> Outcome:
         started = time.perf_counter()
         try:
-            outcome = await self._dispatch(self._as_typed(event))
+            outcome = await self._dispatch(as_typed(event, self.registry))
         except _DB_ERRORS as exc:
             away = unavailable(exc)
             log.log(logging.WARNING if away else logging.ERROR, "database %s for %s: %s",
@@ -122,6 +124,8 @@ class Dispatcher:
         if isinstance(event, Action) and event.reaction and not self._known_emoji(event.action):
             return Outcome(handled=False, result=Result.IGNORED)  # a casual reaction (❤️)
         async with self.db.session() as s:
+            if (turn := await self._client_side(s, event)) is not None:
+                return await self._client_turn(s, event, turn)
             found = await self._addressed(s, event)
             if found is None:  # a conversation among people, not an answer to one of ours
                 return Outcome(handled=False, result=Result.IGNORED)
@@ -139,7 +143,7 @@ class Dispatcher:
             self._locales[_key(event)] = person.locale
             ctx = Context(session=s, person=person, event=event, now=self.clock(), coop=coop,
                           registry=self.registry, env=self.environment)
-            form = await self._form(ctx)
+            form = await form_for(ctx, self.registry)
             if form is not None:  # nothing is recorded until the form comes back
                 return Outcome(handled=False, result=Result.FORM, form=form,
                                command=ctx.spec.name if ctx.spec else None)
@@ -152,6 +156,33 @@ class Dispatcher:
             rows = await queue(s, ctx.out, event, self.platforms, handoff=self.handoff)
         command = ctx.spec.name if ctx.spec else (ctx.object_ref or "").split("-", 1)[0] or None
         return Outcome(result=result, command=command, rows=rows)
+
+    # --- the client's side ------------------------------------------------------
+    async def _client_side(self, s: AsyncSession, event: Inbound) -> Entry | Closed | None:
+        """A client writing in their room, or a client's contact acting: the feature that
+        knows clients says so (``commands.client_side``). The team is never the client."""
+        enter = enter_of(self.registry)
+        if enter is None or not isinstance(event, RoomMessage | ThreadReply | Action | Command):
+            return None
+        if await dir_repo.person_by_identity(s, event.actor.platform, event.actor.user_id):
+            return None
+        return await enter(s, event, await dir_repo.cooperative(s))
+
+    async def _client_turn(self, s: AsyncSession, event: Inbound,
+                           turn: Entry | Closed) -> Outcome:
+        """The client's event on the one path: recorded once, run in a savepoint, its
+        messages queued in the same transaction (their audience is the client's)."""
+        if isinstance(turn, Closed):  # nothing is written, the author is told
+            return Outcome(handled=False, direct=[turn.message], result=Result.REFUSED,
+                           command="client")
+        ctx = Context(session=s, person=turn.person, event=event, now=self.clock(),
+                      coop=await dir_repo.cooperative(s), registry=self.registry,
+                      env=self.environment, audience=turn.audience)
+        if not await events_repo.record_event(s, event.actor.platform, event.event_id):
+            return Outcome(duplicate=True, result=Result.DUPLICATE, command="client")
+        result = await self._run(ctx, turn.work)
+        rows = await queue(s, ctx.out, event, self.platforms, handoff=self.handoff)
+        return Outcome(result=result, command="client", rows=rows)
 
     # --- is it for us ------------------------------------------------------------
     async def _addressed(self, s: AsyncSession, event: Inbound) -> Inbound | None:
@@ -179,6 +210,8 @@ class Dispatcher:
                 action = self._reaction_action(ref, event.action)
                 return replace(event, action=action) if action is not None else None
             return event
+        if isinstance(event, RoomMessage):  # the team's conversation, not for the bot
+            return None
         if isinstance(event, Command) and event.direct and event.place \
                 and not has_address(event.text) and await self._is_channel(s, event):
             return None
@@ -190,8 +223,8 @@ class Dispatcher:
 
     def _known_emoji(self, emoji: str) -> bool:
         bare = emoji.replace("\ufe0f", "")
-        return any(known.replace("\ufe0f", "") == bare
-                   for table in self.registry.choice_emojis.values() for known in table)
+        tables = [*self.registry.choice_emojis.values(), emojis_of(self.registry)]
+        return any(known.replace("\ufe0f", "") == bare for table in tables for known in table)
 
     def _reaction_action(self, ref: str, emoji: str) -> str | None:
         """The action a reaction stands for on its card's family, if any."""
@@ -220,48 +253,6 @@ class Dispatcher:
                             "now", event.actor.platform, name, due)
         return Outcome(handled=False, result=Result.OK, due=sum(found.values()))
 
-    # --- forms ---------------------------------------------------------------------
-    async def _form(self, ctx: Context) -> forms.Form | None:
-        """A form to open instead of running: a command with a form given no arguments,
-        or a choice that asks for text, where the platform can show one."""
-        event = ctx.event
-        if isinstance(event, Action) and event.asks is not None and not event.value:
-            ref = event.thread.object_ref
-            return forms.Form(
-                key=f"{forms.ANSWER}{ref}:{event.action}", title=ctx.tr("Your answer"),
-                submit=ctx.tr("Record"), cancel=ctx.tr("Cancel"),
-                fields=[forms.FormField(name="answer", label=event.asks, max_length=500)],
-                place=event.thread.channel, message_id=event.thread.message_id)
-        if not (isinstance(event, Command) and event.forms):
-            return None
-        found = self.registry.match(strip_prefix(event.text))
-        if found is None or found[1] or found[0].form is None:
-            return None
-        spec, _ = found
-        if spec.role is Role.COORDINATOR and not ctx.is_coordinator:
-            return None  # the command itself says who may
-        ctx.spec = spec
-        assert spec.form is not None
-        return forms.Form(key=f"{forms.COMMAND}{spec.name}", title=ctx.tr(spec.form.title),
-                          submit=ctx.tr(spec.form.submit), cancel=ctx.tr("Cancel"),
-                          fields=await spec.form.fields(ctx), place=event.place)
-
-    def _as_typed(self, event: Inbound) -> Inbound:
-        """A form's submission as the command or the answer a person would have typed."""
-        if not isinstance(event, Submission):
-            return event
-        if event.form.startswith(forms.ANSWER):
-            ref, _, action = event.form.removeprefix(forms.ANSWER).partition(":")
-            return Action(actor=event.actor, action=action, event_id=event.event_id,
-                          value=forms.text_of(event.values, "answer"),
-                          thread=Thread(object_ref=ref or None, channel=event.place,
-                                        message_id=event.message_id))
-        spec = self.registry.named(event.form.removeprefix(forms.COMMAND))
-        args = spec.form.text(event.values) if spec is not None and spec.form else ""
-        keyword = spec.name if spec is not None else "aide"
-        return Command(actor=event.actor, event_id=event.event_id, place=event.place,
-                       text=f"/grappe {keyword} {args}".rstrip())
-
     # --- running -------------------------------------------------------------------
     async def _edited(self, ctx: Context, original: str) -> Result:
         """A command already handled as it was sent is never run again for an edit: running
@@ -273,11 +264,17 @@ class Dispatcher:
                                   "run again. Send it again if needed.")))
         return Result.EDITED
 
-    async def _run(self, ctx: Context) -> Result:
+    async def _run(self, ctx: Context,
+                   work: Callable[[Context], Awaitable[None]] | None = None) -> Result:
         s = ctx.session
         savepoint = await s.begin_nested()
         try:
-            await self._handle(ctx)
+            if len(ctx.command_text) > MAX_INPUT:  # whoever wrote it, nothing is written
+                raise CommandError(
+                    "Your message is too long ({length} characters; {limit} at most). "
+                    "Please shorten it.", length=f"{len(ctx.command_text):,}".replace(",", " "),
+                    limit=f"{MAX_INPUT:,}".replace(",", " "))
+            await (work or self._handle)(ctx)
             await s.flush()
             await savepoint.commit()
             return Result.OK
@@ -305,11 +302,6 @@ class Dispatcher:
     async def _handle(self, ctx: Context) -> None:
         event = ctx.event
         text = clean(ctx.command_text)
-        if len(ctx.command_text) > MAX_INPUT:
-            raise CommandError(
-                "Your message is too long ({length} characters; {limit} at most). "
-                "Please shorten it.", length=f"{len(ctx.command_text):,}".replace(",", " "),
-                limit=f"{MAX_INPUT:,}".replace(",", " "))
         if isinstance(event, Command):
             await self._command(ctx, strip_prefix(text))
         elif isinstance(event, ThreadReply | Action):
@@ -387,4 +379,4 @@ def _kind(event: Inbound) -> str:
         return "reaction" if event.reaction else "action"
     return {ThreadReply: "reply", Command: "command", Submission: "form",
             Invitation: "invitation", Joined: "joined", Unreadable: "unreadable",
-            HomeOpened: "home"}[type(event)]
+            HomeOpened: "home", RoomMessage: "room"}[type(event)]

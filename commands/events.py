@@ -102,6 +102,21 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class RoomMessage:
+    """A message written at the top of a room, addressed to no one in particular: the
+    bot reads it only in a client's room, where a client's words open or follow a
+    request. ``name`` is the author's name as the platform's profile gives it (a person
+    met there for the first time becomes a contact under it)."""
+
+    actor: Actor
+    place: str
+    text: str
+    event_id: str
+    message_id: str | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Invitation:
     """The bot is invited to ``place`` by ``actor``: the dispatcher says whether to join."""
 
@@ -142,7 +157,7 @@ class HomeOpened:
 
 
 Inbound = (Command | ThreadReply | Action | Submission | Invitation | Joined | Unreadable
-           | HomeOpened)
+           | HomeOpened | RoomMessage)
 Answerable = ThreadReply | Action
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Text(BaseModel):
@@ -152,6 +152,30 @@ Block = Annotated[
 ]
 
 
+class Audience(BaseModel):
+    """Who may read a message: the team (``client_id`` None, the default) or one client.
+
+    The team is the cooperation channels and the DMs of the cluster's people; a client is
+    that client's room. ``commands.routing`` refuses a message for the team in a client
+    room whoever produced it: only what is addressed to the client on purpose gets in.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    client_id: int | None = None
+
+    @property
+    def team(self) -> bool:
+        return self.client_id is None
+
+
+TEAM = Audience()
+
+
+def for_client(client_id: int) -> Audience:
+    return Audience(client_id=client_id)
+
+
 class Target(BaseModel):
     """Where a message goes.
 
@@ -174,6 +198,7 @@ class Message(BaseModel):
     card_of: str | None = None  # this message is the card of an object (R-3, P-2…)
     edit_of: str | None = None  # replace the card of this object instead of posting
     locale: str = "fr"
+    audience: Audience = TEAM
 
     @property
     def to_draw(self) -> bool:
@@ -190,6 +215,7 @@ class Reaction(BaseModel):
     message_id: str
     object_ref: str | None = None
     note: str = ""  # what the console prints instead of a reaction
+    audience: Audience = TEAM
 
 
 Outbound = Annotated[Message | Reaction, Field(discriminator="type")]

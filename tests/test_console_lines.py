@@ -8,7 +8,7 @@ import pytest
 
 from bot.adapters.base import Delivery
 from bot.console import BadLine, ConsoleAdapter, parse_line
-from commands.events import Action, Command, ThreadReply
+from commands.events import Action, Command, RoomMessage, ThreadReply
 from commands.messages import Message, Reaction, Target, para
 
 
@@ -20,6 +20,8 @@ from commands.messages import Message, Reaction, Target, para
     ("nadia clicks R-12 interested", Action, {"action": "interested", "value": ""}),
     ("nadia clicks P-3 available jeudi matin", Action, {"action": "available",
                                                         "value": "jeudi matin"}),
+    ("agathe in #mairie-roubaix: Bonjour, une question", RoomMessage,
+     {"place": "#mairie-roubaix", "text": "Bonjour, une question", "name": "agathe"}),
 ])
 def test_lines_become_events(line: str, kind: type, fields: dict) -> None:
     event = parse_line(line)

@@ -2,7 +2,8 @@
 
 Each converter takes the payload exactly as Slack sends it (a slash command's
 form fields, an Events API envelope, an interactivity payload) and returns a
-``Command``, ``ThreadReply`` or ``Action`` (a ``HomeOpened`` for the Home tab) — or
+``Command``, ``ThreadReply`` or ``Action`` (a ``HomeOpened`` for the Home tab, a
+``RoomMessage`` for a message at the top of a Slack Connect channel: a client's room) — or
 ``None`` for what the bot ignores (its own messages, deletions, top-level chatter). Event ids are
 stable across Slack's retries so that the dispatcher handles each event once.
 
@@ -30,6 +31,7 @@ from commands.events import (
     Command,
     HomeOpened,
     Inbound,
+    RoomMessage,
     Submission,
     Thread,
     ThreadReply,
@@ -144,7 +146,14 @@ def _written(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound 
     # channel, only what starts with a prefix (the mention comes as app_mention)
     if event.get("channel_type") == "im":
         return _command(body, user, text, place=None, direct=True)
-    return None  # chatter in a channel, outside any thread
+    if body.get("is_ext_shared_channel") and event.get("channel"):
+        # a Slack Connect channel (a client's room): the core reads what is written there
+        profile = event.get("user_profile") or {}
+        return (_command(body, user, text, place=event["channel"]) or RoomMessage(
+            actor=_actor(user), place=event["channel"], text=text, event_id=body["event_id"],
+            message_id=event.get("ts"),
+            name=profile.get("real_name") or profile.get("display_name") or ""))
+    return None  # chatter in a channel of the workspace, outside any thread
 
 
 def _edited(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound | None:

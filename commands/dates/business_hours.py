@@ -72,3 +72,11 @@ def add_business_hours(start: datetime, amount: timedelta, tz: ZoneInfo,
 def format_hours(duration: timedelta, locale: str) -> str:
     """A business duration as people read it (``3 h 15``); one rule, in commands.dates.slots."""
     return format_minutes(round(duration.total_seconds() / 60), locale)
+
+
+def median_duration(values: list[timedelta]) -> timedelta | None:
+    """The median of durations (the mean of the middle two for an even count), None for none."""
+    if not values:
+        return None
+    ordered, middle = sorted(values), len(values) // 2
+    return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

@@ -3,8 +3,10 @@
 Forgetting keeps every record consistent: answers, bookings, poll votes and
 audit rows keep their ``person_id``; only the person's row loses what
 identifies them (name, e-mail, handle, platform accounts), so histories show
-"former member". Retention anonymises the client and the need of requests
-closed more than N months ago, each request once (a claim decides).
+"former member". A client's contact (a handle of the directory's clients, or one met in
+the client's room) is forgotten the same way ("former contact"). Retention anonymises the
+client and the need of requests closed more than N months ago (a request written in a
+client's room holds the client's words in its need), each request once (a claim decides).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from storage.repo import directory as dir_repo
 from storage.repo import privacy as repo
 
 FORMER_MEMBER = N_("former member")
+FORMER_CONTACT = N_("former contact")
 ANONYMISED_CLIENT = N_("anonymised client")
 ANONYMISED_NEED = N_("need anonymised after the retention period")
 RETENTION_KIND = "retention"
@@ -31,7 +34,14 @@ async def forget(s: AsyncSession, handle: str) -> tuple[str, int]:
     """Forget the person ``handle``; their new pseudonym and how many identities went."""
     person = await dir_repo.person_by_handle(s, handle.strip().lstrip("@"))
     if person is None or person.handle.startswith("ancien-") and not person.active:
-        raise CommandError("Nobody has the handle “{handle}” in the directory.", handle=handle)
+        contact = await repo.contact_by_handle(s, handle.strip().lstrip("@"))
+        if contact is None or not contact.active:
+            raise CommandError("Nobody has the handle “{handle}” in the directory.",
+                               handle=handle)
+        coop = await dir_repo.cooperative(s)  # a client's contact (met in their room)
+        removed = await repo.forget_contact(s, contact, translator(coop.locale).t(FORMER_CONTACT))
+        await audit_repo.add_audit(s, None, "privacy:forget", contact.handle, "")
+        return contact.handle or "", removed
     coop = await dir_repo.cooperative(s)
     name = translator(coop.locale).t(FORMER_MEMBER)
     removed = await repo.forget_person(s, person, name)
@@ -43,7 +53,11 @@ async def export(s: AsyncSession, handle: str) -> dict[str, Any]:
     """Everything held about ``handle``: their directory entry and every row naming them."""
     person = await dir_repo.person_by_handle(s, handle.strip().lstrip("@"))
     if person is None:
-        raise CommandError("Nobody has the handle “{handle}” in the directory.", handle=handle)
+        contact = await repo.contact_by_handle(s, handle.strip().lstrip("@"))
+        if contact is None:
+            raise CommandError("Nobody has the handle “{handle}” in the directory.",
+                               handle=handle)
+        return await repo.held_about_contact(s, contact)
     enterprise = (await dir_repo.enterprise_by_id(s, person.enterprise_id)
                   if person.enterprise_id else None)
     entry = repo.row_of(person)

@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable
 from commands import lookup
 from commands.context import Context
 from commands.errors import CommandError, UsageError
-from commands.i18n import N_, translator
+from commands.i18n import N_, Translator, translator
 from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.registry import Registry, Role, command, declare
 from commands.requests.answer_values import availability_text, capacity_text
 from commands.requests.intake import get_request, refresh_card
-from commands.requests.view import status_label, tally
+from commands.requests.view import Standing, status_label, tally
 from commands.text import fold
 from storage.models import Consultation, Enterprise, Request
 from storage.repo import directory as dir_repo
@@ -39,6 +39,30 @@ def on_close(part: ClosingPart) -> ClosingPart:
         registry.extend(CLOSING, f"{module}.{part.__name__}", part)
 
     return declare(part, add)
+
+
+LetterOf = Callable[[str], Awaitable[list[Block]]]  # the synthesis letter in a language
+StepHook = Callable[[Context, Request, str, "LetterOf | None"], Awaitable[bool]]
+STEPS = "requests.steps"  # the registry's extensions told of a request's steps
+
+
+def on_step(hook: StepHook) -> StepHook:
+    """Declare ``hook``: told when a request is staffed (``staffed``), closed (``closed``)
+    or its synthesis letter is to be sent (``letter``, with the letter); True when it did
+    something with it. Another feature (the client's room) follows a request's life
+    without this one importing it."""
+    def add(registry: Registry, module: str) -> None:
+        registry.extend(STEPS, f"{module}.{hook.__name__}", hook)
+
+    return declare(hook, add)
+
+
+async def _step(ctx: Context, request: Request, step: str,
+                letter: LetterOf | None = None) -> bool:
+    told = False
+    for hook in ctx.registry.extensions_of(STEPS):
+        told |= await hook(ctx, request, step, letter)
+    return told
 
 
 def _split_reason(args: str) -> tuple[str, str]:
@@ -78,6 +102,7 @@ async def assign(ctx: Context, args: str) -> None:
     await ctx.session.flush()
     await _announce(ctx, request, lead, partners, reason)
     await refresh_card(ctx, request)
+    await _step(ctx, request, "staffed")
 
 
 async def _set_roles(ctx: Context, request: Request, lead: Enterprise,
@@ -156,15 +181,18 @@ async def close(ctx: Context, args: str) -> None:
         if blocks := await part(ctx, request):
             ctx.in_thread(request.ref, *blocks, purpose=request.purpose)
     await refresh_card(ctx, request)
+    await _step(ctx, request, "closed")
     ctx.reply(para(ctx.tr("{ref} is closed: {status}.", ref=request.ref,
                           status=status_label(ctx.t, request.status))))
 
 
-@command(("synthese", "summary"), usage=N_("/grappe summary R-3"),
-         summary=N_("A client-ready text presenting the proposed team."))
+@command(("synthese", "summary"), usage=N_("/grappe summary R-3 [send]"),
+         summary=N_("A client-ready text presenting the proposed team; with “send”, sent "
+                    "to the client in their room."))
 async def summary(ctx: Context, args: str) -> None:
-    request = await get_request(ctx, args)
-    t = translator(ctx.coop.locale)
+    words = args.split()
+    send = len(words) == 2 and fold(words[1]) in ("envoyer", "send")
+    request = await get_request(ctx, words[0] if send else args)
     current = await tally(ctx.session, request)
     team = [st for st in current.standings if st.role in ("lead", "partner")]
     draft = not team
@@ -174,10 +202,29 @@ async def summary(ctx: Context, args: str) -> None:
         raise CommandError("Nobody has offered to work on {ref} yet: there is no team to "
                            "present.", ref=request.ref)
     team.sort(key=lambda st: (st.role != "lead", not st.can_lead, st.enterprise.name))
-    blocks: list[Block] = []
+
+    async def letter(locale: str) -> list[Block]:
+        return _letter(ctx, request, team, translator(locale))
+
+    if send:
+        if draft:
+            raise CommandError("Choose the team of {ref} first (/grappe assign): a draft is "
+                               "not sent to the client.", ref=request.ref)
+        if not await _step(ctx, request, "letter", letter):
+            raise CommandError("{ref} was not written in a client's room: there is no room "
+                               "to send the letter to.", ref=request.ref)
+        ctx.reply(para(ctx.tr("The letter on {ref} is sent to {client}.", ref=request.ref,
+                              client=request.client)))
+        return
+    blocks = await letter(ctx.coop.locale)
     if draft:
-        blocks.append(para(bold(ctx.tr("Draft: no lead chosen yet; these are the enterprises "
-                                       "that offered to help."))))
+        blocks.insert(0, para(bold(ctx.tr("Draft: no lead chosen yet; these are the "
+                                          "enterprises that offered to help."))))
+    ctx.reply(*blocks)
+
+
+def _letter(ctx: Context, request: Request, team: list[Standing], t: Translator) -> list[Block]:
+    blocks: list[Block] = []
     blocks.append(para(t.t("Subject: {cooperative}'s proposal — {need}",
                            cooperative=ctx.coop.name, need=request.need)))
     blocks.append(para(t.t("Dear Sir or Madam,")))
@@ -203,4 +250,4 @@ async def summary(ctx: Context, args: str) -> None:
         "of contact: {name}, for {cooperative}.", name=ctx.person.display_name,
         cooperative=ctx.coop.name)))
     blocks.append(para(t.t("Yours faithfully,")))
-    ctx.reply(*blocks)
+    return blocks

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands.dates.business_hours import format_hours
+from commands.dates.business_hours import format_hours, median_duration
 from commands.dates.when import format_day
 from commands.digest.sections import DigestWeek, digest_section
 from commands.i18n import Translator
@@ -110,13 +110,6 @@ def decided_requests(loaded: RequestsWeek, week: DigestWeek,
     return _listed(t, t.t("Staffed or closed this week"), items)
 
 
-def _median(values: list[timedelta]) -> timedelta | None:
-    if not values:
-        return None
-    ordered, middle = sorted(values), len(values) // 2
-    return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 @digest_section(order=40, load=RequestsWeek.load, name="requests.metrics")
 def request_metrics(loaded: RequestsWeek, week: DigestWeek,
                     t: Translator) -> list[Block] | None:
@@ -131,7 +124,7 @@ def request_metrics(loaded: RequestsWeek, week: DigestWeek,
             firsts.append(first)
         if staffed is not None:
             staffings.append(staffed)
-    first_median, staffed_median = _median(firsts), _median(staffings)
+    first_median, staffed_median = median_duration(firsts), median_duration(staffings)
     facts = [
         t.t("first answer after {hours} (median)", hours=format_hours(first_median, t.locale))
         if first_median is not None else t.t("no answer yet"),

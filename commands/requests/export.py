@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from commands.dates.business_hours import business_duration
 from commands.i18n import N_, translator
 from commands.requests.history import answer_text, metrics
 from commands.requests.view import status_label, tally
 from commands.table import Table, Value
+from storage.models import ClientRequest, Cooperative, utcnow
+from storage.repo import client_rooms
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
@@ -21,7 +24,9 @@ COLUMNS = (N_("Request"), N_("Client"), N_("Need"), N_("Created"), N_("Deadline"
            N_("Skills"), N_("Consulted"), N_("Answers"), N_("Lead"), N_("Partners"),
            N_("Status"), N_("Business hours to first answer"),
            N_("Business hours to staffing"), N_("Closing note"),
-           N_("Enterprises that answered"))
+           N_("Enterprises that answered"), N_("Business hours to resolution"),
+           N_("Business hours to the first reply to the client"),
+           N_("First reply to the client late"), N_("Client's satisfaction (1 to 5)"))
 
 
 async def export_rows(s: AsyncSession, *, start: datetime | None = None,
@@ -33,6 +38,8 @@ async def export_rows(s: AsyncSession, *, start: datetime | None = None,
     tz = ZoneInfo(coop.timezone)
     rows: list[list[Value]] = []
     requests = await repo.listing(s, created_from=start, created_to=end, limit=None)
+    facing = await client_rooms.of_requests(s, [r.id or 0 for r in requests])
+    now = utcnow()
     for request in sorted(requests, key=lambda r: r.id or 0):
         current = await tally(s, request)
         skills = await repo.skills_of(s, request.id or 0)
@@ -58,5 +65,21 @@ async def export_rows(s: AsyncSession, *, start: datetime | None = None,
             ", ".join(st.enterprise.name for st in current.standings if st.role == "partner"),
             status_label(t, request.status), first, staffed, request.close_note,
             sum(1 for st in current.standings if st.answered),
+            business_duration(request.created_at, request.closed_at, tz, coop.business_hours)
+            if request.closed_at else None,
+            *_client_side(facing.get(request.id or 0), coop, now),
         ])
     return Table(t.t(SHEET), [t.t(c) for c in COLUMNS], rows, t.locale)
+
+
+def _client_side(cr: ClientRequest | None, coop: Cooperative, now: datetime) -> list[Value]:
+    """For a request written in a client's room: the business time to the first public
+    reply, whether it came after the time promised (or has not come and is late), the
+    client's rating. Empty cells for the others."""
+    if cr is None:
+        return [None, None, None]
+    t, tz = translator(coop.locale), ZoneInfo(coop.timezone)
+    first = (business_duration(cr.acknowledged_at, cr.first_reply_at, tz, coop.business_hours)
+             if cr.first_reply_at else None)
+    late = cr.response_due_at is not None and (cr.first_reply_at or now) > cr.response_due_at
+    return [first, t.t("yes") if late else t.t("no"), cr.satisfaction]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from commands import lookup
 from commands.context import Context
@@ -24,7 +27,7 @@ from commands.requests.view import (
     urgent_mark,
 )
 from commands.text import collation_key, fold, shorten
-from storage.models import Consultation, Request, Skill
+from storage.models import Consultation, Enterprise, Request, Skill
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
 
@@ -66,23 +69,11 @@ async def request_command(ctx: Context, args: str) -> None:
     if not args.strip():
         raise UsageError("Give the client, then a colon, then the need.")
     new = parse_new_request(args, now=ctx.now, tz=ctx.tz)
-    index = await lookup.skill_index(ctx)
-    inference = (Inference(skills=await lookup.skills(ctx, new.tags)) if new.tags
-                 else infer(new.need, index))
-    skills = inference.skills
     client = await lookup.client(ctx, new.client)
-    request = Request(client=new.client, need=new.need, created_by=ctx.person.id,
-                      client_id=client.id if client else None,
-                      created_at=ctx.now, urgent=new.urgent,
-                      deadline=end_of_day(new.deadline, ctx.tz) if new.deadline else None)
-    await repo.add(ctx.session, request, [k.id or 0 for k in skills])
-    matches = await repo.enterprises_with_skills(ctx.session, [k.id or 0 for k in skills])
-    for enterprise, _count in matches:
-        ctx.session.add(Consultation(request_id=request.id or 0, enterprise_id=enterprise.id or 0,
-                                     added_at=ctx.now))
-    await ctx.session.flush()
-    ctx.object_ref = request.ref
-    ctx.post(*await card(ctx, request), card_of=request.ref, purpose=request.purpose)
+    opened = await open_request(ctx, new.client, new.need, tags=new.tags, urgent=new.urgent,
+                                deadline=end_of_day(new.deadline, ctx.tz) if new.deadline
+                                else None, client_id=client.id if client else None)
+    request, matches = opened.request, opened.matches
     names = ", ".join(sorted((e.name for e, _ in matches), key=collation_key))
     ctx.reply(para(ctx.trn("{ref} is relayed to {n} enterprise: {names}.",
                            "{ref} is relayed to {n} enterprises: {names}.",
@@ -90,7 +81,37 @@ async def request_command(ctx: Context, args: str) -> None:
                    if matches else ctx.tr("{ref} is recorded; no enterprise matches its skills, "
                                           "so the coordinators are asked to direct it.",
                                           ref=request.ref)),
-              *_why(ctx, inference, index))
+              *_why(ctx, opened.inference, opened.index))
+
+
+@dataclass(frozen=True)
+class Opened:
+    request: Request
+    matches: list[tuple[Enterprise, int]]
+    inference: Inference
+    index: dict[str, Skill]
+
+
+async def open_request(ctx: Context, client: str, need: str, *, tags: Sequence[str] = (),
+                       urgent: bool = False, deadline: datetime | None = None,
+                       client_id: int | None = None) -> Opened:
+    """Record a request, consult the enterprises whose skills match and post its card:
+    what a coordinator's ``/grappe demande`` does, and a client's message in their room."""
+    index = await lookup.skill_index(ctx)
+    inference = (Inference(skills=await lookup.skills(ctx, list(tags))) if tags
+                 else infer(need, index))
+    skills = inference.skills
+    request = Request(client=client, need=need, created_by=ctx.person.id, client_id=client_id,
+                      created_at=ctx.now, urgent=urgent, deadline=deadline)
+    await repo.add(ctx.session, request, [k.id or 0 for k in skills])
+    matches = list(await repo.enterprises_with_skills(ctx.session, [k.id or 0 for k in skills]))
+    for enterprise, _count in matches:
+        ctx.session.add(Consultation(request_id=request.id or 0, enterprise_id=enterprise.id or 0,
+                                     added_at=ctx.now))
+    await ctx.session.flush()
+    ctx.object_ref = request.ref
+    ctx.post(*await card(ctx, request), card_of=request.ref, purpose=request.purpose)
+    return Opened(request, matches, inference, index)
 
 
 def _why(ctx: Context, inference: Inference, index: dict[str, Skill]) -> list[Block]:

@@ -258,7 +258,10 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
     when = format_moment(request.created_at, tz, t.locale,
                          today=(today or request.created_at).astimezone(tz).date())
     context = (t.t("Relayed by {name} · {when}", name=view.relayed_by, when=when)
-               if view.relayed_by else t.t("Recorded on {when}", when=when))
+               if view.relayed_by else
+               t.t("Written by the client in their room · {when}", when=when)
+               if request.client_id is not None and request.created_by is None
+               else t.t("Recorded on {when}", when=when))
     blocks: list[Block] = [Heading(text=title), Context(spans=[Text(text=context)]),
                            Fields(items=fields)]
     consulted = current.consulted

@@ -5,6 +5,7 @@ from storage.models.audit import Audit
 from storage.models.base import utcnow
 from storage.models.bookings import Booking, BookingSeries, BookingStatus
 from storage.models.claims import Claim
+from storage.models.client_requests import ClientRequest
 from storage.models.digest import DigestSetting
 from storage.models.directory import (
     Channel,
@@ -39,6 +40,7 @@ __all__ = [
     "Claim",
     "Client",
     "ClientContact",
+    "ClientRequest",
     "Consultation",
     "Cooperative",
     "DeliveryRole",

@@ -15,6 +15,9 @@ from storage.models import (
     Answer,
     Audit,
     Booking,
+    Client,
+    ClientContact,
+    ClientRequest,
     Identity,
     Person,
     Poll,
@@ -83,6 +86,37 @@ async def held_about(s: AsyncSession, person: Person) -> dict[str, list[dict[str
         "poll_votes": [_row(r) for r in votes.all()],
         "audit": [_row(r) for r in audit.all()],
     }
+
+
+async def contact_by_handle(s: AsyncSession, handle: str) -> ClientContact | None:
+    """A client's contact by their handle (active or not: a forgotten one has none)."""
+    return (await s.exec(select(ClientContact).where(ClientContact.handle == handle))).first()
+
+
+async def forget_contact(s: AsyncSession, contact: ClientContact, name: str) -> int:
+    """Erase what identifies a client's contact; the requests they wrote keep their id.
+    Returns how many platform accounts were unlinked."""
+    assert contact.id is not None
+    removed = sum(1 for account in (contact.slack, contact.matrix) if account)
+    contact.handle, contact.name = f"ancien-contact-{contact.id}", name
+    contact.email = contact.slack = contact.matrix = None
+    contact.active = False
+    s.add(contact)
+    await s.flush()
+    return removed
+
+
+async def held_about_contact(s: AsyncSession,
+                             contact: ClientContact) -> dict[str, Any]:
+    """A contact's entry, their client, and the requests they wrote in the client's room."""
+    client = await s.get(Client, contact.client_id)
+    written = await s.exec(select(ClientRequest, Request)
+                           .join(Request, col(Request.id) == col(ClientRequest.request_id))
+                           .where(ClientRequest.contact_id == contact.id)
+                           .order_by(col(ClientRequest.request_id)))
+    return {"contact": {**_row(contact), "client": client.slug if client else None},
+            "requests": [{**_row(request), "client_side": _row(cr)}
+                         for cr, request in written.all()]}
 
 
 def row_of(obj: SQLModel) -> dict[str, Any]:

@@ -10,8 +10,8 @@ import pytest
 from bot.features import registry as load_all
 from bot.slack import emoji as slack_emoji
 from bot.slack import inbound
-from commands.dispatcher import Dispatcher
 from commands.events import Action, Actor, Command, Thread
+from commands.form_events import as_typed
 from tests.slack.fake_slack import BOT_USER
 from tests.slack.payloads import DATA, case
 
@@ -79,4 +79,4 @@ def test_a_submitted_form_is_what_the_person_would_have_typed(name: str, typed: 
     """The form's meaning is the core's: the command family reads the values as its text."""
     submission = inbound.view_submission(case(name)["payload"])
     assert submission is not None
-    assert Dispatcher(None, load_all(), platforms=["slack"])._as_typed(submission) == typed  # type: ignore[arg-type]
+    assert as_typed(submission, load_all()) == typed
