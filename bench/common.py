@@ -22,6 +22,11 @@ from typing import Any
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+def sqlite_url(path: Path) -> str:
+    """The database URL of a SQLite file, as grappe's settings and Database take it."""
+    return f"sqlite+aiosqlite:///{path}"
+
+
 def percentile(values: Sequence[float], p: float) -> float:
     """The ``p``-th percentile (nearest rank) of ``values``."""
     ordered = sorted(values)

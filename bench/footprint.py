@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench.common import Child, machine, rss_mb, summary, table, write_result
+from bench.common import Child, machine, rss_mb, sqlite_url, summary, table, write_result
 from bench.matrix_roundtrip import (
     MEMBER,
     Bot,
@@ -35,7 +35,7 @@ from bench.matrix_roundtrip import (
     round_trip,
     start_synapse,
 )
-from bench.slack_ack import _prepare_db
+from bench.slack_ack import prepare_db
 
 READY = r"grappe is running on (.+)$"
 SERVES = r"serves HTTP on (http://127\.0\.0\.1:\d+)"
@@ -143,7 +143,7 @@ async def run(starts: int, commands: int) -> dict[str, Any]:
         (folder / "synapse").mkdir()
         synapse = await start_synapse(folder / "synapse")
         try:
-            env = grappe_env(await _prepare_db(folder / "grappe.db"), synapse.url,
+            env = grappe_env(await prepare_db(sqlite_url(folder / "grappe.db")), synapse.url,
                              SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SECRET,
                              SLACK_API_URL=fake.api_url, GRAPPE_SERVE_HTTP="1",
                              GRAPPE_HOST="127.0.0.1", PORT="0")

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import Child, machine, rss_mb, summary, table, write_result
-from bench.slack_ack import ROOT, _prepare_db, cpu_seconds
+from bench.common import Child, machine, rss_mb, sqlite_url, summary, table, write_result
+from bench.slack_ack import ROOT, cpu_seconds, prepare_db
 
 OPSDROID_PYTHON = ROOT / ".venv-opsdroid" / "bin" / "python"
 OPSDROID_STAMP = ROOT / ".venv-opsdroid" / ".installed-0.31.0"  # written by `make bench`
@@ -202,7 +202,7 @@ async def run(rounds: int, warmup: int, opsdroid: bool = True,
         member = Member(synapse.url, user(MEMBER), password(MEMBER))
         skipped: str | None = None
         try:
-            db_url = await _prepare_db(folder / "grappe.db")
+            db_url = await prepare_db(sqlite_url(folder / "grappe.db"))
             grappe = Bot("grappe", grappe_child(grappe_env(db_url, synapse.url)),
                          user(BOTS["grappe"]))
             echo = Bot("nio-echo", Child("nio-echo", [

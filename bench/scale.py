@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, text
 from sqlmodel import col, select
 
-from bench.common import machine, summary, table, write_result
+from bench.common import machine, sqlite_url, summary, table, write_result
 from bot import features
 from bot.app import Bot
 from bot.config import Settings
@@ -63,7 +63,7 @@ async def database(backend: str, workdir: Path) -> AsyncIterator[Database]:
     """A migrated, empty database: a new SQLite file, or a new PostgreSQL schema."""
     if backend == "sqlite":
         path = workdir / f"scale-{uuid.uuid4().hex[:8]}.db"
-        db = Database(f"sqlite+aiosqlite:///{path}")
+        db = Database(sqlite_url(path))
         try:
             await migrate.upgrade(db)
             yield db

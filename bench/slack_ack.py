@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import command_acks, slack_report
-from bench.common import cpu_seconds, machine, summary, write_result
+from bench.common import cpu_seconds, machine, sqlite_url, summary, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 NADIA = ("U07GRPE031", "nadia")
@@ -162,7 +162,7 @@ async def _interleaved(servers: dict[str, tuple[int, str]], requests: int, warmu
     return runs
 
 
-async def _prepare_db(url: str) -> str:
+async def prepare_db(url: str) -> str:
     from commands.directory.file import load
     from commands.directory.importing import apply
     from storage import migrate
@@ -186,7 +186,7 @@ async def _databases(backend: str, tmp: Path) -> AsyncIterator[tuple[str, str]]:
     """A database for grappe and one for the floor: SQLite files, or fresh PostgreSQL
     databases dropped afterwards (never the configured one itself)."""
     if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp / 'grappe.db'}", f"sqlite+aiosqlite:///{tmp / 'floor.db'}"
+        yield sqlite_url(tmp / "grappe.db"), sqlite_url(tmp / "floor.db")
         return
     from sqlalchemy import make_url, text
     from sqlalchemy.ext.asyncio import create_async_engine
@@ -228,7 +228,7 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
         for backend in backends:
             with tempfile.TemporaryDirectory(prefix="grappe-ack-") as tmp:
                 async with _databases(backend, Path(tmp)) as (grappe_db, floor_db):
-                    env = {**os.environ, "DATABASE_URL": await _prepare_db(grappe_db),
+                    env = {**os.environ, "DATABASE_URL": await prepare_db(grappe_db),
                            "SLACK_BOT_TOKEN": "xoxb-test-token",
                            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
                            "PYTHONPATH": str(ROOT)}
@@ -273,7 +273,7 @@ async def _start_other(checkout: Path, tmp: Path, env: dict[str, str]) -> tuple[
     """``grappe serve`` of another checkout, on a database made by its own code (its
     migrations, its example directory)."""
     other = {**env, "PYTHONPATH": str(checkout),
-             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'before.db'}"}
+             "DATABASE_URL": sqlite_url(tmp / "before.db")}
     for step in (["db", "upgrade"],
                  ["directory", "import", str(checkout / "examples" / "cooperative.toml")]):
         done = await asyncio.create_subprocess_exec(
@@ -295,7 +295,7 @@ async def _each_command(backend: str, env: dict[str, str], each: int) -> list[di
         async with _databases(backend, Path(tmp)) as (url, _):
             process, served, rest = await _start(
                 ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
-                {**env, "DATABASE_URL": await _prepare_db(url)})
+                {**env, "DATABASE_URL": await prepare_db(url)})
             try:
                 return await command_acks.measure(f"{served}/slack/events", each, process.pid)
             finally:
