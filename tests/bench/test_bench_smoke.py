@@ -168,3 +168,17 @@ def test_the_goals_are_read_from_each_benchmark_and_one_not_run_is_named(
     assert "NOT RUN scale" in goals.report(alone)
     assert goals.main(["--results", str(tmp_path)])["not_run"] == list(goals.READERS)
     assert (tmp_path / "goals-latest.json").exists()
+    assert "NOT RUN burst" in goals.report(goals.main(["--results", str(tmp_path)]))
+
+
+def test_the_burst_figures_come_from_the_burst_tests_section(tmp_path: Path) -> None:
+    """bench/burst.py reads what the burst tests put (they run in `make test` already)."""
+    from bench import burst, goals
+    from tests.hardening import figures
+
+    assert burst.SECTION == figures.PLATFORM_LIMITS
+    for test in burst.TESTS:
+        assert "figures.PLATFORM_LIMITS" in (burst.ROOT / test).read_text(), test
+    (tmp_path / "burst-latest.json").write_text(
+        '{"figures": {"slack: Web API calls until the final card": 41}}')
+    assert "slack: Web API calls until the final card: 41" in goals.report(goals.main(["--results", str(tmp_path)]))

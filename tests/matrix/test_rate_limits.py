@@ -20,6 +20,7 @@ from commands.messages import Message, Target
 from commands.requests.view import RequestView, render
 from storage.db import Database
 from storage.models import Answer, Cooperative, Outbox, Request
+from tests.hardening import figures
 from tests.matrix.conftest import PEOPLE
 from tests.matrix.harness import (
     BOT,
@@ -133,6 +134,8 @@ async def test_a_burst_of_answers_on_default_rate_limits(
         await camille.wait_for(
             lambda s: edits_of(card_id)(s) and s.content["m.new_content"]["body"] == final,
             within=15 - (loop.time() - finished))
+        figures.put(figures.PLATFORM_LIMITS, "matrix: ms from the last answer to the final card",
+                    round((loop.time() - finished) * 1000))
 
         # each member's latest answer acknowledged; the ones they replaced while the bot
         # was asked to slow down gave way to it (a superseded answer needs no ✅ of its own)
@@ -143,6 +146,10 @@ async def test_a_burst_of_answers_on_default_rate_limits(
         await camille.wait_for(acked, count=len(ANSWERING), within=120)
 
         edits = [s for s in camille.seen if edits_of(card_id)(s)]
+        since_card = [s for s in camille.seen if s.sender == BOT and s.room_id == room
+                      and s.event.server_timestamp >= card.event.server_timestamp]
+        figures.put(figures.PLATFORM_LIMITS, "matrix: events the bot sent after its card",
+                    len(since_card) - 1)
         assert len(edits) <= 10, f"{len(edits)} card edits for {len(last) * 3} answers"
         assert edits[-1].content["m.new_content"]["body"] == final
         async with coop_db.session(read_only=True) as s:
@@ -153,6 +160,7 @@ async def test_a_burst_of_answers_on_default_rate_limits(
         async with coop_db.session(read_only=True) as s:  # the limit was really met
             throttled = (await s.exec(select(func.count()).select_from(Outbox).where(
                 col(Outbox.last_error).contains("rate limited")))).one()
+        figures.put(figures.PLATFORM_LIMITS, "matrix: messages paused by M_LIMIT_EXCEEDED", throttled)
         assert throttled > 0
     finally:
         await harness.stop()

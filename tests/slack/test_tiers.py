@@ -17,9 +17,10 @@ from bot.slack.render import render as slack_render
 from commands.messages import Message, Target
 from commands.requests.view import RequestView, render
 from storage.models import Answer, Cooperative, Outbox, Request
+from tests.hardening import figures
 from tests.matrix.harness import eventually
 from tests.slack.conftest import NADIA, SlackHarness
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import Call, FakeSlack
 
 # the first person of ten enterprises of the example directory
 ANSWERING = [f"U07GRPE{n:02d}1" for n in range(1, 11)]
@@ -44,6 +45,14 @@ async def _recorded(slack: SlackHarness, message_ids: list[str]) -> bool:
             col(Answer.message_id).in_(message_ids)))).one()
     return found >= len(message_ids)
 
+def _burst_figures(platform: str, seconds: float, calls: list[Call]) -> None:
+    """What ``make bench`` reports of the burst (bench/burst.py): a figure, not a verdict."""
+    figures.put(figures.PLATFORM_LIMITS, f"{platform}: ms from the last answer to the final card",
+                round(seconds * 1000))
+    figures.put(figures.PLATFORM_LIMITS, f"{platform}: Web API calls until the final card", len(calls))
+    figures.put(figures.PLATFORM_LIMITS, f"{platform}: of them answered 429", sum(c.status == 429 for c in calls))
+
+
 async def test_a_burst_of_answers_within_slacks_tiers(slack: SlackHarness) -> None:
     fake: FakeSlack = slack.fake
     fake.tiers = True
@@ -54,18 +63,22 @@ async def test_a_burst_of_answers_within_slacks_tiers(slack: SlackHarness) -> No
                                             if "R-1" in c.text()] or None)
     card_ts = card.response["ts"]
     await slack.settle()
+    loop = asyncio.get_running_loop()
+    calls_before = len(fake.calls)
 
     latest: dict[str, str] = {}
     for round_text in ROUNDS:  # thirty answers, a round once the last one is recorded
         sent = await asyncio.gather(*(slack.reply(card_ts, f"{round_text} ({u})", u)
                                       for u in ANSWERING))
         latest.update({u: e["event"]["ts"] for u, e in zip(ANSWERING, sent, strict=True)})
+        last_sent = loop.time()
         await eventually(lambda ids=[e["event"]["ts"] for e in sent]: _recorded(slack, ids))
 
     final = await expected_blocks(slack)
     await fake.wait_for(lambda f: [c for c in f.delivered("chat.update")
                                    if c.args["ts"] == card_ts and c.args["blocks"] == final]
                         or None, within=30)
+    _burst_figures("slack", loop.time() - last_sent, fake.calls[calls_before:])
     acked = await fake.wait_for(
         lambda f: (ts := {c.args["timestamp"] for c in f.delivered("reactions.add")})
         >= set(latest.values()) and ts, within=60)
