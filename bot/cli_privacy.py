@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli_export import T, database_ready, export_app
 from bot.cli_texts import confirm, group
-from bot.config import Settings
-from commands.errors import CommandError
-from commands.privacy import forget as privacy
-from storage.db import Database
+
+if TYPE_CHECKING:  # the database's side is imported when a command runs: help is quick
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
 R = TypeVar("R")
 
@@ -23,6 +21,10 @@ member_app = group(T.t("A person's personal data (GDPR)."))
 
 
 def _run(work: Callable[[AsyncSession], Awaitable[R]], *, read_only: bool) -> R:
+    from bot.config import Settings
+    from commands.errors import CommandError
+    from storage.db import Database
+
     database_ready()
 
     async def go() -> R:
@@ -51,6 +53,8 @@ def member_forget(
     if not yes and not confirm(T.t("Forget {handle} for good?", handle=handle)):
         typer.echo(T.t("Nothing was changed."), err=True)
         raise typer.Exit(1)
+    from commands.privacy import forget as privacy
+
     pseudonym, removed = _run(lambda s: privacy.forget(s, handle), read_only=False)
     typer.echo(T.tn("{handle} is forgotten ({n} account unlinked); now shown as {pseudonym}.",
                     "{handle} is forgotten ({n} accounts unlinked); now shown as {pseudonym}.",
@@ -61,5 +65,7 @@ def member_forget(
                                        "person."))
 def export_person(handle: Annotated[str, typer.Argument(metavar=T.t("HANDLE"))]) -> None:
     """Print as JSON everything the bot holds about a person."""
+    from commands.privacy import forget as privacy
+
     held: dict[str, Any] = _run(lambda s: privacy.export(s, handle), read_only=True)
     typer.echo(json.dumps(held, ensure_ascii=False, indent=2, default=str))

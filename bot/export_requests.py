@@ -14,12 +14,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli_export import OutputOpt, T, database_ready, export_app
-from bot.config import Settings
 from bot.spreadsheet import Dialect, csv_bytes, write_ods
-from commands.requests.export import export_rows
 from commands.table import Table
-from storage.db import Database
-from storage.repo import directory as dir_repo
 
 
 class Format(StrEnum):
@@ -28,6 +24,11 @@ class Format(StrEnum):
 
 
 async def collect(database_url: str, start: str | None, end: str | None) -> Table:
+    # the database's side is imported when the export runs: `grappe --help` need not load it
+    from commands.requests.export import export_rows
+    from storage.db import Database
+    from storage.repo import directory as dir_repo
+
     db = Database(database_url)
     try:
         async with db.session(read_only=True) as s:
@@ -66,6 +67,8 @@ def export_requests(
                 typer.echo(T.t("“{value}” is not a date like 2026-12-31.", value=value),
                            err=True)
                 raise typer.Exit(2) from None
+    from bot.config import Settings
+
     database_ready()
     table = asyncio.run(collect(Settings().database_url, start, end))
     if fmt is Format.ods:

@@ -20,18 +20,18 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli_export import OutputOpt, T, database_ready, export_app
-from bot.config import Settings
-from commands.bookings.view import Names
 from commands.i18n import translator
 from commands.text import slugify
-from storage.db import Database
-from storage.models import Booking, Cooperative, Resource, utcnow
-from storage.repo import bookings as repo
-from storage.repo import directory as dir_repo
 
-if TYPE_CHECKING:  # aiohttp and icalendar are imported when used: the CLI starts faster
+if TYPE_CHECKING:  # aiohttp, icalendar and the database's side are imported when used:
+    # `grappe --help` need not load them
     from aiohttp import web
     from icalendar import Calendar
+
+    from bot.config import Settings
+    from commands.bookings.view import Names
+    from storage.db import Database
+    from storage.models import Booking, Cooperative, Resource
 
 HISTORY = timedelta(days=92)  # past bookings kept in the feeds
 STATUS = {"confirmed": "CONFIRMED", "pending": "TENTATIVE", "cancelled": "CANCELLED",
@@ -85,6 +85,10 @@ async def feed(db: Database, slug: str | None, *, since: datetime | None = None
                ) -> bytes | None:
     """The iCal text of one resource (``slug``) or of all, bookings ending after ``since``
     (all of them without it); ``None`` for an unknown resource."""
+    from commands.bookings.view import Names
+    from storage.repo import bookings as repo
+    from storage.repo import directory as dir_repo
+
     async with db.session(read_only=True) as s:
         coop = await dir_repo.cooperative(s)
         resource = None
@@ -98,18 +102,22 @@ async def feed(db: Database, slug: str | None, *, since: datetime | None = None
 
 
 def add_ical_routes(app: web.Application, db: Database, token: str, *,
-                    clock: Callable[[], datetime] = utcnow) -> None:
+                    clock: Callable[[], datetime] | None = None) -> None:
     """``GET /ical/<resource>.ics?token=…`` and ``/ical/all.ics``: 403 and no data without
     the right token (and always 403 when no token is configured). The feeds keep the
     bookings of the last three months and all coming ones."""
     from aiohttp import web
+
+    from storage.models import utcnow
+
+    now = clock or utcnow
 
     async def serve(request: web.Request) -> web.Response:
         given = request.query.get("token", "")
         if not token or not hmac.compare_digest(given.encode(), token.encode()):
             raise web.HTTPForbidden(text="403: Forbidden")
         name = request.match_info["name"]
-        data = await feed(db, None if name == ALL else name, since=clock() - HISTORY)
+        data = await feed(db, None if name == ALL else name, since=now() - HISTORY)
         if data is None:
             raise web.HTTPNotFound(text="404: Not Found")
         return web.Response(body=data, content_type="text/calendar", charset="utf-8", headers={
@@ -120,6 +128,8 @@ def add_ical_routes(app: web.Application, db: Database, token: str, *,
 
 
 async def _export(database_url: str, slug: str | None) -> bytes | None:
+    from storage.db import Database
+
     db = Database(database_url)
     try:
         return await feed(db, slug)
@@ -135,6 +145,8 @@ def export_ical(
     output: OutputOpt = None,
 ) -> None:
     """Export the bookings as an iCal calendar (on stdout, or a file)."""
+    from bot.config import Settings
+
     database_ready()
     data = asyncio.run(_export(Settings().database_url, resource))
     if data is None:
