@@ -50,9 +50,11 @@ def moments(tz: ZoneInfo, *days: date | None) -> list[datetime | None]:
     return [datetime.combine(d, time(0), tzinfo=tz) if d else None for d in days]
 
 
-def read(work: Callable[[AsyncSession], Awaitable[R]]) -> R:
-    """``work`` on a read-only session of the configured database (set up: checked)."""
+def read(work: Callable[[AsyncSession], Awaitable[R]], *, read_only: bool = True) -> R:
+    """``work`` in one session of the configured database (set up: checked); a
+    ``CommandError`` is said in the person's language (exit 1)."""
     from bot.config import Settings
+    from commands.errors import CommandError
     from storage.db import Database
 
     database_ready()
@@ -60,12 +62,16 @@ def read(work: Callable[[AsyncSession], Awaitable[R]]) -> R:
     async def go() -> R:
         db = Database(Settings().database_url)
         try:
-            async with db.session(read_only=True) as s:
+            async with db.session(read_only=read_only) as s:
                 return await work(s)
         finally:
             await db.dispose()
 
-    return asyncio.run(go())
+    try:
+        return asyncio.run(go())
+    except CommandError as exc:
+        typer.echo(T.t(exc.message, **exc.params), err=True)
+        raise typer.Exit(1) from None
 
 
 def database_ready() -> None:
@@ -113,6 +119,31 @@ def emit(table: Table, fmt: Format, dialect: Dialect, output: Path | None) -> Pa
     sys.stdout.buffer.write(csv_bytes(table, dialect))
     sys.stdout.flush()
     return None
+
+
+Rows = Callable[[AsyncSession, datetime | None, datetime | None], Awaitable[Table]]
+
+
+def table_export(name: str, help_text: str, rows: Rows, written: Callable[[int, Path], str]
+                 ) -> None:
+    """Register ``grappe export NAME``: a table of ``rows`` for the period, as CSV or ODS;
+    ``written`` says how many rows went to which file."""
+
+    def command(fmt: FormatOpt = Format.csv, dialect: DialectOpt = Dialect.SPREADSHEET,
+                start: FromOpt = None, end: ToOpt = None, output: OutputOpt = None) -> None:
+        first, after = period(start, end)
+
+        async def made(s: AsyncSession) -> Table:
+            from storage.repo import directory as dir_repo
+
+            tz = ZoneInfo((await dir_repo.cooperative(s)).timezone)
+            return await rows(s, *moments(tz, first, after))
+
+        table = read(made)
+        if (path := emit(table, fmt, dialect, output)) is not None:
+            typer.echo(written(len(table.rows), path))
+
+    export_app.command(name, help=help_text)(command)
 
 
 export_app = group(T.t("Export data (requests, bookings…)."))

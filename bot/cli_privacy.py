@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cli_export import T, database_ready, export_app
+from bot.cli_export import T, database_ready, export_app, read
 from bot.cli_texts import confirm, group
-from bot.config import Settings
-from commands.errors import CommandError
 from commands.privacy import forget as privacy
-from storage.db import Database
-
-R = TypeVar("R")
 
 member_app = group(T.t("A person's personal data (GDPR)."))
-
-
-def _run(work: Callable[[AsyncSession], Awaitable[R]], *, read_only: bool) -> R:
-    database_ready()
-
-    async def go() -> R:
-        db = Database(Settings().database_url)
-        try:
-            async with db.session(read_only=read_only) as s:
-                return await work(s)
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(go())
-    except CommandError as exc:
-        typer.echo(T.t(exc.message, **exc.params), err=True)
-        raise typer.Exit(1) from None
 
 
 @member_app.command("forget", help=T.t("Erase a person's identities and personal data; "
@@ -51,7 +25,7 @@ def member_forget(
     if not yes and not confirm(T.t("Forget {handle} for good?", handle=handle)):
         typer.echo(T.t("Nothing was changed."), err=True)
         raise typer.Exit(1)
-    pseudonym, removed = _run(lambda s: privacy.forget(s, handle), read_only=False)
+    pseudonym, removed = read(lambda s: privacy.forget(s, handle), read_only=False)
     typer.echo(T.tn("{handle} is forgotten ({n} account unlinked); now shown as {pseudonym}.",
                     "{handle} is forgotten ({n} accounts unlinked); now shown as {pseudonym}.",
                     removed, handle=handle, pseudonym=pseudonym))
@@ -61,5 +35,5 @@ def member_forget(
                                        "person."))
 def export_person(handle: Annotated[str, typer.Argument(metavar=T.t("HANDLE"))]) -> None:
     """Print as JSON everything the bot holds about a person."""
-    held: dict[str, Any] = _run(lambda s: privacy.export(s, handle), read_only=True)
+    held: dict[str, Any] = read(lambda s: privacy.export(s, handle), read_only=True)
     typer.echo(json.dumps(held, ensure_ascii=False, indent=2, default=str))
