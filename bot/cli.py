@@ -12,6 +12,7 @@ import typer
 from bot import cli_texts
 from bot.cli_export import database_ready, export_app
 from bot.cli_privacy import member_app
+from bot.cli_report import report
 from bot.cli_texts import T, group
 from commands.errors import SettingValueError
 from commands.i18n import N_, one_of
@@ -32,6 +33,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 app.add_typer(directory_app, name="directory")
 app.add_typer(member_app, name="member")
+app.command("report", help=T.t("The yearly cooperation report for the funders: requests, "
+                               "projects won together, amounts, days and times (ODS or "
+                               "HTML)."))(report)
 
 
 def _settings(service: bool = False):  # type: ignore[no-untyped-def]

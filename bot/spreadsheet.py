@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -63,7 +64,8 @@ def csv_bytes(table: Table, dialect: Dialect = Dialect.SPREADSHEET) -> bytes:
     return (bom + out.getvalue()).encode("utf-8")
 
 
-def write_ods(table: Table, path: Path) -> None:
+def write_ods(tables: Table | Sequence[Table], path: Path) -> None:
+    """One sheet a table, in order."""
     from odf.number import DateStyle, Day, Hours, Minutes, Month, TimeStyle, Year
     from odf.number import Text as Literal
     from odf.opendocument import OpenDocumentSpreadsheet
@@ -111,11 +113,12 @@ def write_ods(table: Table, path: Path) -> None:
             made.addElement(P(text=shown))
         return made
 
-    sheet = Sheet(name=table.name)
-    for values in [list(table.header), *table.rows]:
-        row = TableRow()
-        for value in values:
-            row.addElement(cell(value))
-        sheet.addElement(row)
-    doc.spreadsheet.addElement(sheet)
+    for table in [tables] if isinstance(tables, Table) else tables:
+        sheet = Sheet(name=table.name)
+        for values in [list(table.header), *table.rows]:
+            row = TableRow()
+            for value in values:
+                row.addElement(cell(value))
+            sheet.addElement(row)
+        doc.spreadsheet.addElement(sheet)
     doc.save(str(path))

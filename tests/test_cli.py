@@ -40,8 +40,8 @@ def test_help_on_each_command(args: list[str], tmp_path: Path) -> None:
 
 EVERY_COMMAND = [[], ["run"], ["serve"], ["console"], ["db"], ["db", "upgrade"], ["directory"],
                  ["directory", "import"], ["directory", "show"], ["export"],
-                 ["export", "requests"], ["export", "ical"], ["export", "person"], ["member"],
-                 ["member", "forget"]]
+                 ["export", "requests"], ["export", "projects"], ["export", "ical"],
+                 ["export", "person"], ["member"], ["member", "forget"], ["report"]]
 # what typer says in English when a text of its escaped the translation
 TYPER_ENGLISH = ("Usage:", "Show this message", "[required]", "[default:", "<bool>", "<path>",
                  "<str>", "Commands ─", "Error ─", "for help.")

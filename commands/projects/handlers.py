@@ -9,13 +9,14 @@ from commands.context import Context
 from commands.errors import CommandError, UsageError
 from commands.i18n import N_, translator
 from commands.messages import Block, para
-from commands.projects import split
+from commands.projects import invoicing, split
 from commands.projects.amounts import format_amount, format_days, parse_amount, parse_days
 from commands.projects.view import Line, ProjectView, render
 from commands.registry import command
 from commands.requests.decisions import on_close
 from commands.requests.intake import get_request
 from storage.models import Project, ProjectShare, Request, TimeEntry
+from storage.repo import clients as clients_repo
 from storage.repo import directory as dir_repo
 from storage.repo import projects as repo
 
@@ -106,14 +107,32 @@ async def share_out(ctx: Context, args: str) -> None:
     await ctx.audit("project:split", request.ref)
 
 
-@command(("facturation", "invoicing"), usage=N_("/grappe invoicing R-3 <slug>"),
-         summary=N_("Name the enterprise that invoices the client for the whole team."))
+@command(("facturation", "invoicing"),
+         usage=N_("/grappe invoicing R-3 [<slug>] [siret=…] [service=…] [commitment=…]"),
+         summary=N_("Name the enterprise that invoices the client for the whole team, and "
+                    "the client's SIRET, Chorus Pro service code and commitment number."))
 async def invoicer(ctx: Context, args: str) -> None:
     request, project, rest = await _steered(ctx, args, UsageError(
-        "Name the enterprise that invoices the client."))
-    project.invoicer_id = await _team_member(ctx, request, rest)
+        "Name the enterprise that invoices the client, or give siret=…, service=… or "
+        "commitment=…."))
+    given = invoicing.parse(rest)  # a bad SIRET is refused here, before anything is set
+    if not given.slug and not given.fields:
+        raise UsageError("Name the enterprise that invoices the client, or give siret=…, "
+                         "service=… or commitment=….")
+    if given.slug:
+        project.invoicer_id = await _team_member(ctx, request, given.slug)
+    for field, value in given.fields.items():
+        setattr(project, field, value)
     ctx.session.add(project)
-    ctx.reply(para(ctx.tr("{ref} is invoiced by {slug}.", ref=request.ref, slug=rest)))
+    if given.slug:
+        ctx.reply(para(ctx.tr("{ref} is invoiced by {slug}.", ref=request.ref,
+                              slug=given.slug)))
+    client = (await clients_repo.client_by_id(ctx.session, request.client_id)
+              if request.client_id else None)
+    ids = invoicing.Identifiers.of(project, client)
+    ctx.reply(para(ctx.tr("Invoicing identifiers of {ref}: {identifiers}.", ref=request.ref,
+                          identifiers=invoicing.describe(ids, ctx.t))))
+    await ctx.audit("project:invoicing", request.ref, " ".join(sorted(given.fields)))
 
 
 @command(("temps", "time"), usage=N_("/grappe time R-3 1,5 j : what was done"),

@@ -170,6 +170,10 @@ async def close(ctx: Context, args: str) -> None:
         raise CommandError("{ref} is already closed ({status}).", ref=request.ref,
                            status=status_label(ctx.t, request.status))
     request.status, request.closed_at, request.close_note = outcome, ctx.now, note
+    if outcome == "won":  # closed_at moves on at delivery: the win keeps its own date
+        request.won_at = ctx.now
+    elif outcome == "delivered":
+        request.delivered_at = ctx.now
     ctx.session.add(request)
     t = translator(ctx.coop.locale)
     status = status_label(t, request.status)

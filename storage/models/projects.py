@@ -18,6 +18,10 @@ class Project(SQLModel, table=True):
     request_id: int = Field(foreign_key="requests.id", primary_key=True, ondelete="CASCADE")
     budget_cents: int | None = Field(default=None)  # excluding tax
     invoicer_id: int | None = Field(default=None, foreign_key="enterprises.id")
+    # the client's invoicing identifiers for this project; None: the directory's client's
+    siret: str | None = Field(default=None, max_length=14)
+    chorus_service: str | None = Field(default=None, max_length=100)
+    commitment: str | None = Field(default=None, max_length=50)  # numéro d'engagement
     updated_at: datetime = Field(default_factory=utcnow)
 
 

@@ -28,6 +28,8 @@ class Request(SQLModel, table=True):
     first_answer_at: datetime | None = Field(default=None)
     staffed_at: datetime | None = Field(default=None)
     closed_at: datetime | None = Field(default=None)
+    won_at: datetime | None = Field(default=None)  # closed_at moves on at delivery
+    delivered_at: datetime | None = Field(default=None)
     lead_enterprise_id: int | None = Field(default=None, foreign_key="enterprises.id")
     decided_by: int | None = Field(default=None, foreign_key="people.id")
     decision_reason: str = Field(default="", max_length=1000)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import ColumnElement, delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -68,3 +69,54 @@ async def milestones_due(s: AsyncSession, first: date, last: date
                                                    col(Milestone.due_on) <= last).order_by(
         col(Milestone.due_on), col(Milestone.id))
     return [(m, r) for m, r in (await s.exec(stmt)).all()]
+
+
+def won_on() -> ColumnElement[datetime | None]:
+    """When a request was won: ``won_at``, or for one delivered before it was recorded,
+    its closing."""
+    return func.coalesce(col(Request.won_at), col(Request.closed_at))
+
+
+async def won_between(s: AsyncSession, start: datetime | None, end: datetime | None
+                      ) -> list[Request]:
+    """The requests won (delivered since, or not) from ``start`` to before ``end``, by id."""
+    stmt = select(Request).where(col(Request.status).in_(("won", "delivered")))
+    if start is not None:
+        stmt = stmt.where(won_on() >= start)
+    if end is not None:
+        stmt = stmt.where(won_on() < end)
+    return list((await s.exec(stmt.order_by(col(Request.id)))).all())
+
+
+async def projects_of(s: AsyncSession, request_ids: Iterable[int]) -> dict[int, Project]:
+    wanted = list(set(request_ids))
+    if not wanted:
+        return {}
+    stmt = select(Project).where(col(Project.request_id).in_(wanted))
+    return {p.request_id: p for p in await s.exec(stmt)}
+
+
+async def shares_of(s: AsyncSession, request_ids: Iterable[int]
+                    ) -> dict[int, list[ProjectShare]]:
+    wanted = list(set(request_ids))
+    result: dict[int, list[ProjectShare]] = defaultdict(list)
+    if wanted:
+        stmt = select(ProjectShare).where(col(ProjectShare.request_id).in_(wanted)).order_by(
+            col(ProjectShare.enterprise_id))
+        for share in await s.exec(stmt):
+            result[share.request_id].append(share)
+    return result
+
+
+async def spent_of(s: AsyncSession, request_ids: Iterable[int]
+                   ) -> dict[tuple[int, int], int]:
+    """Hundredths of days logged, per (request, enterprise), for several requests at once."""
+    wanted = list(set(request_ids))
+    if not wanted:
+        return {}
+    stmt = select(TimeEntry.request_id, TimeEntry.enterprise_id,
+                  func.sum(TimeEntry.days_x100)).where(
+        col(TimeEntry.request_id).in_(wanted)).group_by(col(TimeEntry.request_id),
+                                                        col(TimeEntry.enterprise_id))
+    return {(request, enterprise): int(total or 0)
+            for request, enterprise, total in await s.exec(stmt)}

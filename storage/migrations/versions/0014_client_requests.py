@@ -1,7 +1,7 @@
 """client requests: a request opened from a client's room, its promised first answer, the
 satisfaction given at its close
 
-Revision ID: 0016
+Revision ID: 0014
 Revises: 0013
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0016"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
