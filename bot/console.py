@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.base import Delivery, Receive, Sent
-from bot.http import Installer
 from commands.events import Action, Actor, Command, Inbound, RoomMessage, Thread, ThreadReply
 from commands.i18n import translator
 from commands.messages import Message, Reaction
@@ -33,6 +32,7 @@ from storage.models import DeliveryRole
 
 if TYPE_CHECKING:
     from bot.console_durable import Journal
+    from bot.http import Installer  # aiohttp: loaded by the adapters that serve HTTP
 
 PLATFORM = "console"
 DEFAULT_CHANNEL = "#cooperation"

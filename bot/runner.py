@@ -17,13 +17,16 @@ import importlib
 import logging
 import signal
 from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 from bot.absence import rooms_not_joined
 from bot.adapters.base import Adapter, Receive
 from bot.app import Bot
 from bot.config import Settings
-from bot.http import Installer
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.http import Installer  # aiohttp: loaded by the adapters that serve HTTP
 
 log = logging.getLogger(__name__)
 

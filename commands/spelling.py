@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 _WORD = re.compile(r"[a-z]{5,}")
 
 
@@ -25,6 +22,8 @@ def typos(word: str) -> int:
 
 def mend(folded: str, keywords: Collection[str]) -> str:
     """``folded`` (lowercase, no accents) with its near-miss keywords spelled right."""
+    from rapidfuzz import process  # C, ~2 MB: loaded at the first answer, not at start-up
+    from rapidfuzz.distance import Levenshtein
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from bot.http import Installer
 from commands.events import Inbound
 from commands.messages import Message, Reaction
 from commands.outcome import Outcome
 from storage.models import DeliveryRole
+
+if TYPE_CHECKING:
+    from bot.http import Installer  # aiohttp: loaded by the adapters that serve HTTP
 
 __all__ = ["Adapter", "Delivery", "DeliveryError", "DeliveryRole", "Receive", "Sender", "Sent"]
 
