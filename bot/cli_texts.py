@@ -8,7 +8,9 @@ compiled in memory (``commands.i18n``), so ``install`` puts grappe's translator 
 few places where those texts are made:
 
 - typer's gettext lookups (``typer.core._``) and the rich help's titles (constants read
-  once, at import), translated through the ids of ``click.po``;
+  once, at import), translated through the ids of ``click.po``; typer imports
+  ``typer.rich_utils`` (and rich, ~7 MB) only to print a help or an error, so its part
+  is put in place when it is imported (``_when_imported``), never by ``grappe run``;
 - the usage line's prefix and the help option's help;
 - a usage error's message, read back by ``ERRORS`` (click's English → a message id
   of ours, its parts as parameters) when typer prints it.
@@ -20,9 +22,13 @@ moves these texts shows up there.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import os
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 import typer
@@ -117,16 +123,55 @@ def _wrap(owner: Any, name: str, make: Callable[[Callable[..., Any]], Callable[.
         original, "__wrapped_by_grappe__", original)
 
 
+class _WhenImported(importlib.abc.MetaPathFinder):
+    """Runs ``then`` on module ``name`` once it is executed, wherever it is imported from."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]):
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        loader = spec.loader if spec is not None else None
+        if spec is None or not isinstance(loader, importlib.abc.Loader):
+            return spec
+        found: importlib.abc.Loader = loader
+        execute, then = found.exec_module, self.then
+
+        class Patched(importlib.abc.Loader):
+            def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+                return found.create_module(spec)
+
+            def exec_module(self, module: ModuleType) -> None:
+                execute(module)
+                then(module)
+
+        spec.loader = Patched()
+        return spec
+
+
+def _when_imported(name: str, then: Callable[[ModuleType], None]) -> None:
+    """``then(module)`` now if ``name`` is imported already, else as soon as it is."""
+    if name in sys.modules:
+        then(sys.modules[name])
+        return
+    for finder in sys.meta_path:
+        if isinstance(finder, _WhenImported) and finder.name == name:
+            finder.then = then  # installed again: the latest translator is the one
+            return
+    sys.meta_path.insert(0, _WhenImported(name, then))
+
+
 def install(t: Translator) -> None:
     """From now on typer's help and usage errors speak ``t``'s language."""
     catalog = t.catalog
     core = importlib.import_module("typer.core")
-    rich = importlib.import_module("typer.rich_utils")
     formatting = importlib.import_module("typer._click.formatting")
     click_core = importlib.import_module("typer._click.core")
     core._ = catalog.gettext  # type: ignore[attr-defined]
-    for constant, text in RICH_CONSTANTS.items():
-        setattr(rich, constant, catalog.gettext(text))
 
     def usage_prefix(write: Callable[..., None]) -> Callable[..., None]:
         def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None
@@ -159,7 +204,12 @@ def install(t: Translator) -> None:
             return None if name is None else f"<{t.t(name)}>"
         return display_type
 
+    def rich_texts(rich: ModuleType) -> None:
+        for constant, text in RICH_CONSTANTS.items():
+            setattr(rich, constant, catalog.gettext(text))
+        _wrap(rich, "rich_format_error", translated_error)
+
     _wrap(formatting.HelpFormatter, "write_usage", usage_prefix)
     _wrap(click_core.Command, "get_help_option", help_text)
-    _wrap(rich, "rich_format_error", translated_error)
     _wrap(core._TyperParameter, "display_type", type_name)
+    _when_imported("typer.rich_utils", rich_texts)
