@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import features
+from bot import drawing, features
 from bot.adapters.base import Adapter, DeliveryError
 from bot.config import Settings
 from bot.outbox import DeliveryLoop
@@ -66,7 +66,8 @@ class Bot:
         self.registry = registry or features.registry()
         self.adapters = list(adapters)
         draw = functools.partial(chart.drawn, files_dir=self.files_dir)
-        self.loops = {a.platform: DeliveryLoop(db, a, prepare=draw) for a in self.adapters}
+        self.loops = {a.platform: DeliveryLoop(db, a, prepare=draw, drawer=drawing.in_process)
+                      for a in self.adapters}
         self.dispatcher = Dispatcher(
             db, self.registry, platforms=[a.platform for a in self.adapters],
             handoff=self, clock=clock, environment=self.environment,

@@ -39,7 +39,7 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import pacing
+from bot import drawing, pacing
 from bot.absence import Absences
 from bot.adapters.base import Delivery, DeliveryError, Sender
 from bot.adapters.cutoff import Cutoff
@@ -84,14 +84,17 @@ def backoff(attempts: int, retry_after: float | None) -> float:
 
 class DeliveryLoop:
     """``prepare`` finishes a message before it is sent (draws its charts): the slow work
-    a command leaves to its delivery, so that its ack never waits for it. It runs in a
-    worker thread, for the messages that have something to draw (``Message.to_draw``)
-    only: the others do not queue for a thread a chart may hold."""
+    a command leaves to its delivery, so that its ack never waits for it. ``drawer`` runs
+    it away from the event loop (a worker thread by default; the bot's drawing process,
+    ``bot.drawing``), for the messages that have something to draw (``Message.to_draw``)
+    only: the others do not queue behind a chart."""
 
     def __init__(self, db: Database, adapter: Sender, clock: Callable[[], datetime] = utcnow,
-                 prepare: Callable[[Message], Message] | None = None):
+                 prepare: Callable[[Message], Message] | None = None,
+                 drawer: drawing.Drawer = drawing.in_thread):
         self.db = db
         self.prepare = prepare
+        self.drawer = drawer
         self.clock = clock
         self.adapter = adapter
         self.platform = adapter.platform
@@ -282,7 +285,7 @@ class DeliveryLoop:
                 await repo.defer(s, row.id, paused)
             return DeliveryResult.WAITING
         if self.prepare is not None and isinstance(item, Message) and item.to_draw:
-            item = await asyncio.to_thread(self.prepare, item)  # slow work, after the ack
+            item = await self.drawer(self.prepare, item)  # slow work, after the ack
         role = DeliveryRole(row.role) if row.role in RECORDED_ROLES else None
         posted: list[str] = []
 

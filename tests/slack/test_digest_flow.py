@@ -11,6 +11,7 @@ import threading
 
 import pytest
 
+from bot import drawing as drawing_process
 from bot import features
 from commands.digest import chart as digest_chart
 from commands.digest.sections import post_digest
@@ -96,6 +97,9 @@ async def test_the_preview_is_acked_while_its_chart_is_still_being_drawn(
         return real_draw(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(digest_chart, "draw", slow_draw)
+    # the bot draws in a process of its own (tests/test_drawing.py), which this patch
+    # cannot reach: here the chart is drawn in a thread, the drawing process's fallback
+    slack.bot.loops["slack"].drawer = drawing_process.in_thread
     assert await slack.command("resume apercu") == (200, "")  # answered: nothing drawn yet
     acked.set()
     await asyncio.to_thread(drawing.wait, 30)

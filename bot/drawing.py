@@ -1,0 +1,57 @@
+"""Where a message's slow work — drawing the digest's chart — runs: a process of its own.
+
+Drawing a chart is 150–250 ms of matplotlib's CPU. In a worker thread of the bot's
+process it holds the interpreter against the acks of the commands that arrive meanwhile:
+``bench.command_acks`` saw ``/grappe resume`` ack at a p50 of 134 ms, one command after
+another, of which 12 ms are its own (the previous one's chart was being drawn). One
+worker process, started at the first chart and kept for the next ones, draws them; the
+bot's process only waits for the file. Should the worker fail to start or die, the chart
+is drawn in a thread, as before: a digest late by a chart beats a digest lost.
+
+``in_thread`` is the delivery loop's default (and what tests of the loop use);
+``bot.app`` gives the loops ``in_process``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from commands.messages import Message
+
+log = logging.getLogger(__name__)
+
+Prepare = Callable[[Message], Message]
+Drawer = Callable[[Prepare, Message], Awaitable[Message]]
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:  # "spawn": a fresh interpreter, none of the bot's threads or loops
+        _pool = ProcessPoolExecutor(max_workers=1,
+                                    mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+async def in_thread(prepare: Prepare, message: Message) -> Message:
+    return await asyncio.to_thread(prepare, message)
+
+
+async def in_process(prepare: Prepare, message: Message) -> Message:
+    """``prepare(message)`` in the drawing process (``prepare`` and the message must
+    pickle: a module's function, a pydantic message)."""
+    global _pool
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_executor(), prepare, message)
+    except Exception as exc:  # the worker could not start, died, or could not be reached
+        log.warning("charts drawn in a thread: the drawing process failed",
+                    extra={"fields": {"error": repr(exc)}})
+        broken, _pool = _pool, None
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)
+        return await in_thread(prepare, message)
