@@ -134,7 +134,8 @@ async def test_a_burst_of_answers_on_default_rate_limits(
         await camille.wait_for(
             lambda s: edits_of(card_id)(s) and s.content["m.new_content"]["body"] == final,
             within=15 - (loop.time() - finished))
-        figures.put(figures.PLATFORM_LIMITS, "matrix: ms from the last answer to the final card",
+        figures.put(figures.PLATFORM_LIMITS,
+                    "matrix: ms from the last answer to the final card",
                     round((loop.time() - finished) * 1000))
 
         # each member's latest answer acknowledged; the ones they replaced while the bot
@@ -160,7 +161,8 @@ async def test_a_burst_of_answers_on_default_rate_limits(
         async with coop_db.session(read_only=True) as s:  # the limit was really met
             throttled = (await s.exec(select(func.count()).select_from(Outbox).where(
                 col(Outbox.last_error).contains("rate limited")))).one()
-        figures.put(figures.PLATFORM_LIMITS, "matrix: messages paused by M_LIMIT_EXCEEDED", throttled)
+        figures.put(figures.PLATFORM_LIMITS, "matrix: messages paused by M_LIMIT_EXCEEDED",
+                    throttled)
         assert throttled > 0
     finally:
         await harness.stop()

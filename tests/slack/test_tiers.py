@@ -9,6 +9,7 @@ while one is in flight, and the card ends right.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 
 from sqlmodel import col, func, select
@@ -45,12 +46,13 @@ async def _recorded(slack: SlackHarness, message_ids: list[str]) -> bool:
             col(Answer.message_id).in_(message_ids)))).one()
     return found >= len(message_ids)
 
+
 def _burst_figures(platform: str, seconds: float, calls: list[Call]) -> None:
     """What ``make bench`` reports of the burst (bench/burst.py): a figure, not a verdict."""
-    figures.put(figures.PLATFORM_LIMITS, f"{platform}: ms from the last answer to the final card",
-                round(seconds * 1000))
-    figures.put(figures.PLATFORM_LIMITS, f"{platform}: Web API calls until the final card", len(calls))
-    figures.put(figures.PLATFORM_LIMITS, f"{platform}: of them answered 429", sum(c.status == 429 for c in calls))
+    put = functools.partial(figures.put, figures.PLATFORM_LIMITS)
+    put(f"{platform}: ms from the last answer to the final card", round(seconds * 1000))
+    put(f"{platform}: Web API calls until the final card", len(calls))
+    put(f"{platform}: of them answered 429", sum(c.status == 429 for c in calls))
 
 
 async def test_a_burst_of_answers_within_slacks_tiers(slack: SlackHarness) -> None:
