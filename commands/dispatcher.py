@@ -52,6 +52,7 @@ from commands.routing import queue
 from commands.text import MAX_INPUT, clean, shorten
 from storage.db import Database, unavailable
 from storage.models import Person, utcnow
+from storage.repo import client_rooms
 from storage.repo import directory as dir_repo
 from storage.repo import inbound_events as events_repo
 from storage.repo import message_refs as refs_repo
@@ -123,6 +124,8 @@ class Dispatcher:
                            result=Result.OK if person else Result.UNKNOWN_PERSON)
         if isinstance(event, Action) and event.reaction and not self._known_emoji(event.action):
             return Outcome(handled=False, result=Result.IGNORED)  # a casual reaction (❤️)
+        if isinstance(event, RoomMessage) and not await self._in_client_room(event):
+            return Outcome(handled=False, result=Result.IGNORED)  # the team's conversation
         async with self.db.session() as s:
             if (turn := await self._client_side(s, event)) is not None:
                 return await self._client_turn(s, event, turn)
@@ -216,6 +219,11 @@ class Dispatcher:
                 and not has_address(event.text) and await self._is_channel(s, event):
             return None
         return event
+
+    async def _in_client_room(self, event: RoomMessage) -> bool:
+        """Read only, so that the team's chatter never waits for a write turn."""
+        async with self.db.session(read_only=True) as s:
+            return await client_rooms.room(s, event.actor.platform, event.place) is not None
 
     async def _is_channel(self, s: AsyncSession, event: Inbound) -> bool:
         channels = await dir_repo.channels(s, platforms=[event.actor.platform])

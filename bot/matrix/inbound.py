@@ -5,6 +5,10 @@
 - a message in a thread (``m.thread``) or a rich reply (``m.in_reply_to``)
   → ``ThreadReply`` on the root (the dispatcher keeps only the threads of cards);
 - an ``m.reaction`` annotation → ``Action(reaction=True)`` with the emoji;
+- any other text at the top of a room shared with others → ``RoomMessage`` (the core
+  reads it only in a client's room, where a client's words open or follow a request;
+  elsewhere it is the team's conversation and is dropped there), named from the
+  sender's display name in the room;
 - an encrypted event → ``Unreadable``: the bot cannot read it and says so;
 - an edit (``m.replace``) → what the original was, with its new text (``m.new_content``)
   and ``edit_of`` the original's id: a thread answer stays one, in the original's thread
@@ -34,7 +38,16 @@ from nio import (
     UnknownEncryptedEvent,
 )
 
-from commands.events import Action, Actor, Command, Inbound, Thread, ThreadReply, Unreadable
+from commands.events import (
+    Action,
+    Actor,
+    Command,
+    Inbound,
+    RoomMessage,
+    Thread,
+    ThreadReply,
+    Unreadable,
+)
 from commands.prefixes import addressed
 
 PLATFORM = "matrix"
@@ -48,6 +61,7 @@ class RoomView:
     room_id: str
     bot_id: str
     direct: bool = False  # a one-to-one room with the bot: any text is a command
+    name_of: Callable[[str], str | None] = lambda _user: None  # a member's display name
 
 
 Converted = Inbound | None
@@ -133,7 +147,10 @@ def _said(actor: Actor, body: str, content: dict[str, Any], relates: dict[str, A
     if said is not None:
         return Command(actor=actor, text=said, event_id=event_id, place=room.room_id,
                        direct=True)
-    return None
+    if room.direct:
+        return None
+    return RoomMessage(actor=actor, place=room.room_id, text=body, event_id=event_id,
+                       message_id=event_id, name=room.name_of(actor.user_id) or "")
 
 
 def _text(event: RoomMessageText, room: RoomView, original: Event | None = None) -> Converted:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -240,6 +241,8 @@ class Receiver:
             if info.timeline.limited and self.token and prev and prev != self.token:
                 events = await self._gap(room_id, prev, self.token) + events
             view = inbound.RoomView(room_id, self.bot_id, direct=self.is_direct(room_id))
+            if room is not None:  # nio's view of the room knows its members' names
+                view = dataclasses.replace(view, name_of=room.user_name)
             for event in after_own_join(events, self.bot_id):
                 await self._event(event, view)
         self.token = resp.next_batch  # every event of the batch is recorded: move on

@@ -75,15 +75,18 @@ async def start_at(harness: BotHarness, now: datetime = NOW) -> MatrixAdapter:
     return adapter
 
 
-async def use_as_cooperation_room(db: Database, room: str, homeserver: str) -> None:
+async def use_as_cooperation_room(db: Database, room: str, homeserver: str,
+                                  *, more: str = "") -> None:
     """Make ``room`` (its id or an alias) the Matrix cooperation channel, as a person does:
-    the example directory file with that room, loaded as ``grappe directory import``
-    loads it (aliases resolved by the homeserver). No room id is written by a test."""
+    the example directory file with that room (and the entries ``more`` adds), loaded as
+    ``grappe directory import`` loads it (aliases resolved by the homeserver). No room id
+    is written by a test."""
     text = EXAMPLE.read_text(encoding="utf-8")
     assert EXAMPLE_ROOM in text
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cooperative.toml"
-        path.write_text(text.replace(EXAMPLE_ROOM, f'matrix = "{room}"'), encoding="utf-8")
+        path.write_text(text.replace(EXAMPLE_ROOM, f'matrix = "{room}"') + more,
+                        encoding="utf-8")
         settings = Settings(DATABASE_URL=db.url, MATRIX_HOMESERVER=homeserver)
         data = await read_file(settings, path, translator("fr"))
     await import_directory(db, data)

@@ -11,7 +11,7 @@ import pytest
 from nio import Event
 
 from bot.matrix.inbound import RoomView, convert, edited, strip_reply_fallback
-from commands.events import Action, Command, ThreadReply, Unreadable
+from commands.events import Action, Command, RoomMessage, ThreadReply, Unreadable
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "matrix"
 CASES = json.loads((DATA / "inbound.json").read_text())["cases"]
@@ -57,6 +57,8 @@ def _meaning(converted: object) -> dict[str, Any] | None:
             return {"type": "Action", "action": action, "root": thread.message_id}
         case Unreadable(actor=actor):
             return {"type": "Encrypted", "sender": actor.user_id}
+        case RoomMessage(text=text):  # the core reads it in a client's room only
+            return {"type": "RoomMessage", "text": text}
     raise AssertionError(converted)
 
 
@@ -80,6 +82,17 @@ def test_an_edit_names_the_original_and_is_its_own_event() -> None:
     assert edit.message_id == edit.edit_of == "$thread:grappe.example"
     assert edited(_event({"event": "edit_thread.json"})) == "$thread:grappe.example"
     assert edited(_event({"event": "thread.json"})) is None
+
+
+def test_a_text_at_the_top_of_a_room_carries_its_author_s_name() -> None:
+    """A person the directory does not know, in a client's room, becomes a contact under
+    the name the room shows for them."""
+    names = {"@nadia:grappe.example": "Nadia (Mairie de Roubaix)"}
+    said = convert(_event({"event": "text.json", "body": "Bonjour, une question"}),
+                   RoomView("!mairie:grappe.example", BOT, name_of=names.get))
+    assert isinstance(said, RoomMessage)
+    assert (said.name, said.place, said.message_id) == (
+        "Nadia (Mairie de Roubaix)", "!mairie:grappe.example", said.event_id)
 
 
 def test_converted_events_carry_the_matrix_ids() -> None:
