@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the database's side is imported when a command runs, never 
     # help: `grappe --help` loads no SQL (1.4 s → 0.4 s)
     from sqlmodel.ext.asyncio.session import AsyncSession
 
+    from storage.db import Database
+
 R = TypeVar("R")
 OutputOpt = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar=T.t("FILE"), help=T.t("Write to FILE instead of the screen."))]
@@ -54,24 +56,17 @@ def moments(tz: ZoneInfo, *days: date | None) -> list[datetime | None]:
 
 
 def read(work: Callable[[AsyncSession], Awaitable[R]], *, read_only: bool = True) -> R:
-    """``work`` in one session of the configured database (set up: checked); a
-    ``CommandError`` is said in the person's language (exit 1)."""
-    from bot.config import Settings
+    """``work`` in one session of the configured database, checked set up on the same
+    connection pool first; a ``CommandError`` is said in the person's language (exit 1)."""
     from commands.errors import CommandError
-    from storage.db import Database
 
-    database_ready()
-
-    async def go() -> R:
-        db = Database(Settings().database_url)
-        try:
-            async with db.session(read_only=read_only) as s:
-                return await work(s)
-        finally:
-            await db.dispose()
+    async def go(db: Database) -> R:
+        await _set_up(db)
+        async with db.session(read_only=read_only) as s:
+            return await work(s)
 
     try:
-        return asyncio.run(go())
+        return _on_database(go)
     except CommandError as exc:
         typer.echo(T.t(exc.message, **exc.params), err=True)
         raise typer.Exit(1) from None
@@ -80,18 +75,28 @@ def read(work: Callable[[AsyncSession], Awaitable[R]], *, read_only: bool = True
 def database_ready() -> None:
     """A command that reads the database needs one set up: say so, rather than SQL's
     "no such table"."""
+    _on_database(_set_up)
+
+
+def _on_database(work: Callable[[Database], Awaitable[R]]) -> R:
+    """``work`` on the configured database, disposed of afterwards."""
     from bot.config import Settings
-    from storage import migrate
     from storage.db import Database
 
-    async def check() -> bool:
+    async def go() -> R:
         db = Database(Settings().database_url)
         try:
-            return await migrate.up_to_date(db)
+            return await work(db)
         finally:
             await db.dispose()
 
-    if not asyncio.run(check()):
+    return asyncio.run(go())
+
+
+async def _set_up(db: Database) -> None:
+    from storage import migrate
+
+    if not await migrate.up_to_date(db):
         typer.echo(T.t("The database is not set up (or not up to date): run grappe db upgrade, "
                        "then grappe directory import FILE."), err=True)
         raise typer.Exit(2)
