@@ -13,6 +13,9 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# A table's pydantic validator and serializer are built at their first use, which for most
+# tables is never (rows are written and read through SQLAlchemy): 0.6 MB of RSS at start.
+SQLModel.model_config["defer_build"] = True
 
 
 def utcnow() -> datetime:
