@@ -194,6 +194,8 @@ def _times(text: str, default_minutes: int | None = None) -> tuple[int | None, i
             a = int(m.group("ah")) * 60 + int(m.group("am") or 0)
             if b_ap == "p" and not a_ap and a < 12 * 60 and a + 12 * 60 <= b:
                 a += 12 * 60  # "2-4pm"
+        if b_ap == "a" and b < 60 and 0 < a < 12 * 60:
+            b += 12 * 60  # "10-12am", "11am-12:30am": a morning that ends at noon
         return a, b, text[: m.start()] + " " + text[m.end():]
     for m in _SINGLE.finditer(text):
         start = _minutes(m, "a", m.group(0).strip())
