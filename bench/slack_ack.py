@@ -256,6 +256,7 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
                             await _stop(process)
                             rest.cancel()
             acks[backend] = await _each_command(backend, env, each_command)
+        compared = [] if compare is None else await _compared(env, compare, each_command)
     finally:
         await fake.stop()
     result: dict[str, Any] = {
@@ -263,7 +264,7 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
             "warmup": warmup, "runs": runs, "cards_posted": _cards(fake),
             "commands_sent": sent, "cards_complete": cards, "card_backlog_s": backlog,
             "web_api_calls": _by_method(fake), "ratios": slack_report.ratios(runs),
-            "command_acks": acks}
+            "command_acks": acks, "command_compare": compared}
     result["goals"] = slack_report.goals(result)
     return result
 
@@ -299,6 +300,24 @@ async def _each_command(backend: str, env: dict[str, str], each: int) -> list[di
             try:
                 return await command_acks.measure(f"{served}/slack/events", each, process.pid)
             finally:
+                await _stop(process)
+                rest.cancel()
+
+
+async def _compared(env: dict[str, str], checkout: Path, each: int) -> list[dict[str, Any]]:
+    """``bench.command_acks.compare``: grappe and ``checkout``, each on a new SQLite
+    database of its own code, the same commands interleaved."""
+    with tempfile.TemporaryDirectory(prefix="grappe-cmp-") as tmp:
+        started = {"grappe": await _start(
+            ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
+            {**env, "DATABASE_URL": await prepare_db(sqlite_url(Path(tmp) / "g.db"))}),
+            "before": await _start_other(checkout, Path(tmp), env)}
+        try:
+            return await command_acks.compare(
+                {name: f"{url}/slack/events" for name, (_, url, _) in started.items()},
+                min(each, 50))
+        finally:
+            for process, _, rest in started.values():
                 await _stop(process)
                 rest.cancel()
 

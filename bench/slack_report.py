@@ -73,6 +73,7 @@ def report(result: dict[str, Any]) -> str:
              f"Web API calls {result['web_api_calls']}")
     for backend, acks in result["command_acks"].items():
         text += f"\n[{backend}]" + command_acks.report(acks)
+    text += command_acks.compare_report(result.get("command_compare", []))
     missed = [g for g in result["goals"] if not g["met"]]
     text += "\ngoals:\n" + "\n".join(
         f"  {'met   ' if g['met'] else 'MISSED'} {g['goal']}: {g['figure']}{g['unit']}"

@@ -85,6 +85,29 @@ async def test_slack_ack_drives_grappe_the_floor_and_bare_bolt_and_every_card_ar
     assert "slowest ack: " in printed
 
 
+async def test_compare_interleaves_the_same_commands_on_grappe_and_an_earlier_checkout(
+        ) -> None:
+    """``--compare DIR``'s whole commands, with this checkout as its own "before"."""
+    from bench import command_acks, slack_ack
+    from tests.slack.fake_slack import FakeSlack
+    from tests.slack.payloads import SECRET
+
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-test-token",
+               "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
+               "PYTHONPATH": str(slack_ack.ROOT)}
+        rows = await slack_ack._compared(env, slack_ack.ROOT, 2)
+    finally:
+        await fake.stop()
+    assert [(r["command"], r["server"]) for r in rows] == [
+        (c, s) for c in ("demande", "reserver") for s in ("grappe", "before")]
+    assert all(r["statuses"] == [200] and r["ack_ms"]["n"] == 2 for r in rows)
+    assert "× before" in command_acks.compare_report(rows)
+    assert command_acks.compare_report([]) == ""
+
+
 def test_the_ack_table_holds_every_command_of_the_help() -> None:
     from bench import command_acks
     from bot.features import registry
