@@ -51,8 +51,11 @@ lint: $(STAMP)
 	@$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
 	@$(BIN)/mypy
 
+# Two workers (pytest-xdist), a module to each at a time (``loadscope``: a module's
+# Synapse, fake Web API and templates are made once): most of the suite waits on servers
+# (Synapse's rate limits, PostgreSQL, subprocesses), so two halve its time on two cores.
 test: lint
-	@$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest -n 2 --dist loadscope
 
 # The share of each phrasing table read right (tests/accuracy/), held-out tables too;
 # fails under 97 %. `make test` holds the tables to the same bar.

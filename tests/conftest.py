@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -286,8 +287,18 @@ def pytest_configure(config: pytest.Config) -> None:
     leaks.install()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """An xdist worker is done: what leaked there is the run's (``make test`` runs two)."""
+    leaks.CATCHER.leaks.extend(getattr(node, "workeroutput", {}).get("leaks", []))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A log record at INFO or above that holds what a person wrote fails the run."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller judges the whole run
+        workeroutput["leaks"] = list(leaks.CATCHER.leaks)
+        return
     if leaks.CATCHER.leaks:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
