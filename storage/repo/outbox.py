@@ -53,6 +53,10 @@ _DUE_IN = update(_OUT).where(
     _OUT.c.platform == bindparam("b_platform"), _PENDING,
     _OUT.c.channel.in_(bindparam("b_channels", expanding=True)),
     _OUT.c.next_try_at > bindparam("b_now")).values(next_try_at=bindparam("b_now"))
+_DUE_FOR = update(_OUT).where(
+    _OUT.c.platform == bindparam("b_platform"), _PENDING,
+    _OUT.c.recipient == bindparam("b_recipient"),
+    _OUT.c.next_try_at > bindparam("b_now")).values(next_try_at=bindparam("b_now"))
 _FAIL = update(_OUT).where(_ONE).values(status=OutboxStatus.FAILED,
                                         last_error=bindparam("b_error"), lease_until=None)
 _RELEASE = update(_OUT).where(_OUT.c.id.in_(bindparam("b_rows", expanding=True)),
@@ -173,6 +177,14 @@ async def due_in(s: AsyncSession, platform: str, channels: Sequence[str], now: d
         return 0
     found = await run(s, _DUE_IN, {"b_platform": platform, "b_channels": list(channels),
                                    "b_now": now})
+    return int(found.rowcount or 0)
+
+
+async def due_for(s: AsyncSession, platform: str, recipient: str, now: datetime) -> int:
+    """Make every pending row for ``recipient`` due at ``now`` (they can be reached now);
+    how many were waiting. A row in flight keeps its lease: only its next try moves."""
+    found = await run(s, _DUE_FOR, {"b_platform": platform, "b_recipient": recipient,
+                                    "b_now": now})
     return int(found.rowcount or 0)
 
 
