@@ -11,7 +11,8 @@ A room outside the directory has no one to invite the bot back: the refusal stan
 A private row whose recipient has no direct room with the bot, where the bot may open none
 (``DeliveryError(no_direct=True)``, Tchap), waits the same way for the person
 (``for_person``): they are asked once, in the thread of what it is about, to open one
-(``commands.unreachable``), and the row goes when they do.
+(``commands.unreachable``), and the row goes when they do — unless the directory names
+their enterprise's room: a DM goes there at once (the row's channel, from then on).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from bot.adapters.base import DeliveryError, Sender
 from commands import presence, unreachable
 from commands.messages import Envelope, Message
 from storage.db import Database
-from storage.models import Outbox
+from storage.models import DeliveryRole, Outbox
 from storage.repo import directory as dir_repo
 from storage.repo import outbox as repo
 
@@ -78,6 +79,14 @@ class Absences:
             return False
         item = Envelope.model_validate_json(row.payload).item
         about = item.target.object_ref if isinstance(item, Message) else None
+        async with self.db.session() as s:
+            room = None if row.channel or row.role != DeliveryRole.DM else \
+                await unreachable.enterprise_room(s, row.platform, row.recipient)
+            if room is not None:  # their enterprise's room, named in the directory
+                await repo.redirect(s, row.id, room, self.clock())
+        if room is not None:
+            self.wake()
+            return True
         async with self.db.session() as s:
             asked = await unreachable.ask(s, row.platform, row.recipient, about)
             await repo.mark_waiting(s, row.id, f"waiting for a direct room: {exc}",

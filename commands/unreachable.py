@@ -3,7 +3,9 @@
 Where the bot may create no room (Tchap: an account of a non-public body cannot open a DM
 or a private room), a private message — a lead's DM on an assignment, a reminder, a reply
 only to the person who acted — goes to the direct room the person opened with the bot.
-While there is none, the row waits (``bot.absence``: pending, not an attempt), and the
+If the directory names a room of the person's enterprise (``enterprise_room``), the row goes
+there instead (the person mentioned), and nobody is asked anything.
+While there is neither, the row waits (``bot.absence``: pending, not an attempt), and the
 person is asked once, in the thread of what the message is about (its target's
 ``object_ref``; else at the top of the cooperation channel), to open a conversation with
 the bot. The question says nothing of the message: it is private, the room is shared.
@@ -32,6 +34,9 @@ from storage.repo import outbox as outbox_repo
 
 UNREACHABLE = "no-direct-room"  # the claims' kind: the person was asked to open one
 COOPERATION = "cooperation"
+# an enterprise's own room, named after its slug in the directory: where a private message
+# to one of its people goes when the bot can neither reach them directly nor open a room
+ENTERPRISE_PURPOSE = "enterprise"
 
 
 def _key(platform: str, user_id: str) -> str:
@@ -64,6 +69,21 @@ async def ask(s: AsyncSession, platform: str, user_id: str, about: str | None,
     ids = (await dir_repo.identities_of(s, [person.id])).get(person.id, {})
     return await queue(s, [question(person, ids, about)],
                        job_event([platform], f"unreachable:{person.handle}"), [platform])
+
+
+async def enterprise_room(s: AsyncSession, platform: str, user_id: str) -> str | None:
+    """The room of the person's enterprise on ``platform``, if the directory names one (a
+    channel whose purpose is ``enterprise``, named after the enterprise's slug)."""
+    person = await dir_repo.person_by_identity(s, platform, user_id)
+    if person is None or person.enterprise_id is None:
+        return None
+    enterprise = await dir_repo.enterprise_by_id(s, person.enterprise_id)
+    if enterprise is None:
+        return None
+    return next((c.platform_channel_id
+                 for c in await dir_repo.channels(s, purpose=ENTERPRISE_PURPOSE,
+                                                  platforms=[platform])
+                 if c.name == enterprise.slug), None)
 
 
 async def opened(s: AsyncSession, platform: str, user_id: str, now: datetime) -> int:

@@ -7,7 +7,8 @@ thread root goes in that ``m.thread``; an edit is an ``m.replace``; a DM goes
 to a direct room created once and remembered — or, where the bot may create no room
 (Tchap: ``Session.room_creation``), to the direct room the person opened with the bot,
 and while there is none the row waits for it (``DeliveryError(no_direct=True)``,
-``bot.absence``); Matrix has no ephemeral
+``bot.absence``) — or goes to their enterprise's room, when the directory names one (the
+row's channel); Matrix has no ephemeral
 messages, so those go to the person's direct room too; a reaction is an
 ``m.annotation``. Every send carries the
 row's stable transaction id, so a retry never posts twice.
@@ -119,6 +120,9 @@ class MatrixAdapter:
                 return Sent(delivery.channel, item.message_id)
         rendered = outbound.render(item)
         room_id = await self._room_for(delivery)
+        if delivery.role == DeliveryRole.DM and room_id == delivery.channel \
+                and delivery.recipient and delivery.recipient not in rendered.user_ids:
+            rendered.user_ids.append(delivery.recipient)  # in their enterprise's room: noticed
         if delivery.role == DeliveryRole.EDIT and delivery.edit_target:
             content = outbound.edit(outbound.content_of(rendered), delivery.edit_target)
             return Sent(room_id, await self.session.send(room_id, "m.room.message", content, txn))
@@ -138,7 +142,12 @@ class MatrixAdapter:
         if delivery.role == DeliveryRole.DM:
             if not delivery.recipient:
                 raise DeliveryError("a direct message needs a recipient", permanent=True)
-            return await self.direct_room(delivery.recipient)
+            try:
+                return await self.direct_room(delivery.recipient)
+            except DeliveryError as exc:  # no direct room, none may be opened: the room of
+                if not exc.no_direct or not delivery.channel:  # their enterprise, if the
+                    raise  # directory names one (``bot.absence``)
+                return delivery.channel
         if delivery.role == DeliveryRole.EPHEMERAL:
             return await self._actor_room(delivery.channel, delivery.recipient)
         if not delivery.channel:
@@ -184,24 +193,14 @@ class MatrixAdapter:
             if room_id is not None and await self._reachable(room_id, user_id):
                 self._direct[user_id] = room_id
                 return room_id
-            if not self.session.room_creation:
-                room_id = self._opened_by(user_id)
-                if room_id is None:
-                    raise DeliveryError(f"{user_id} has opened no direct room with the bot "
-                                        "yet, and none is created here", no_direct=True)
-            else:
-                room_id = await self.session.create_direct_room(user_id)
-                self._fresh.add(room_id)
+            if not self.session.room_creation:  # a room of two is not always a direct one
+                raise DeliveryError(f"{user_id} has opened no direct room with the bot yet, "
+                                    "and none is created here", no_direct=True)
+            room_id = await self.session.create_direct_room(user_id)
+            self._fresh.add(room_id)
             self._direct[user_id] = room_id
             await self.session.put(key, room_id)
             return room_id
-
-    def _opened_by(self, user_id: str) -> str | None:
-        """A room of two the bot is in with the person (they opened it; it was not kept)."""
-        for room_id, room in self.session.client.rooms.items():
-            if self.member_of(room_id) and room.member_count <= 2 and user_id in room.users:
-                return room_id
-        return None
 
     async def opened_direct(self, user_id: str, room_id: str) -> bool:
         """The bot joined a direct room ``user_id`` invited it to: their direct room from now

@@ -5,20 +5,29 @@ request, answers by text and reaction, assignment — runs on the real Synapse w
 ``createRoom`` from the bot, as Synapse's own access log shows. A private message goes to
 the direct room the person opened; the lead, who has none, is asked once in the request's
 thread (nothing of the message said there), their DM waits in the outbox — through a
-restart of the bot — and arrives once, in the room they open. Nothing private is ever
-posted in the cooperation room.
+restart of the bot — and arrives once, in the room they open. A partner whose enterprise
+has its own room in the directory gets theirs there, at once, and is asked nothing.
+Nothing private is ever posted in the cooperation room.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from nio import RoomPreset
 
-from tests.matrix.harness import BOT, eventually, from_bot, joined, open_room
+from tests.matrix.harness import (
+    BOT,
+    eventually,
+    from_bot,
+    invite_bot_to,
+    joined,
+    use_as_cooperation_room,
+)
 from tests.matrix.members import Member, Seen
-from tests.matrix.synapse import Synapse
+from tests.matrix.synapse import SERVER_NAME, Synapse
 
 REQUEST = ("!grappe demande Mairie de Roubaix : accompagner la création d'une ressourcerie, "
            "il faut de la com et de la compta pour le 15 janvier")
@@ -26,6 +35,30 @@ ASKED = "ouvrir une conversation privée avec moi"
 ASKED_EN = "open a direct conversation with me"
 # what the assignment's DMs say (lead, partner, the thanked): never in the shared room
 PRIVATE = ("Bonne nouvelle", "est partenaire", "Thank you for answering", "Merci d’avoir")
+
+
+TEAM_ROOM = """
+[[channels]]
+name = "le-grand-livre"
+purpose = "enterprise"
+matrix = "{room}"
+"""
+
+
+async def _rooms(camille: Member, marion: Member, others: list[Member], db) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The cooperation room (everyone) and marion's enterprise room (Le Grand Livre), both
+    named by their aliases in the directory file, imported, then the bot invited."""
+    coop, team = (f"salon-{uuid.uuid4().hex[:10]}" for _ in range(2))
+    room = await camille.create_room(invite=[m.user_id for m in [marion, *others]], alias=coop,
+                                     preset=RoomPreset.private_chat)
+    for member in [marion, *others]:
+        await member.join(room)
+    team_room = await marion.create_room(invite=[], alias=team, preset=RoomPreset.private_chat)
+    await use_as_cooperation_room(db, f"#{coop}:{SERVER_NAME}", camille.client.homeserver,
+                                  more=TEAM_ROOM.format(room=f"#{team}:{SERVER_NAME}"))
+    await invite_bot_to(camille, room)
+    await invite_bot_to(marion, team_room)
+    return room, team_room
 
 
 def _bot_create_rooms(synapse: Synapse, since: int) -> list[str]:
@@ -44,12 +77,10 @@ async def _open_direct(member: Member) -> str:
     return room
 
 
-async def _alone_with(member: Member) -> None:
-    """The server outlives a test: the member leaves the rooms of two they share with the
-    bot from earlier tests, so that this one starts with no direct room at all."""
-    for room_id, room in list(member.client.rooms.items()):
-        if BOT in room.users and room.member_count <= 2:
-            await member.client.room_leave(room_id)
+def _partner_dm(member: Member, room: str | None) -> Callable[[Seen], bool]:
+    """The partner's DM to ``member`` (in ``room``, or anywhere), mentioning them."""
+    return lambda s: (from_bot(room)(s) and "est partenaire" in s.body
+                      and member.user_id in s.content["m.mentions"]["user_ids"])
 
 
 def _asked(member: Member, room: str, card_id: str) -> Callable[[Seen], bool]:
@@ -65,8 +96,6 @@ async def test_a_flow_without_creating_a_room(harness, members, coop_db, synapse
         "matrix_no_room_creation": True, "matrix_call_interval": 0.01})
     camille, karim = await members("camille"), await members("karim")
     nadia, marion, olivia = await members("nadia"), await members("marion"), await members("olivia")
-    for member in (camille, nadia, marion, olivia):
-        await _alone_with(member)
     since = synapse.log.stat().st_size
     adapter = await harness.start()
     assert not adapter.session.room_creation
@@ -79,7 +108,7 @@ async def test_a_flow_without_creating_a_room(harness, members, coop_db, synapse
 
     adapter.session.client.room_create = watched  # type: ignore[method-assign]
     camille_dm = await _open_direct(camille)  # the coordinator talks to the bot already
-    room = await open_room(camille, [karim, nadia, marion, olivia], coop_db)
+    room, team_room = await _rooms(camille, marion, [karim, nadia, olivia], coop_db)
 
     await camille.say(room, REQUEST)
     card, = await karim.wait_for(lambda s: from_bot(room)(s) and "R-1 ·" in s.body)
@@ -96,7 +125,9 @@ async def test_a_flow_without_creating_a_room(harness, members, coop_db, synapse
     await karim.wait_for(lambda s: from_bot(room)(s) and s.relates.get("rel_type") == "m.thread"
                          and "Décision" in s.body)
     await camille.wait_for(lambda s: from_bot(camille_dm)(s) and "R-1" in s.body, count=2)
-    for member in (nadia, marion, olivia):  # each asked in the thread, in their language
+    # each of Le Grand Livre's people gets theirs there, mentioned (notified)
+    await marion.wait_for(_partner_dm(marion, team_room))
+    for member in (nadia, olivia):  # each asked in the thread, in their language
         await nadia.wait_for(_asked(member, room, card_id))
     asked, = [s for s in nadia.seen if _asked(olivia, room, card_id)(s)]
     assert ASKED_EN in asked.body  # olivia reads English
@@ -120,11 +151,13 @@ async def test_a_flow_without_creating_a_room(harness, members, coop_db, synapse
     await nadia.say(direct, "!grappe moi")  # and her room answers from now on
     await nadia.wait_for(lambda s: from_bot(direct)(s) and s.body != dm.body)
     assert len([s for s in nadia.seen if from_bot()(s) and "Bonne nouvelle" in s.body]) == 1
-    for member in (nadia, marion, olivia):
+    for member in (nadia, olivia):
         assert len([s for s in karim.seen if _asked(member, room, card_id)(s)]) == 1
+    assert not [s for s in karim.seen if _asked(marion, room, card_id)(s)]
     shared = [s.body for s in karim.seen if from_bot(room)(s)]
     assert not [body for body in shared for text in PRIVATE if text in body]
-    assert not [s for s in marion.seen if from_bot()(s) and s.room_id != room]  # still waits
+    assert len([s for s in marion.seen if _partner_dm(marion, None)(s)]) == 1
+    assert not [s for s in olivia.seen if from_bot()(s) and s.room_id != room]  # still waits
     assert calls == []
     assert _bot_create_rooms(synapse, since) == []
     assert relayed.room_id == camille_dm
