@@ -60,8 +60,10 @@ PERMANENT = frozenset({
 # the only M_FORBIDDEN that may change by itself (an invitation), not a refusal for good
 NOT_IN_ROOM = "not in room"
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
-# what a homeserver answers to a token it does not (or no longer) know
-REFUSED = frozenset({"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_FORBIDDEN", 401, 403})
+# what a homeserver answers to a token it does not (or no longer) know; an account not
+# renewed in time (Synapse's account validity, as on Tchap) is ORG_MATRIX_EXPIRED_ACCOUNT
+REFUSED = frozenset({"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_FORBIDDEN",
+                     "ORG_MATRIX_EXPIRED_ACCOUNT", 401, 403})
 
 R = TypeVar("R")
 

@@ -389,8 +389,7 @@ class Receiver:
             await self._join(room_id, attempt, direct_with)
 
     async def _direct_opened(self, user_id: str, room_id: str) -> None:
-        """Tell the core that ``user_id`` has a direct room with the bot now: what waited for
-        one goes out (the database away: at the rows' next try)."""
+        """``user_id`` has a direct room with the bot now: what waited for one goes out."""
         await self.receive(Joined(Actor(PLATFORM, user_id), (room_id,),
                                   f"direct:{room_id}:{user_id}", direct=True))
 
