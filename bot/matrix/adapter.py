@@ -186,14 +186,16 @@ class MatrixAdapter:
     # --- direct rooms ------------------------------------------------------------
     async def direct_room(self, user_id: str) -> str:
         """The person's direct room with the bot, created (and remembered) when needed —
-        where the bot creates no room, one the person opened with it, if any."""
+        where the bot creates no room, the one the person opened (remembered when the bot
+        joined it, or when they wrote there), else ``DeliveryError(no_direct=True)``."""
         key = state_key("dm", user_id)
         async with self._dm_lock:
             room_id = self._direct.get(user_id) or await self.session.get(key)
             if room_id is not None and await self._reachable(room_id, user_id):
                 self._direct[user_id] = room_id
                 return room_id
-            if not self.session.room_creation:  # a room of two is not always a direct one
+            if not self.session.room_creation:  # not guessed from a room of two: an
+                # enterprise's room with one person in it is one too
                 raise DeliveryError(f"{user_id} has opened no direct room with the bot yet, "
                                     "and none is created here", no_direct=True)
             room_id = await self.session.create_direct_room(user_id)
