@@ -7,6 +7,12 @@ counted as an attempt, is tried again every ``ABSENT_RETRY`` and at once when th
 comes in (``commands.presence.arrived``, on the adapter's ``Joined``). The first time, the
 coordinators are told by DM (``commands.presence.waiting``) and the log names the room.
 A room outside the directory has no one to invite the bot back: the refusal stands.
+
+A private row whose recipient has no direct room with the bot, where the bot may open none
+(``DeliveryError(no_direct=True)``, Tchap), waits the same way for the person
+(``for_person``): they are asked once, in the thread of what it is about, to open one
+(``commands.unreachable``), and the row goes when they do — unless the directory names
+their enterprise's room: a DM goes there at once (the row's channel, from then on).
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.adapters.base import DeliveryError, Sender
-from commands import presence
+from commands import presence, unreachable
+from commands.messages import Envelope, Message
 from storage.db import Database
-from storage.models import Outbox
+from storage.models import DeliveryRole, Outbox
 from storage.repo import directory as dir_repo
 from storage.repo import outbox as repo
 
@@ -62,6 +69,33 @@ class Absences:
             log.warning("%s: the bot is not in #%s (%s): its messages wait until it is "
                         "invited%s", row.platform, found.name, row.channel,
                         f"; {len(found.told)} coordinator(s) told" if found.told else "")
+        return True
+
+    async def for_person(self, row: Outbox, exc: DeliveryError) -> bool:
+        """Hold a private ``row`` until its recipient opens a direct room with the bot, and
+        ask them once; False (nothing written) for a row with no recipient."""
+        assert row.id is not None
+        if not row.recipient:
+            return False
+        item = Envelope.model_validate_json(row.payload).item
+        about = item.target.object_ref if isinstance(item, Message) else None
+        async with self.db.session() as s:
+            room = None if row.channel or row.role != DeliveryRole.DM else \
+                await unreachable.enterprise_room(s, row.platform, row.recipient)
+            if room is not None:  # their enterprise's room, named in the directory
+                await repo.redirect(s, row.id, room, self.clock())
+        if room is not None:
+            self.wake()
+            return True
+        async with self.db.session() as s:
+            asked = await unreachable.ask(s, row.platform, row.recipient, about)
+            await repo.mark_waiting(s, row.id, f"waiting for a direct room: {exc}",
+                                    self.clock() + ABSENT_RETRY)
+        if asked:
+            self.wake()
+            log.warning("%s: %s has no direct room with the bot, which may open none: "
+                        "their messages wait; they are asked to open one", row.platform,
+                        row.recipient)
         return True
 
 

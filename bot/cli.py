@@ -87,6 +87,17 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _run_platforms(settings: Any) -> None:
+    """Run the platforms; a start a person must fix (a refused token) is said, no traceback."""
+    from bot.adapters.base import StartRefused
+    from bot.runner import run_platforms
+
+    try:
+        asyncio.run(run_platforms(settings))
+    except StartRefused as exc:
+        _fail(str(exc), code=1)
+
+
 @app.command(help=T.t("Start the bot: Slack and/or Matrix when configured, else the "
                       "console."))
 def run(
@@ -98,9 +109,7 @@ def run(
     if settings.platforms == ["console"]:
         console(script=script, as_handle=as_handle)
         return
-    from bot.runner import run_platforms
-
-    asyncio.run(run_platforms(_settings(service=True)))
+    _run_platforms(_settings(service=True))
 
 
 @app.command(help=T.t("Run the bot with its HTTP endpoints: Slack's events, the iCal "
@@ -124,9 +133,7 @@ def serve(
         updates["host"] = host
     if port is not None:
         updates["port"] = port
-    from bot.runner import run_platforms
-
-    asyncio.run(run_platforms(settings.model_copy(update=updates)))
+    _run_platforms(settings.model_copy(update=updates))
 
 
 @app.command(help=T.t("Talk to the bot in this terminal (a script when stdin is not a "

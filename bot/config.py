@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from commands.dates.day_parts import DayParts
 from storage.db import DEFAULT_URL
+
+TCHAP = "tchap.gouv.fr"  # the State's homeservers: agent.tchap.gouv.fr, e.tchap.gouv.fr …
+TCHAP_INTERVAL = 1.0  # the Tchap team asks bots for about one API call a second
 
 
 class Settings(BaseSettings):
@@ -37,6 +41,15 @@ class Settings(BaseSettings):
     matrix_user_id: str | None = Field(default=None, alias="MATRIX_USER_ID")
     matrix_access_token: str | None = Field(default=None, alias="MATRIX_ACCESS_TOKEN")
     matrix_password: str | None = Field(default=None, alias="MATRIX_PASSWORD")
+    # the device of MATRIX_ACCESS_TOKEN (the homeserver's whoami says it when unset)
+    matrix_device_id: str | None = Field(default=None, alias="MATRIX_DEVICE_ID")
+    # Tchap's rules (docs/tchap.md), on by default when the homeserver is a Tchap one:
+    # the bot never creates a room (a private message waits for the person's own direct
+    # room), and waits this many seconds between two calls of the API
+    matrix_no_room_creation: bool | None = Field(default=None,
+                                                 alias="MATRIX_NO_ROOM_CREATION")
+    matrix_call_interval: float | None = Field(default=None, ge=0, le=60,
+                                               alias="MATRIX_CALL_INTERVAL")
 
     # the weekly digest and reminders: where charts are written ("" = the system's temporary
     # directory; shared storage when replicas run on several hosts), and how many business
@@ -74,6 +87,27 @@ class Settings(BaseSettings):
     @property
     def matrix_enabled(self) -> bool:
         return bool(self.matrix_homeserver and self.matrix_user_id)
+
+    @property
+    def matrix_tchap(self) -> bool:
+        """The homeserver (or the bot's account) is one of Tchap's: ``*.tchap.gouv.fr``."""
+        hosts = [urlsplit(self.matrix_homeserver or "").hostname or "",
+                 (self.matrix_user_id or "").partition(":")[2].split(":")[0]]
+        return any(h == TCHAP or h.endswith("." + TCHAP) for h in map(str.lower, hosts))
+
+    @property
+    def matrix_room_creation(self) -> bool:
+        """Whether the bot may create rooms (direct rooms): never on Tchap unless told."""
+        if self.matrix_no_room_creation is None:
+            return not self.matrix_tchap
+        return not self.matrix_no_room_creation
+
+    @property
+    def matrix_pace(self) -> float:
+        """Seconds between two Matrix API calls: about one a second on Tchap, none elsewhere."""
+        if self.matrix_call_interval is None:
+            return TCHAP_INTERVAL if self.matrix_tchap else 0.0
+        return self.matrix_call_interval
 
     @property
     def platforms(self) -> list[str]:

@@ -24,7 +24,8 @@ after a rate limit is ``bot.pacing``'s rule; this module runs it.
 A stop lets the sends in flight finish for ``STOP_GRACE`` seconds, then cuts them short
 (``bot.adapters.cutoff``): their rows stay pending, maybe sent, due at once for the next
 start, whose attempt the platform recognises as above. A row for a room the bot is not in
-yet waits for it without counting as an attempt (``bot.absence``).
+yet waits for it without counting as an attempt (``bot.absence``), as does a private row
+for a person the bot cannot reach yet (no direct room, and none may be created: Tchap).
 """
 
 from __future__ import annotations
@@ -311,11 +312,12 @@ class DeliveryLoop:
                 sent = await self.adapter.send(delivery)
         except Exception as raw:  # every platform error becomes a DeliveryError at the edge
             exc = raw if isinstance(raw, DeliveryError) else DeliveryError(repr(raw))
-            if exc.absent and await self.absences.wait(row, exc):  # not in its room yet
+            if (exc.absent and await self.absences.wait(row, exc)) or (  # not in its room,
+                    exc.no_direct and await self.absences.for_person(row, exc)):  # or no DM yet
                 self._log(row, DeliveryResult.WAITING, started, error=str(exc))
                 return DeliveryResult.WAITING
             async with self.db.session() as s:
-                if exc.permanent or exc.absent:
+                if exc.permanent or exc.absent or exc.no_direct:
                     self._log(row, DeliveryResult.FAILED, started, error=str(exc),
                               level=logging.ERROR)
                     await repo.mark_failed(s, row.id, str(exc))

@@ -16,6 +16,10 @@ its command (``Pace.may_lease``): the loop sends rows by priority. A card's edit
 never leased with their command either: while one is in flight the newer ones replace
 each other in the outbox, so a burst of answers costs a few edits and the last one shows
 the latest state.
+
+**Spacing.** Some homeservers ask a bot to keep to a pace whatever it sends: Tchap asks
+for about one API call a second. ``Spacing`` gives each call the next free slot, at least
+``interval`` after the previous one; the adapter sleeps until it (``bot.matrix.client``).
 """
 
 from __future__ import annotations
@@ -124,3 +128,20 @@ class Pace:
     def first(groups: list[list[Outbox]]) -> list[list[Outbox]]:
         """The threads people wait for first, acknowledgement reactions last."""
         return sorted(groups, key=lambda group: group[0].role in LAST)
+
+
+class Spacing:
+    """Calls at least ``interval`` seconds apart, in the order they ask (0: no spacing)."""
+
+    def __init__(self, interval: float = 0.0) -> None:
+        self.interval = interval
+        self._next = 0.0  # the earliest start of the next call, on the caller's clock
+
+    def slot(self, now: float) -> float:
+        """Seconds to wait before a call asked at ``now`` (a monotonic clock) may start; its
+        slot is taken, the next call's comes ``interval`` after it."""
+        if self.interval <= 0:
+            return 0.0
+        start = max(now, self._next)
+        self._next = start + self.interval
+        return start - now

@@ -144,11 +144,12 @@ class Context:
             )
         )
 
-    def dm(self, person: Person, *blocks: Block) -> None:
-        """To a person's DMs; build ``blocks`` with ``translator(person.locale)``."""
+    def dm(self, person: Person, *blocks: Block, about: str | None = None) -> None:
+        """To a person's DMs; build ``blocks`` with ``translator(person.locale)``. ``about``:
+        the object it is about (where to ask the person for a direct room, when needed)."""
         self.out.append(
             Message(
-                target=Target(kind="dm", handle=person.handle),
+                target=Target(kind="dm", handle=person.handle, object_ref=about),
                 blocks=list(blocks),
                 locale=translator(person.locale).locale,
             )

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from commands import direct, home, presence
+from commands import direct, home, presence, unreachable
 from commands.client_side import Closed, Entry, emojis_of, enter_of
 from commands.context import Context, Environment
 from commands.dates.when import format_day
@@ -254,6 +254,10 @@ class Dispatcher:
     async def _joined(self, event: Joined) -> Outcome:
         """The bot is in these rooms now: what waited for the directory's ones goes out."""
         async with self.db.session() as s:  # the outbox's times are the wall clock's
+            if event.direct:  # a person's own direct room: what waited for them goes
+                due = await unreachable.opened(s, event.actor.platform, event.actor.user_id,
+                                            utcnow())
+                return Outcome(handled=False, result=Result.OK, due=due)
             found = await presence.arrived(s, event.actor.platform, event.places, utcnow())
         for name, due in found.items():
             if due:

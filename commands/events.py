@@ -130,11 +130,14 @@ class Invitation:
 class Joined:
     """The bot is in ``places`` now, as the platform says (it joined after an invitation,
     it was added, or it is there at start-up): what waited for a directory room among them
-    goes out at once (``commands.presence``). ``actor`` is the platform, with no user."""
+    goes out at once (``commands.presence``). ``actor`` is the platform, with no user —
+    but with ``direct``, the person who opened ``places`` as their direct room with the bot:
+    what waited for one (``commands.presence.opened``) goes out."""
 
     actor: Actor
     places: tuple[str, ...]
     event_id: str
+    direct: bool = False
 
 
 @dataclass(frozen=True)

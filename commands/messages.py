@@ -181,7 +181,7 @@ class Target(BaseModel):
 
     - ``channel``: every channel with ``purpose`` on every running platform;
     - ``thread``: the thread of ``object_ref``'s card, in those channels;
-    - ``dm``: ``handle``'s direct messages;
+    - ``dm``: ``handle``'s direct messages (``object_ref``: what it is about, if anything);
     - ``actor``: only the person who acted, where they acted (ephemeral on Slack).
     """
 

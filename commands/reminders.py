@@ -63,9 +63,12 @@ def reminder_source(name: str) -> Callable[[ReminderSource], ReminderSource]:
     return register
 
 
-def dm(person: Person, text: str) -> Message:
-    """A direct message to ``person`` (``text`` already in their language)."""
-    return Message(target=Target(kind="dm", handle=person.handle), blocks=[para(text)],
+def dm(person: Person, text: str, about: str | None = None) -> Message:
+    """A direct message to ``person`` (``text`` already in their language); ``about``: the
+    object it is about, in whose thread the person is asked to open a direct room when the
+    bot cannot open one (``commands.unreachable``)."""
+    return Message(target=Target(kind="dm", handle=person.handle, object_ref=about),
+                   blocks=[para(text)],
                    locale=translator(person.locale).locale)
 
 

@@ -79,6 +79,17 @@ def test_two_channels_in_one_room_are_refused() -> None:
         str(problem) for problem in data.check_references()]
 
 
+def test_an_enterprise_room_is_named_after_its_enterprise() -> None:
+    data = load(EXAMPLE)
+    data = with_channel(data, "le-grand-livre", "!grand-livre:grappe.example")
+    data = with_channel(data, "equipe-compta", "!compta:grappe.example")
+    for channel in data.channels[-2:]:
+        channel.purpose = "enterprise"
+    named = [str(problem) for problem in data.check_references()]
+    assert named == [f"channels[{len(data.channels) - 1}] (equipe-compta): an enterprise's "
+                     "room is named after the enterprise (name = its slug)."]
+
+
 async def test_a_corrected_room_id_replaces_the_old_one(coop_db: Database) -> None:
     data = load(EXAMPLE)
     data.channels[0].matrix = V12

@@ -22,7 +22,8 @@ from storage.models import DeliveryRole
 if TYPE_CHECKING:
     from bot.http import Installer  # aiohttp: loaded by the adapters that serve HTTP
 
-__all__ = ["Adapter", "Delivery", "DeliveryError", "DeliveryRole", "Receive", "Sender", "Sent"]
+__all__ = ["Adapter", "Delivery", "DeliveryError", "DeliveryRole", "Receive", "Sender", "Sent",
+           "StartRefused"]
 
 
 class Receive(Protocol):
@@ -48,17 +49,27 @@ class DeliveryError(Exception):
     loop sends nothing more on that platform for ``retry_after`` seconds. ``absent`` says
     the bot is not in the row's channel (not invited yet, or removed): the core decides
     whether that is a wait (a directory room: ``bot.absence``) or a failure; it implies
-    ``maybe_sent=False``.
+    ``maybe_sent=False``. ``no_direct`` says the row's recipient has no direct conversation
+    with the bot and the bot may not open one (Tchap's rule): the row waits until the person
+    opens one (``bot.absence``); it implies ``maybe_sent=False`` too.
     """
 
     def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False,
-                 maybe_sent: bool = True, throttled: bool = False, absent: bool = False):
+                 maybe_sent: bool = True, throttled: bool = False, absent: bool = False,
+                 no_direct: bool = False):
         super().__init__(reason)
         self.retry_after = retry_after
         self.permanent = permanent
-        self.maybe_sent = maybe_sent and not absent
+        self.maybe_sent = maybe_sent and not absent and not no_direct
         self.throttled = throttled
         self.absent = absent
+        self.no_direct = no_direct
+
+
+class StartRefused(Exception):
+    """An adapter cannot start for a reason a person must fix (a refused access token): its
+    text, already in the operator's language, says what to do; ``grappe run`` prints it
+    without a traceback."""
 
 
 @dataclass(frozen=True)

@@ -22,5 +22,7 @@ def create_adapter(settings: Settings, db: Database) -> MatrixAdapter:
         raise ValueError("Matrix needs MATRIX_HOMESERVER and MATRIX_USER_ID")
     session = Session(db, settings.matrix_homeserver, settings.matrix_user_id,
                       access_token=settings.matrix_access_token,
-                      password=settings.matrix_password)
+                      password=settings.matrix_password,
+                      device_id=settings.matrix_device_id, pace=settings.matrix_pace,
+                      room_creation=settings.matrix_room_creation)
     return MatrixAdapter(session)

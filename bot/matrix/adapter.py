@@ -4,7 +4,11 @@ By ``Delivery.role``: a card is a message whose event id is the card's
 message id (``outbound.notifies`` says when a message is a notice), and the bot reacts on it
 with each choice's emoji so members can answer with a click; a post with a
 thread root goes in that ``m.thread``; an edit is an ``m.replace``; a DM goes
-to a direct room created once and remembered; Matrix has no ephemeral
+to a direct room created once and remembered — or, where the bot may create no room
+(Tchap: ``Session.room_creation``), to the direct room the person opened with the bot,
+and while there is none the row waits for it (``DeliveryError(no_direct=True)``,
+``bot.absence``) — or goes to their enterprise's room, when the directory names one (the
+row's channel); Matrix has no ephemeral
 messages, so those go to the person's direct room too; a reaction is an
 ``m.annotation``. Every send carries the
 row's stable transaction id, so a retry never posts twice.
@@ -47,7 +51,8 @@ class MatrixAdapter:
         self._stopped = False
         self._dm_lock = asyncio.Lock()
         self._direct: dict[str, str] = {}  # user id → direct room id
-        self._created: set[str] = set()  # direct rooms created since start
+        # direct rooms created or joined since start (a sync may not show them yet)
+        self._fresh: set[str] = set()
         self._told: set[str] = set()  # encryption notices already sent
 
     # --- lifecycle -----------------------------------------------------------
@@ -115,6 +120,9 @@ class MatrixAdapter:
                 return Sent(delivery.channel, item.message_id)
         rendered = outbound.render(item)
         room_id = await self._room_for(delivery)
+        if delivery.role == DeliveryRole.DM and room_id == delivery.channel \
+                and delivery.recipient and delivery.recipient not in rendered.user_ids:
+            rendered.user_ids.append(delivery.recipient)  # in their enterprise's room: noticed
         if delivery.role == DeliveryRole.EDIT and delivery.edit_target:
             content = outbound.edit(outbound.content_of(rendered), delivery.edit_target)
             return Sent(room_id, await self.session.send(room_id, "m.room.message", content, txn))
@@ -134,7 +142,12 @@ class MatrixAdapter:
         if delivery.role == DeliveryRole.DM:
             if not delivery.recipient:
                 raise DeliveryError("a direct message needs a recipient", permanent=True)
-            return await self.direct_room(delivery.recipient)
+            try:
+                return await self.direct_room(delivery.recipient)
+            except DeliveryError as exc:  # no direct room, none may be opened: the room of
+                if not exc.no_direct or not delivery.channel:  # their enterprise, if the
+                    raise  # directory names one (``bot.absence``)
+                return delivery.channel
         if delivery.role == DeliveryRole.EPHEMERAL:
             return await self._actor_room(delivery.channel, delivery.recipient)
         if not delivery.channel:
@@ -172,18 +185,30 @@ class MatrixAdapter:
 
     # --- direct rooms ------------------------------------------------------------
     async def direct_room(self, user_id: str) -> str:
-        """The person's direct room with the bot, created (and remembered) when needed."""
+        """The person's direct room with the bot, created (and remembered) when needed —
+        where the bot creates no room, the one the person opened (remembered when the bot
+        joined it, or when they wrote there), else ``DeliveryError(no_direct=True)``."""
         key = state_key("dm", user_id)
         async with self._dm_lock:
             room_id = self._direct.get(user_id) or await self.session.get(key)
             if room_id is not None and await self._reachable(room_id, user_id):
                 self._direct[user_id] = room_id
                 return room_id
+            if not self.session.room_creation:  # not guessed from a room of two: an
+                # enterprise's room with one person in it is one too
+                raise DeliveryError(f"{user_id} has opened no direct room with the bot yet, "
+                                    "and none is created here", no_direct=True)
             room_id = await self.session.create_direct_room(user_id)
-            self._created.add(room_id)
+            self._fresh.add(room_id)
             self._direct[user_id] = room_id
             await self.session.put(key, room_id)
             return room_id
+
+    async def opened_direct(self, user_id: str, room_id: str) -> bool:
+        """The bot joined a direct room ``user_id`` invited it to: their direct room from now
+        on (unless the one kept still holds them both); whether it is a new one."""
+        self._fresh.add(room_id)
+        return await self.remember_direct(user_id, room_id)
 
     async def _reachable(self, room_id: str, user_id: str) -> bool:
         """The bot is in the room and the person is in it or invited.
@@ -194,11 +219,11 @@ class MatrixAdapter:
         transaction id where Synapse cannot recognise it.
         """
         room = self.session.client.rooms.get(room_id)
-        if self.member_of(room_id) is False and (room is not None or room_id not in self._created):
+        if self.member_of(room_id) is False and (room is not None or room_id not in self._fresh):
             return False  # the bot left it or was removed (nio may still list it): a new room
         if room is not None and (user_id in room.users or user_id in room.invited_users):
             return True
-        if room is None and room_id in self._created:  # created since the last sync
+        if room is None and room_id in self._fresh:  # created or joined since the last sync
             return True
         return await self.session.membership(room_id, user_id) in ("join", "invite")
 
@@ -208,17 +233,21 @@ class MatrixAdapter:
         except DeliveryError:  # the homeserver cannot say now: the room stays as it was
             return True
 
-    async def remember_direct(self, user_id: str, room_id: str) -> None:
-        """A person wrote to the bot in a one-to-one room: answer there from now on."""
+    async def remember_direct(self, user_id: str, room_id: str) -> bool:
+        """A person wrote to the bot in a one-to-one room: answer there from now on. True
+        when it is their direct room now and was not before (what waited for one may go)."""
         if self._direct.get(user_id) == room_id:
-            return
+            return False
         key = state_key("dm", user_id)
         async with self._dm_lock:
             stored = await self.session.get(key)
-            if stored is None or not await self._still_reachable(stored, user_id):
+            new = stored is None or not await self._still_reachable(stored, user_id)
+            if new:
                 await self.session.put(key, room_id)
                 stored = room_id
+            assert stored is not None
             self._direct[user_id] = stored
+            return new
 
     async def _actor_room(self, channel: str | None, user_id: str | None) -> str:
         """Where to answer only the person who acted: their direct room."""

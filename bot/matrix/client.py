@@ -2,7 +2,12 @@
 
 The access token and device id are kept in the ``adapter_state`` table, so a
 restart reuses the same device (and Synapse's transaction-id cache, which
-makes a retried send idempotent). Every nio error value, timeout and aiohttp
+makes a retried send idempotent). A configured access token (``MATRIX_ACCESS_TOKEN``: Tchap's
+accounts may have no password) is checked with ``whoami`` at start; a refusal stops the
+start with a French text that says what to do (``StartRefused``). Calls are spaced by
+``pace`` seconds when the homeserver asks for it (Tchap: about one a second,
+``bot.pacing.Spacing``), and ``room_creation=False`` refuses to create a room at all.
+Every nio error value, timeout and aiohttp
 error becomes a ``DeliveryError`` here, at the edge. A stop cuts the requests in flight
 short (``cut``): a hung homeserver holds none of them past the stop's grace.
 """
@@ -14,9 +19,10 @@ import hashlib
 import inspect
 import io
 import logging
+import os
 from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import aiohttp
 from nio import (
@@ -33,8 +39,10 @@ from nio import (
 )
 from nio.client.async_client import client_session
 
-from bot.adapters.base import DeliveryError
+from bot.adapters.base import DeliveryError, StartRefused
 from bot.adapters.cutoff import Cutoff
+from bot.pacing import Spacing
+from commands.i18n import translator
 from storage.db import Database
 from storage.repo import adapter_state as state_repo
 
@@ -52,6 +60,10 @@ PERMANENT = frozenset({
 # the only M_FORBIDDEN that may change by itself (an invitation), not a refusal for good
 NOT_IN_ROOM = "not in room"
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+# what a homeserver answers to a token it does not (or no longer) know; an account not
+# renewed in time (Synapse's account validity, as on Tchap) is ORG_MATRIX_EXPIRED_ACCOUNT
+REFUSED = frozenset({"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_FORBIDDEN",
+                     "ORG_MATRIX_EXPIRED_ACCOUNT", 401, 403})
 
 R = TypeVar("R")
 
@@ -104,7 +116,9 @@ class Session:
     """One logged-in nio client and the adapter's durable state."""
 
     def __init__(self, db: Database, homeserver: str, user_id: str, *,
-                 access_token: str | None = None, password: str | None = None):
+                 access_token: str | None = None, password: str | None = None,
+                 device_id: str | None = None, pace: float = 0.0,
+                 room_creation: bool = True):
         if not (access_token or password):
             raise ValueError("Matrix needs MATRIX_ACCESS_TOKEN or MATRIX_PASSWORD")
         self.db = db
@@ -112,6 +126,9 @@ class Session:
         self.user_id = user_id
         self.password = password
         self.configured_token = access_token
+        self.configured_device = device_id
+        self.room_creation = room_creation
+        self.spacing = Spacing(pace)
         # nio retries nothing itself: the outbox and the sync loop decide when to try again
         config = AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0,
                                    request_timeout=REQUEST_TIMEOUT, store_sync_tokens=False)
@@ -135,17 +152,20 @@ class Session:
         self.closed = False
         self._cutoff.reset()
         await open_http_session(self.client)
-        token = self.configured_token
-        device = None
+        token, device = self.configured_token, self.configured_device
         if token is None and await self.get("user_id") == self.user_id:
             token, device = await self.get("access_token"), await self.get("device_id")
         if token is not None:
             self.client.restore_login(self.user_id, device or "", token)
-            who = await self.client.whoami()
+            who = await self.call(self.client.whoami(), "whoami", renew=False, refused=True)
             if isinstance(who, WhoamiResponse):
+                if who.user_id != self.user_id:
+                    raise StartRefused(token_of_another(self.user_id, who.user_id))
                 self.client.device_id = who.device_id or device or ""
                 return
             if self.password is None:
+                if self.configured_token is not None:
+                    raise StartRefused(token_refused(self.homeserver, self.user_id, who))
                 raise error_of(who, "whoami")
             log.warning("the stored Matrix session was refused (%s); logging in again", who)
         await self.login()
@@ -192,8 +212,18 @@ class Session:
             return False
 
     # --- requests ----------------------------------------------------------
-    async def call(self, request: Awaitable[R | ErrorResponse], what: str) -> R:
-        """``call``, and a new login when the token was refused.
+    @overload
+    async def call(self, request: Awaitable[R | ErrorResponse], what: str, *,
+                   renew: bool = ..., refused: Literal[False] = ...) -> R: ...
+
+    @overload
+    async def call(self, request: Awaitable[R | ErrorResponse], what: str, *,
+                   renew: bool = ..., refused: Literal[True]) -> R | ErrorResponse: ...
+
+    async def call(self, request: Awaitable[R | ErrorResponse], what: str, *,
+                   renew: bool = True, refused: bool = False) -> R | ErrorResponse:
+        """``call``, at the pace asked (``Spacing``), and a new login when the token was
+        refused (``renew``). ``refused``: a refusal of the token is returned, not raised.
 
         The refused request is not repeated here: the outbox or the sync loop
         tries it again, shortly.
@@ -205,11 +235,19 @@ class Session:
         token = self.client.access_token
         try:
             async with self._cutoff.bound(what):
-                return await call(request, what)
-        except MatrixError as exc:
-            if exc.code == "M_UNKNOWN_TOKEN" and await self.renew(token):
-                raise MatrixError(f"{what}: session renewed", exc.code, retry_after=0.5) from exc
-            raise
+                if (wait := self.spacing.slot(asyncio.get_running_loop().time())) > 0:
+                    await asyncio.sleep(wait)
+                resp = await request
+        except NETWORK_ERRORS as exc:
+            raise DeliveryError(f"{what}: {exc!r}") from exc
+        if not isinstance(resp, ErrorResponse):
+            return resp
+        if refused and resp.status_code in REFUSED:
+            return resp
+        error = error_of(resp, what)
+        if renew and error.code == "M_UNKNOWN_TOKEN" and await self.renew(token):
+            raise MatrixError(f"{what}: session renewed", error.code, retry_after=0.5) from error
+        raise error
 
     async def send(self, room_id: str, event_type: str, content: dict[str, Any],
                    txn_id: str) -> str:
@@ -248,9 +286,36 @@ class Session:
         return str(resp.content.get("membership", "")) or None
 
     async def create_direct_room(self, user_id: str) -> str:
+        if not self.room_creation:  # Tchap: the account may not, and the bot never asks
+            raise DeliveryError(f"no room is created on this homeserver (for {user_id})",
+                                no_direct=True)
         resp = await self.call(self.client.room_create(
             is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat),
             f"create a direct room with {user_id}")
         assert isinstance(resp, RoomCreateResponse)
         return str(resp.room_id)
 
+
+
+def _operator() -> str | None:
+    """The language of the person who starts grappe (``GRAPPE_LOCALE``, French by default)."""
+    return os.environ.get("GRAPPE_LOCALE")
+
+
+def token_refused(homeserver: str, user_id: str, resp: ErrorResponse) -> str:
+    """What to do when the homeserver refuses ``MATRIX_ACCESS_TOKEN``."""
+    t = translator(_operator())
+    return t.t("The Matrix homeserver {homeserver} refused the access token of {user_id} "
+               "({reason}). Check MATRIX_ACCESS_TOKEN: it may have been revoked (a logout "
+               "from the session it came from revokes it), it may have expired (a Tchap "
+               "account not renewed within 13 months), or it may belong to another account "
+               "or homeserver. Get a new token (docs/tchap.md), set it in MATRIX_ACCESS_TOKEN "
+               "and start grappe again.", homeserver=homeserver, user_id=user_id,
+               reason=f"{resp.status_code} {resp.message or ''}".strip())
+
+
+def token_of_another(user_id: str, actual: str) -> str:
+    t = translator(_operator())
+    return t.t("MATRIX_ACCESS_TOKEN is the token of {actual}, not of MATRIX_USER_ID "
+               "({user_id}). Set the bot's own token, or correct MATRIX_USER_ID, and start "
+               "grappe again.", actual=actual, user_id=user_id)

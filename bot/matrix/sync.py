@@ -294,8 +294,9 @@ class Receiver:
         outcome = await self.receive(converted)
         if outcome.result == Result.DB_UNAVAILABLE:  # nothing recorded: replayed by the next
             raise DatabaseAway(converted.event_id)  # sync (its author was told, once)
-        if view.direct and outcome.result != Result.IGNORED:
-            await self.adapter.remember_direct(converted.actor.user_id, view.room_id)
+        if view.direct and outcome.result != Result.IGNORED \
+                and await self.adapter.remember_direct(converted.actor.user_id, view.room_id):
+            await self._direct_opened(converted.actor.user_id, view.room_id)
 
     async def _original(self, event: Event, room_id: str) -> Event | None:
         """The message an edit replaces, as the homeserver has it (its thread, its text).
@@ -361,26 +362,36 @@ class Receiver:
             log.warning("declining the invitation of %s to %s", inviter, room_id)
             await self._try(self.client.room_leave(room_id), f"decline {room_id}")
             return
-        await self._join(room_id)
+        await self._join(room_id, direct_with=inviter if direct else None)
 
-    async def _join(self, room_id: str, attempt: int = 0) -> None:
+    async def _join(self, room_id: str, attempt: int = 0, direct_with: str | None = None) -> None:
         """Join an accepted room; a join the homeserver throttles (``rc_joins``) or that
-        fails on the way is tried again later: the invitation is not repeated by the sync."""
+        fails on the way is tried again later: the invitation is not repeated by the sync.
+        A direct room a person opened is theirs from then on (``_direct_opened``)."""
         try:
             await self.session.call(self.client.join(room_id), f"join {room_id}")
+            if direct_with and await self.adapter.opened_direct(direct_with, room_id):
+                await self._direct_opened(direct_with, room_id)
         except DeliveryError as exc:
             if exc.permanent or attempt >= JOIN_TRIES or self._stop.is_set():
                 log.warning("join %s failed: %s", room_id, exc)
                 return
             delay = exc.retry_after if exc.retry_after is not None else 2.0 ** attempt
             log.info("join %s: %s; trying again in %.1fs", room_id, exc, delay)
-            task = asyncio.create_task(self._join_later(room_id, delay, attempt + 1))
+            task = asyncio.create_task(self._join_later(room_id, delay, attempt + 1,
+                                                        direct_with))
             self._joins.add(task)
             task.add_done_callback(self._joins.discard)
 
-    async def _join_later(self, room_id: str, delay: float, attempt: int) -> None:
+    async def _join_later(self, room_id: str, delay: float, attempt: int,
+                          direct_with: str | None) -> None:
         if await self._sleep(delay):  # False: the bot is stopping
-            await self._join(room_id, attempt)
+            await self._join(room_id, attempt, direct_with)
+
+    async def _direct_opened(self, user_id: str, room_id: str) -> None:
+        """``user_id`` has a direct room with the bot now: what waited for one goes out."""
+        await self.receive(Joined(Actor(PLATFORM, user_id), (room_id,),
+                                  f"direct:{room_id}:{user_id}", direct=True))
 
     async def _try(self, request: Any, what: str) -> None:
         try:

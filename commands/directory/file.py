@@ -18,6 +18,7 @@ from commands import identifiers
 from commands.directory.problems import FileValueError, Problem, from_pydantic
 from commands.i18n import N_
 from commands.text import fold
+from commands.unreachable import ENTERPRISE_PURPOSE
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -211,9 +212,13 @@ class DirectoryFile(_Strict):
                                              "file's skills."), f"enterprises[{i}] ({e.slug})"
                                           ".skills", {"skill": skill_slug}))
         client_slugs = {c.slug for c in self.clients}
+        enterprise_slugs = {e.slug for e in self.enterprises}
         for i, c in enumerate(self.channels):
             where = f"channels[{i}] ({c.name})"
-            if c.purpose == CLIENT_PURPOSE and not c.client:
+            if c.purpose == ENTERPRISE_PURPOSE and c.name not in enterprise_slugs:
+                errors.append(Problem(N_("{where}: an enterprise's room is named after the "
+                                         "enterprise (name = its slug)."), where, {}))
+            elif c.purpose == CLIENT_PURPOSE and not c.client:
                 errors.append(Problem(N_("{where}: a client's room names its client "
                                          "(client = \"slug\")."), where, {}))
             elif c.client and c.purpose != CLIENT_PURPOSE:

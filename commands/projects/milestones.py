@@ -126,7 +126,8 @@ def _reminder(person: Person, item: Milestone, request: Request, coop: Cooperati
     t = translator(person.locale)
     tz = ZoneInfo(coop.timezone)
     day = format_day(item.due_on, t.locale, today=now.astimezone(tz).date())
-    return Message(target=Target(kind="dm", handle=person.handle), locale=t.locale, blocks=[
+    target = Target(kind="dm", handle=person.handle, object_ref=request.ref)
+    return Message(target=target, locale=t.locale, blocks=[
         para(t.t("Milestone {ref} of {request} ({client}) is due {day}: {title}.",
                  ref=item.ref, request=request.ref, client=request.client, day=day,
                  title=item.title)),

@@ -138,20 +138,20 @@ async def _announce(ctx: Context, request: Request, lead: Enterprise,
             "Good news: {enterprise} leads {ref} for {client} ({need}). Partners: {partners}. "
             "Thank you for taking it on; the coordinators remain at your side.",
             enterprise=lead.name, ref=request.ref, client=request.client, need=request.need,
-            partners=names or tp.t("none"))))
+            partners=names or tp.t("none"))), about=request.ref)
     for partner in partners:
         for person in people.get(partner.id or 0, []):
             ctx.dm(person, para(translator(person.locale).t(
                 "{enterprise} is a partner on {ref} for {client}, led by {lead}. "
                 "Thank you!", enterprise=partner.name, ref=request.ref, client=request.client,
-                lead=lead.name)))
+                lead=lead.name)), about=request.ref)
     for enterprise in not_chosen:
         for person in people.get(enterprise.id or 0, []):
             ctx.dm(person, para(translator(person.locale).t(
                 "Thank you for answering {ref} for {client}. This time the coordinators chose "
                 "{lead} to lead it. Your proposal is valued and we will keep {enterprise} in "
                 "mind for the next requests.", ref=request.ref, client=request.client,
-                lead=lead.name, enterprise=enterprise.name)))
+                lead=lead.name, enterprise=enterprise.name)), about=request.ref)
     ctx.reply(para(ctx.tr("{ref} is staffed: {lead} leads.", ref=request.ref, lead=lead.name)))
 
 

@@ -53,7 +53,8 @@ async def deadline_nudges(s: AsyncSession, coop: Cooperative, now: datetime,
                       coop.business_hours) >= NUDGE_GRACE]
         people = await dir_repo.people_of(s, [e.id or 0 for e in silent])
         for enterprise in silent:
-            messages = [dm(p, nudge_text(p, request, enterprise.name, coop, now))
+            messages = [dm(p, nudge_text(p, request, enterprise.name, coop, now),
+                           about=request.ref)
                         for p in people.get(enterprise.id or 0, [])]
             due.append(Reminder("nudge", f"{request.ref}:{enterprise.slug}", "deadline",
                                 messages))

@@ -53,6 +53,12 @@ _DUE_IN = update(_OUT).where(
     _OUT.c.platform == bindparam("b_platform"), _PENDING,
     _OUT.c.channel.in_(bindparam("b_channels", expanding=True)),
     _OUT.c.next_try_at > bindparam("b_now")).values(next_try_at=bindparam("b_now"))
+_DUE_FOR = update(_OUT).where(
+    _OUT.c.platform == bindparam("b_platform"), _PENDING,
+    _OUT.c.recipient == bindparam("b_recipient"),
+    _OUT.c.next_try_at > bindparam("b_now")).values(next_try_at=bindparam("b_now"))
+_REDIRECT = update(_OUT).where(_ONE, _PENDING).values(
+    channel=bindparam("b_channel"), next_try_at=bindparam("b_now"), lease_until=None)
 _FAIL = update(_OUT).where(_ONE).values(status=OutboxStatus.FAILED,
                                         last_error=bindparam("b_error"), lease_until=None)
 _RELEASE = update(_OUT).where(_OUT.c.id.in_(bindparam("b_rows", expanding=True)),
@@ -174,6 +180,20 @@ async def due_in(s: AsyncSession, platform: str, channels: Sequence[str], now: d
     found = await run(s, _DUE_IN, {"b_platform": platform, "b_channels": list(channels),
                                    "b_now": now})
     return int(found.rowcount or 0)
+
+
+async def due_for(s: AsyncSession, platform: str, recipient: str, now: datetime) -> int:
+    """Make every pending row for ``recipient`` due at ``now`` (they can be reached now);
+    how many were waiting. A row in flight keeps its lease: only its next try moves."""
+    found = await run(s, _DUE_FOR, {"b_platform": platform, "b_recipient": recipient,
+                                    "b_now": now})
+    return int(found.rowcount or 0)
+
+
+async def redirect(s: AsyncSession, row_id: int, channel: str, now: datetime) -> None:
+    """Give a pending private row a room to fall back on (its person's enterprise room),
+    due at ``now``: not an attempt."""
+    await run(s, _REDIRECT, {"b_row": row_id, "b_channel": channel, "b_now": now})
 
 
 async def mark_failed(s: AsyncSession, row_id: int, error: str) -> None:

@@ -1,0 +1,92 @@
+"""Access-token login (issue #19): a Tchap account may have no password.
+
+``MATRIX_ACCESS_TOKEN`` (with ``MATRIX_USER_ID`` and, if known, ``MATRIX_DEVICE_ID``) is
+checked with ``whoami`` at start, on the real Synapse; a refused token, or the token of
+another account, stops the start with a French text that says what to do — and
+``grappe run`` prints it with no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nio import AsyncClient, LoginResponse
+
+from bot.adapters.base import StartRefused
+from bot.matrix.client import Session
+from storage.db import Database
+from tests.matrix.harness import BOT, password, user
+from tests.matrix.synapse import Synapse
+
+
+async def _token(synapse: Synapse, name: str, device: str) -> str:
+    """An access token of ``name``'s, as a person gets one from their client."""
+    client = AsyncClient(synapse.url, user(name))
+    try:
+        resp = await client.login(password(name), device_name=device)
+        assert isinstance(resp, LoginResponse), resp
+        assert resp.device_id
+        return str(resp.access_token)
+    finally:
+        await client.close()
+
+
+async def test_a_token_alone_logs_in_on_its_own_device(coop_db: Database,
+                                                       synapse: Synapse) -> None:
+    token = await _token(synapse, "grappe", "tchap-token")
+    session = Session(coop_db, synapse.url, BOT, access_token=token)
+    try:
+        await session.connect()
+        assert session.client.access_token == token
+        assert session.client.device_id  # as whoami says it
+        assert await session.get("access_token") is None  # no login: nothing new to keep
+    finally:
+        await session.close()
+
+
+async def test_a_refused_token_says_what_to_do_in_french(coop_db: Database,
+                                                         synapse: Synapse) -> None:
+    session = Session(coop_db, synapse.url, BOT, access_token="syt_revoked_or_mistyped")
+    try:
+        with pytest.raises(StartRefused) as refused:
+            await session.connect()
+    finally:
+        await session.close()
+    text = str(refused.value)
+    assert f"Le serveur Matrix {synapse.url} a refusé le jeton d’accès de {BOT}" in text
+    assert "M_UNKNOWN_TOKEN" in text  # what the homeserver said, for whoever looks further
+    assert "Vérifiez MATRIX_ACCESS_TOKEN" in text
+    assert "13 mois" in text
+    assert "docs/tchap.md" in text
+
+
+async def test_the_token_of_another_account_is_refused(coop_db: Database,
+                                                       synapse: Synapse) -> None:
+    token = await _token(synapse, "nadia", "not-the-bot")
+    session = Session(coop_db, synapse.url, BOT, access_token=token)
+    try:
+        with pytest.raises(StartRefused) as refused:
+            await session.connect()
+    finally:
+        await session.close()
+    assert str(refused.value).startswith(
+        f"MATRIX_ACCESS_TOKEN est le jeton de {user('nadia')}, et non celui de "
+        f"MATRIX_USER_ID ({BOT})")
+
+
+def test_grappe_run_prints_the_refusal_without_a_traceback(synapse: Synapse,
+                                                          tmp_path: Path) -> None:
+    env = {**{k: v for k, v in os.environ.items()
+              if not k.startswith(("MATRIX_", "SLACK_", "GRAPPE_LOCALE"))},
+           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+           "MATRIX_HOMESERVER": synapse.url, "MATRIX_USER_ID": BOT,
+           "MATRIX_ACCESS_TOKEN": "syt_revoked_or_mistyped"}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "run"], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=120, check=False)
+    assert result.returncode == 1, result.stderr
+    assert "a refusé le jeton d’accès" in result.stderr
+    assert "Traceback" not in result.stderr
