@@ -256,7 +256,7 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
                             await _stop(process)
                             rest.cancel()
             acks[backend] = await _each_command(backend, env, each_command)
-        compared = [] if compare is None else await _compared(env, compare, each_command)
+        compared = [] if compare is None else await _compared(env, compare, 50)
     finally:
         await fake.stop()
     result: dict[str, Any] = {
@@ -315,7 +315,7 @@ async def _compared(env: dict[str, str], checkout: Path, each: int) -> list[dict
         try:
             return await command_acks.compare(
                 {name: f"{url}/slack/events" for name, (_, url, _) in started.items()},
-                min(each, 50))
+                each)
         finally:
             for process, _, rest in started.values():
                 await _stop(process)
