@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import text
 
-from commands.events import Action, Actor, Thread, ThreadReply
+from commands.events import Action, Actor, Command, Thread, ThreadReply
 from storage.db import Database
 from tests import leaks
 from tests.clients.rooms import ROOM, add_client
@@ -41,6 +41,25 @@ async def test_a_person_unknown_to_the_directory_becomes_a_contact_of_the_rooms_
     clock.advance(hours=2)
     await console.run(f"solene in {ROOM}: Autre sujet : un appui en comptabilité")
     assert len(await _rows(db, "SELECT id FROM client_contacts WHERE handle = 'solene'")) == 1
+
+
+async def test_a_command_names_its_author_as_the_platform_does(console: Console,
+                                                                clock: Clock) -> None:
+    """A client's agent alone with the bot in their room (a room of two reads as a direct
+    room on Matrix: any text is a command), or who starts with the bot's name: the contact
+    is named as the platform names them, not by their user id."""
+    db = console.bot.db
+    await add_client(db)
+    clock.set("2026-12-07 10:00")
+    leaks.sent("Bonjour, il nous faut des affiches")
+    await console.bot.receive(Command(
+        actor=Actor("console", "u-solene"), text="Bonjour, il nous faut des affiches",
+        event_id="said-1", place=ROOM, direct=True, name="Solène Garnier"))
+    await console.bot.drain()
+    assert "[#mairie-roubaix] - Bonjour Solène Garnier, merci pour votre message." in \
+        console.out.getvalue()
+    assert await _rows(db, "SELECT name, handle FROM client_contacts WHERE handle = 'u-solene'") == [
+        ("Solène Garnier", "u-solene")]
 
 
 async def test_follow_ups_join_their_request(console: Console, clock: Clock) -> None:
