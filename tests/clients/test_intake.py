@@ -142,3 +142,20 @@ async def test_the_satisfaction_is_given_by_a_reaction_too(console: Console,
     await react(1, "❤️")  # a reaction among people: nothing
     await react(2, "4\u20e3")  # the keycap, as some platforms send it (no variation selector)
     assert await _rows(db, "SELECT request_id, satisfaction FROM client_requests") == [(1, 4)]
+
+
+async def test_the_satisfaction_is_given_in_a_room_of_two_too(console: Console,
+                                                              clock: Clock) -> None:
+    """The agent alone with the bot (Matrix takes the room for a direct one: "4" comes as a
+    command): the number is the rating all the same."""
+    db = console.bot.db
+    await add_client(db)
+    clock.set("2026-12-07 10:00")
+    await console.run(f"agathe in {ROOM}: Nous cherchons de la communication pour un festival",
+                      "camille: /grappe clore R-1 annule")
+    await console.bot.receive(Command(actor=Actor("console", "agathe"), text="4",
+                                      event_id="said-4", place=ROOM, direct=True))
+    await console.bot.drain()
+    assert await _rows(db, "SELECT request_id, satisfaction FROM client_requests") == [(1, 4)]
+    assert "votre note de 4/5 pour la demande R-1 est bien enregistrée" in \
+        console.out.getvalue().replace("\u00a0", " ")
