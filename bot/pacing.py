@@ -2,11 +2,11 @@
 asks before it sends anything. Pure: no storage, no network, no clock of its own.
 
 **Threads.** Rows with the same ``order_key`` go in queue order: a card, its thread and its
-edits; one person's DMs. A row of a thread waits for its card and for the rows queued
-before it (``hold``); an edit with no card to edit, or a thread reply whose card failed
-for good, never goes. A card may live in another object's thread (a poll in its request's
-thread): ``thread_of`` says which card a row is checked against, ``anchors`` what it
-hangs on once that card is out.
+edits; one person's DMs; a room's top-level posts. A row of a thread waits for its card and
+for the rows queued before it (``hold``); an edit with no card to edit, or a thread reply
+whose card failed for good, never goes. A card may live in another object's thread (a poll
+in its request's thread): ``thread_of`` says which card a row is checked against,
+``anchors`` what it hangs on once that card is out.
 
 **Pace.** Rate limits are the account's, not a row's: a ``throttled`` error pauses the
 whole platform until the time the platform gave (``Pace.throttled``), and for ``CAREFUL``
@@ -37,14 +37,17 @@ SOON = timedelta(milliseconds=50)  # the earliest a held row is looked at again
 
 def order_key(row: Outbox) -> str:
     """Rows with the same key are delivered in queue order: a card, its thread and its
-    edits; one person's DMs; anything else stands alone (a reaction on someone's
-    message needs nothing before it)."""
+    edits; one person's DMs; the posts at the top of one room (a client reads "your request
+    is closed" before "how satisfied are you?"); anything else stands alone (a reaction on
+    someone's message needs nothing before it)."""
     if row.role in LAST:
         return f"row:{row.id}"
     if row.object_ref:
         return f"{row.channel}:{row.object_ref}"
     if row.recipient:
         return f"to:{row.recipient}"
+    if row.channel and row.role == DeliveryRole.POST:
+        return f"{row.channel}:"
     return f"row:{row.id}"
 
 

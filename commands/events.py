@@ -42,6 +42,8 @@ class Command:
     (the dispatcher ignores an unprefixed text there when the room is a directory
     channel after all); ``forms``: the platform can open a form in answer (Slack, with a
     trigger id), so a command that declares one opens it when given no arguments.
+    ``name``: the author's name as the platform gives it, when it does (as on a
+    ``RoomMessage``: a client's agent met in their room is named from it).
     """
 
     actor: Actor
@@ -51,6 +53,7 @@ class Command:
     direct: bool = False
     forms: bool = False
     edit_of: str | None = None  # an edit of the message with this platform id
+    name: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,15 @@
 
 By ``Delivery.role``: a card is a message whose event id is the card's
 message id (``outbound.notifies`` says when a message is a notice), and the bot reacts on it
-with each choice's emoji so members can answer with a click; a post with a
-thread root goes in that ``m.thread``; an edit is an ``m.replace``; a DM goes
-to a direct room created once and remembered — or, where the bot may create no room
-(Tchap: ``Session.room_creation``), to the direct room the person opened with the bot,
-and while there is none the row waits for it (``DeliveryError(no_direct=True)``,
-``bot.absence``) — or goes to their enterprise's room, when the directory names one (the
-row's channel); Matrix has no ephemeral
-messages, so those go to the person's direct room too; a reaction is an
-``m.annotation``. Every send carries the
-row's stable transaction id, so a retry never posts twice.
+with each choice's emoji so members can answer with a click (a post that offers choices
+too: a client's satisfaction question); a post with a thread root goes in that
+``m.thread``; an edit is an ``m.replace``; a DM goes to a direct room created once and
+remembered — or, where the bot may create no room (Tchap: ``Session.room_creation``), to
+the direct room the person opened with the bot, and while there is none the row waits for
+it (``DeliveryError(no_direct=True)``, ``bot.absence``) — or goes to their enterprise's
+room, when the directory names one (the row's channel); Matrix has no ephemeral messages,
+so those go to the person's direct room too; a reaction is an ``m.annotation``. Every send
+carries the row's stable transaction id, so a retry never posts twice.
 """
 
 from __future__ import annotations
@@ -32,6 +31,11 @@ from commands.messages import Attachment, Message, Reaction
 from storage.models import DeliveryRole
 
 log = logging.getLogger(__name__)
+
+# the roles whose choices are the bot's reactions on the message, as its text says: a card,
+# and a post in a room (a client's satisfaction question); not a direct room's home, whose
+# several objects offer the same emojis
+_REACTED = frozenset({DeliveryRole.CARD, DeliveryRole.POST})
 
 READY_WAIT = 30.0
 
@@ -130,7 +134,7 @@ class MatrixAdapter:
         notify = outbound.notifies(delivery.role, in_place=room_id == delivery.channel)
         event_id = await self._post(room_id, outbound.content_of(rendered, notify=notify),
                                     rendered.files, txn, root)
-        if delivery.role == DeliveryRole.CARD:
+        if delivery.role in _REACTED:
             if delivery.posted is not None and rendered.choices:
                 await delivery.posted(room_id, event_id)  # answers count before its reactions
             for index, choice in enumerate(rendered.choices):

@@ -1,7 +1,9 @@
 """nio events → neutral inbound events (pure, table-driven: no I/O).
 
 - ``!grappe …`` (or ``/grappe …``) anywhere, a message that starts with a
-  mention of the bot, and any text in a direct room → ``Command``;
+  mention of the bot, and any text in a direct room → ``Command`` (named, like a
+  ``RoomMessage``, from the sender's display name in the room: a room with only a client's
+  agent and the bot has two members, and reads as a direct room);
 - a message in a thread (``m.thread``) or a rich reply (``m.in_reply_to``)
   → ``ThreadReply`` on the root (the dispatcher keeps only the threads of cards);
 - an ``m.reaction`` annotation → ``Action(reaction=True)`` with the emoji;
@@ -134,10 +136,11 @@ def _said(actor: Actor, body: str, content: dict[str, Any], relates: dict[str, A
           room: RoomView, event_id: str) -> Converted:
     """A person's text as sent: a command, a reply in a thread, or nothing for the bot."""
     body = strip_reply_fallback(body)
+    name = room.name_of(actor.user_id) or ""
     text = command_text(body, content, room)
     if text is not None:
         return Command(actor=actor, text=text, event_id=event_id, place=room.room_id,
-                       direct=room.direct)
+                       direct=room.direct, name=name)
     root = thread_root(relates)
     if root is not None:
         return ThreadReply(actor=actor, thread=Thread(channel=room.room_id, message_id=root),
@@ -146,11 +149,11 @@ def _said(actor: Actor, body: str, content: dict[str, Any], relates: dict[str, A
     said = addressed(body, direct=room.direct)
     if said is not None:
         return Command(actor=actor, text=said, event_id=event_id, place=room.room_id,
-                       direct=True)
+                       direct=True, name=name)
     if room.direct:
         return None
     return RoomMessage(actor=actor, place=room.room_id, text=body, event_id=event_id,
-                       message_id=event_id, name=room.name_of(actor.user_id) or "")
+                       message_id=event_id, name=name)
 
 
 def _text(event: RoomMessageText, room: RoomView, original: Event | None = None) -> Converted:

@@ -89,12 +89,12 @@ def _text_to_bot(event: Payload, bot_user_id: str | None) -> str:
 
 
 def _command(body: Payload, user: str, text: str, *, place: str | None, mentioned: bool = False,
-             direct: bool = False) -> Command | None:
+             direct: bool = False, name: str = "") -> Command | None:
     said = addressed(text, mentioned=mentioned, direct=direct)
     if said is None:
         return None
     return Command(actor=_actor(user), text=as_command(said), event_id=body["event_id"],
-                   place=place, direct=direct)
+                   place=place, direct=direct, name=name)
 
 
 # --- slash commands ------------------------------------------------------------------
@@ -149,10 +149,10 @@ def _written(body: Payload, event: Payload, bot_user_id: str | None) -> Inbound 
     if body.get("is_ext_shared_channel") and event.get("channel"):
         # a Slack Connect channel (a client's room): the core reads what is written there
         profile = event.get("user_profile") or {}
-        return (_command(body, user, text, place=event["channel"]) or RoomMessage(
+        name = profile.get("real_name") or profile.get("display_name") or ""
+        return (_command(body, user, text, place=event["channel"], name=name) or RoomMessage(
             actor=_actor(user), place=event["channel"], text=text, event_id=body["event_id"],
-            message_id=event.get("ts"),
-            name=profile.get("real_name") or profile.get("display_name") or ""))
+            message_id=event.get("ts"), name=name))
     return None  # chatter in a channel of the workspace, outside any thread
 
 

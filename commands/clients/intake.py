@@ -72,7 +72,7 @@ async def enter(s: AsyncSession, event: Inbound, coop: Cooperative) -> Entry | C
         return Closed(Message(target=Target(kind="actor"), locale=t.locale, blocks=[para(t.t(
             "This room is no longer followed by {cooperative}: your message was not "
             "recorded. Please contact {cooperative} directly.", cooperative=coop.name))]))
-    said_name = event.name if isinstance(event, RoomMessage) else ""
+    said_name = event.name if isinstance(event, RoomMessage | Command) else ""
     name = contact.name if contact else (said_name or actor.user_id)
     return _entry(client, contact, name, partial(_work, client=client, room=room,
                                                  contact=contact, name=name))

@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import text
 
-from commands.events import Action, Actor, Thread, ThreadReply
+from commands.events import Action, Actor, Command, Thread, ThreadReply
 from storage.db import Database
 from tests import leaks
 from tests.clients.rooms import ROOM, add_client
@@ -41,6 +41,25 @@ async def test_a_person_unknown_to_the_directory_becomes_a_contact_of_the_rooms_
     clock.advance(hours=2)
     await console.run(f"solene in {ROOM}: Autre sujet : un appui en comptabilité")
     assert len(await _rows(db, "SELECT id FROM client_contacts WHERE handle = 'solene'")) == 1
+
+
+async def test_a_command_names_its_author_as_the_platform_does(console: Console,
+                                                                clock: Clock) -> None:
+    """A client's agent alone with the bot in their room (a room of two reads as a direct
+    room on Matrix: any text is a command), or who starts with the bot's name: the contact
+    is named as the platform names them, not by their user id."""
+    db = console.bot.db
+    await add_client(db)
+    clock.set("2026-12-07 10:00")
+    leaks.sent("Bonjour, il nous faut des affiches")
+    await console.bot.receive(Command(
+        actor=Actor("console", "u-solene"), text="Bonjour, il nous faut des affiches",
+        event_id="said-1", place=ROOM, direct=True, name="Solène Garnier"))
+    await console.bot.drain()
+    assert "[#mairie-roubaix] - Bonjour Solène Garnier, merci pour votre message." in \
+        console.out.getvalue()
+    assert await _rows(db, "SELECT name, handle FROM client_contacts WHERE handle = 'u-solene'") == [
+        ("Solène Garnier", "u-solene")]
 
 
 async def test_follow_ups_join_their_request(console: Console, clock: Clock) -> None:
@@ -123,3 +142,20 @@ async def test_the_satisfaction_is_given_by_a_reaction_too(console: Console,
     await react(1, "❤️")  # a reaction among people: nothing
     await react(2, "4\u20e3")  # the keycap, as some platforms send it (no variation selector)
     assert await _rows(db, "SELECT request_id, satisfaction FROM client_requests") == [(1, 4)]
+
+
+async def test_the_satisfaction_is_given_in_a_room_of_two_too(console: Console,
+                                                              clock: Clock) -> None:
+    """The agent alone with the bot (Matrix takes the room for a direct one: "4" comes as a
+    command): the number is the rating all the same."""
+    db = console.bot.db
+    await add_client(db)
+    clock.set("2026-12-07 10:00")
+    await console.run(f"agathe in {ROOM}: Nous cherchons de la communication pour un festival",
+                      "camille: /grappe clore R-1 annule")
+    await console.bot.receive(Command(actor=Actor("console", "agathe"), text="4",
+                                      event_id="said-4", place=ROOM, direct=True))
+    await console.bot.drain()
+    assert await _rows(db, "SELECT request_id, satisfaction FROM client_requests") == [(1, 4)]
+    assert "votre note de 4/5 pour la demande R-1 est bien enregistrée" in \
+        console.out.getvalue().replace("\u00a0", " ")

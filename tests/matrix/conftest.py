@@ -23,17 +23,24 @@ SKIP_ENV = "GRAPPE_SKIP_SYNAPSE"
 PEOPLE = ("grappe", "camille", "karim", "nadia", "marion", "helene", "olivia", "sophie",
           "stranger")
 
+# the cluster's server of a federated pair: the people of tests/clients' console flow
+CLUSTER_PEOPLE = ("grappe", "camille", "nadia", "marion", "anais", "hugo")
+
 _running: list[Synapse] = []
 
 
-@pytest.fixture(scope="session")
-def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
-    """A real Synapse, started once; stopped by its PID whatever happens."""
+def _require_synapse() -> None:
     if not PYTHON.exists():
         if os.environ.get(SKIP_ENV):
             pytest.skip(f"{PYTHON} is missing and {SKIP_ENV} is set")
         pytest.fail(f"{PYTHON} is missing: run `make synapse` (`make test` does), "
                     f"or set {SKIP_ENV}=1 to skip the Matrix end-to-end tests")
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
+    """A real Synapse, started once; stopped by its PID whatever happens."""
+    _require_synapse()
     server = Synapse(tmp_path_factory.mktemp("synapse"))
     _running.append(server)
     try:
@@ -47,12 +54,37 @@ def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
         _running.remove(server)
 
 
+@pytest.fixture(scope="module")
+def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Synapse, Synapse]]:
+    """Two Synapses that federate on loopback (``localhost:<port>`` each), started side by
+    side for the module that asks (the session's server is another): the cluster's
+    (the bot and its people) and a client's (no one registered on it yet)."""
+    _require_synapse()
+    pair = (Synapse(tmp_path_factory.mktemp("synapse-cluster"), federation=True),
+            Synapse(tmp_path_factory.mktemp("synapse-client"), federation=True))
+    _running.extend(pair)
+    try:
+        for server in pair:
+            server.launch()
+        for server in pair:
+            server.wait_ready()
+        for name in CLUSTER_PEOPLE:
+            pair[0].register(name, password(name))
+        yield pair
+    finally:
+        for server in pair:
+            server.stop()
+            _running.remove(server)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
     """A failing Matrix test shows the end of Synapse's log."""
     report = yield
-    if report.failed and _running:
-        report.sections.append(("Synapse log (tail)", _running[0].log_tail(40)))
+    if report.failed:
+        for server in _running:
+            report.sections.append((f"Synapse {server.server_name} log (tail)",
+                                    server.log_tail(40)))
     return report
 
 

@@ -43,8 +43,9 @@ class BotHarness:
     def __init__(self, db: Database, synapse: Synapse):
         self.db = db
         self.synapse = synapse
+        self.bot_id = f"@grappe:{synapse.server_name}"
         self.settings = Settings(DATABASE_URL=db.url, MATRIX_HOMESERVER=synapse.url,
-                                 MATRIX_USER_ID=BOT, MATRIX_PASSWORD=password("grappe"))
+                                 MATRIX_USER_ID=self.bot_id, MATRIX_PASSWORD=password("grappe"))
         self.bot: Bot | None = None
         self.adapter: MatrixAdapter | None = None
 
@@ -76,17 +77,20 @@ async def start_at(harness: BotHarness, now: datetime = NOW) -> MatrixAdapter:
 
 
 async def use_as_cooperation_room(db: Database, room: str, homeserver: str,
-                                  *, more: str = "") -> None:
+                                  *, more: str = "", server_name: str = SERVER_NAME) -> None:
     """Make ``room`` (its id or an alias) the Matrix cooperation channel, as a person does:
     the example directory file with that room (and the entries ``more`` adds), loaded as
     ``grappe directory import`` loads it (aliases resolved by the homeserver). No room id
-    is written by a test."""
+    is written by a test. ``server_name``: the people's server, when it is not the
+    example's (their Matrix ids are moved there)."""
     text = EXAMPLE.read_text(encoding="utf-8")
     assert EXAMPLE_ROOM in text
+    text = text.replace(EXAMPLE_ROOM, f'matrix = "{room}"')
+    if server_name != SERVER_NAME:
+        text = text.replace(f':{SERVER_NAME}"', f':{server_name}"')
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cooperative.toml"
-        path.write_text(text.replace(EXAMPLE_ROOM, f'matrix = "{room}"') + more,
-                        encoding="utf-8")
+        path.write_text(text + more, encoding="utf-8")
         settings = Settings(DATABASE_URL=db.url, MATRIX_HOMESERVER=homeserver)
         data = await read_file(settings, path, translator("fr"))
     await import_directory(db, data)
@@ -98,9 +102,9 @@ def joined(user_id: str) -> Callable[[Seen], bool]:
                       and s.content.get("membership") == "join")
 
 
-def from_bot(room_id: str | None = None) -> Callable[[Seen], bool]:
+def from_bot(room_id: str | None = None, bot: str = BOT) -> Callable[[Seen], bool]:
     """Messages (not reactions) the bot sent, in ``room_id`` or anywhere."""
-    return lambda s: (s.sender == BOT and s.event.source.get("type") == "m.room.message"
+    return lambda s: (s.sender == bot and s.event.source.get("type") == "m.room.message"
                       and (room_id is None or s.room_id == room_id))
 
 
@@ -109,9 +113,9 @@ def dm_from_bot(room_id: str, text: str) -> Callable[[Seen], bool]:
     return lambda s: from_bot()(s) and s.room_id != room_id and text in s.body
 
 
-def bot_reactions_on(event_id: str) -> Callable[[Seen], bool]:
+def bot_reactions_on(event_id: str, bot: str = BOT) -> Callable[[Seen], bool]:
     """The reactions the bot put on ``event_id`` (the choices a card offers)."""
-    return lambda s: (s.sender == BOT and s.relates.get("rel_type") == "m.annotation"
+    return lambda s: (s.sender == bot and s.relates.get("rel_type") == "m.annotation"
                       and s.relates.get("event_id") == event_id)
 
 

@@ -5,6 +5,12 @@ pinned version into ``.venv-synapse``). The config is written from scratch in
 a temporary folder: SQLite, one client listener on a free loopback port and
 no federation listener, every ``rc_*`` rate limit raised (unless told otherwise), presence and URL
 previews off. The server is stopped by the PID it was started with.
+
+``federation=True`` makes a server that federates with others on loopback: its name is
+``localhost:<port>`` (an explicit port: peers resolve it with no .well-known or SRV
+lookup), its federation listener speaks TLS with a self-signed certificate made here,
+peers' certificates are not verified, and loopback is let through the blacklist of
+addresses Synapse never calls (127.0.0.0/8 is on it by default).
 """
 
 from __future__ import annotations
@@ -59,6 +65,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# run by Synapse's interpreter (``cryptography`` is one of Synapse's dependencies)
+_SELF_SIGNED = """
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+key = ec.generate_private_key(ec.SECP256R1())
+name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=7))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), False)
+        .sign(key, hashes.SHA256()))
+open(sys.argv[1], "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+open(sys.argv[2], "wb").write(key.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+    serialization.NoEncryption()))
+"""
+
+
 def _signing_key() -> str:
     seed = base64.b64encode(secrets.token_bytes(32)).decode().rstrip("=")
     return f"ed25519 a_test {seed}\n"
@@ -68,30 +97,30 @@ class Synapse:
     """One homeserver process; ``start()`` and ``stop()`` may be called again (same data)."""
 
     def __init__(self, folder: Path, python: Path = PYTHON,
-                 rate_limits: dict[str, object] | None = None):
+                 rate_limits: dict[str, object] | None = None, *, federation: bool = False):
         self.folder = folder
         self.rate_limits = RATE_LIMITS if rate_limits is None else rate_limits
         self.python = python
         self.port = free_port()
+        self.federation_port = free_port() if federation else None
+        self.server_name = (SERVER_NAME if self.federation_port is None
+                            else f"localhost:{self.federation_port}")
         self.url = f"http://127.0.0.1:{self.port}"
         self.secret = secrets.token_hex(16)
         self.config = folder / "homeserver.json"  # JSON is YAML: no extra dependency
         self.log = folder / "synapse.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.started_in: float | None = None
+        self._launched = 0.0
         self._write_config()
 
     def _write_config(self) -> None:
         key = self.folder / "signing.key"
         key.write_text(_signing_key())
         config = {
-            "server_name": SERVER_NAME,
+            "server_name": self.server_name,
             "pid_file": str(self.folder / "homeserver.pid"),
-            "listeners": [{
-                "port": self.port, "bind_addresses": ["127.0.0.1"], "type": "http",
-                "tls": False, "x_forwarded": False,
-                "resources": [{"names": ["client"], "compress": False}],
-            }],
+            "listeners": self._listeners(),
             "database": {"name": "sqlite3", "args": {"database": str(self.folder / "hs.db")}},
             "media_store_path": str(self.folder / "media"),
             "signing_key_path": str(key),
@@ -109,26 +138,62 @@ class Synapse:
             "enable_metrics": False,
             "require_auth_for_profile_requests": False,
             **self.rate_limits,
+            **self._federation(),
         }
         self.config.write_text(json.dumps(config, indent=1))
 
+    def _federation(self) -> dict[str, object]:
+        """What federating on loopback takes (nothing for a server on its own)."""
+        if self.federation_port is None:
+            return {}
+        cert, key = self.folder / "tls.crt", self.folder / "tls.key"
+        subprocess.run([str(self.python), "-c", _SELF_SIGNED, str(cert), str(key)],
+                       check=True, timeout=60)
+        return {
+            "listeners": [*self._listeners(), {
+                "port": self.federation_port, "bind_addresses": ["127.0.0.1"],
+                "type": "http", "tls": True, "x_forwarded": False,
+                "resources": [{"names": ["federation"], "compress": False}],
+            }],
+            "tls_certificate_path": str(cert),
+            "tls_private_key_path": str(key),
+            "federation_verify_certificates": False,
+            "federation_domain_whitelist": None,  # any server (all of them are on loopback)
+            "ip_range_whitelist": ["127.0.0.0/8", "::1/128"],
+        }
+
+    def _listeners(self) -> list[dict[str, object]]:
+        return [{
+            "port": self.port, "bind_addresses": ["127.0.0.1"], "type": "http",
+            "tls": False, "x_forwarded": False,
+            "resources": [{"names": ["client"], "compress": False}],
+        }]
+
     # --- process ---------------------------------------------------------
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the process and return at once (``wait_ready`` waits for it to answer):
+        servers that federate start side by side."""
         if self.process is not None:
             return
-        started = time.monotonic()
+        self._launched = time.monotonic()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [str(self.python), "-m", "synapse.app.homeserver", "-c", str(self.config)],
                 cwd=self.folder, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
+
+    def wait_ready(self) -> None:
         try:
-            self._wait_ready(started + START_TIMEOUT)
+            self._wait_ready(self._launched + START_TIMEOUT)
         except BaseException:
             self.stop()
             raise
-        self.started_in = time.monotonic() - started
+        self.started_in = time.monotonic() - self._launched
 
     def _wait_ready(self, deadline: float) -> None:
         assert self.process is not None

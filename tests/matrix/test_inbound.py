@@ -95,6 +95,20 @@ def test_a_text_at_the_top_of_a_room_carries_its_author_s_name() -> None:
         "Nadia (Mairie de Roubaix)", "!mairie:grappe.example", said.event_id)
 
 
+def test_a_text_in_a_room_of_two_carries_its_author_s_name_too() -> None:
+    """A client's agent who made a room for the bot alone (two members: it reads as a direct
+    room) writes to it on their own server: a command, named from the room's member list,
+    the way a text at the top of a room shared with more people is."""
+    agent = "@agathe:localhost:8449"  # another homeserver's id, with its port
+    names = {agent: "Agathe Martin"}
+    for body in ("Bonjour, nous aurions besoin d'affiches", "!grappe aide"):
+        said = convert(_event({"event": "text.json", "body": body, "sender": agent}),
+                       RoomView("!mairie", BOT, direct=True, name_of=names.get))
+        assert isinstance(said, Command), body
+        assert (said.actor.user_id, said.name, said.place) == (agent, "Agathe Martin",
+                                                               "!mairie")
+
+
 def test_converted_events_carry_the_matrix_ids() -> None:
     event = _event({"event": "thread.json"})
     reply = convert(event, RoomView("!coop:grappe.example", BOT))
