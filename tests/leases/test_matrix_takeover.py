@@ -2,10 +2,12 @@
 database and a real Synapse. One holds the Matrix lease and answers a member; it is killed
 with SIGKILL right after she sent a command; the other takes over once the lease expires
 and answers the next one; the command sent before the kill is answered exactly once, and
-every message the bot sent is on the server once (one transaction id each)."""
+every message the bot sent is on the server once (one transaction id each). Stopped by
+SIGTERM, the new holder gives the lease back."""
 
 from __future__ import annotations
 
+import signal
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -94,6 +96,10 @@ async def test_the_other_replica_takes_the_device_over_and_answers_once(
                              and not s.body.startswith("Chiffres & Communs ("), within=WITHIN)
         await nadia.wait_for(_answer("Chiffres & Communs ("), within=WITHIN)
         await eventually(lambda: all_sent(db), within=WITHIN, what="every row sent")
+        assert second.process is not None
+        second.process.send_signal(signal.SIGTERM)  # given back on the way out
+        assert await second.wait(WITHIN) == 0
+        assert await _holder(db) is None
     finally:
         first.kill()
         second.kill()
