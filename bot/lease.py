@@ -135,6 +135,9 @@ class Owner:
     async def _turn(self) -> None:
         """Take or renew the lease, and start or stop the side accordingly."""
         if await self.lease.take():
+            # the rows other replicas queued for this platform (a digest their scheduler
+            # claimed, a DM a Slack command queued) wake no loop here: one look a period
+            self.loop.notify()
             if self._starting is None:
                 log.warning("%s: this replica holds the lease (%s): starting its side",
                             self.platform, self.lease.holder)
