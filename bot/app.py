@@ -7,7 +7,7 @@ import functools
 import logging
 import tempfile
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -148,11 +148,15 @@ class Bot:
             total += await loop.drain()
         return total
 
-    async def start(self, *, background_delivery: bool = True) -> None:
+    async def start(self, *, background_delivery: bool = True,
+                    standby: Collection[str] = ()) -> None:
+        """``standby``: platforms whose delivery starts only with their side (the Matrix
+        side's lease, ``bot.lease``)."""
         await migrate.upgrade(self.db)
         if background_delivery:
-            for loop in self.loops.values():
-                loop.start()
+            for platform, loop in self.loops.items():
+                if platform not in standby:
+                    loop.start()
             if self._with_scheduler:
                 from bot.scheduler import Scheduler  # APScheduler only when scheduling
 

@@ -13,6 +13,7 @@ from commands.dates.day_parts import DayParts
 from storage.db import DEFAULT_URL
 
 TCHAP = "tchap.gouv.fr"  # the State's homeservers: agent.tchap.gouv.fr, e.tchap.gouv.fr …
+DEFAULT_LEASE = 30.0  # seconds the replica running the Matrix side holds it between renewals
 TCHAP_INTERVAL = 1.0  # the Tchap team asks bots for about one API call a second
 
 
@@ -50,6 +51,12 @@ class Settings(BaseSettings):
                                                  alias="MATRIX_NO_ROOM_CREATION")
     matrix_call_interval: float | None = Field(default=None, ge=0, le=60,
                                                alias="MATRIX_CALL_INTERVAL")
+    # several replicas: the one holding this lease (seconds, renewed every third of it)
+    # runs the Matrix side — one device, one sync —, the others keep serving Slack and HTTP
+    # and take over once it expires. Default: 30 on PostgreSQL; none on SQLite (one
+    # process per file: a restart after a crash would wait for the dead one's lease)
+    matrix_lease_seconds: float | None = Field(default=None, ge=0, le=600,
+                                               alias="MATRIX_LEASE_SECONDS")
 
     # the weekly digest and reminders: where charts are written ("" = the system's temporary
     # directory; shared storage when replicas run on several hosts), and how many business
@@ -108,6 +115,13 @@ class Settings(BaseSettings):
         if self.matrix_call_interval is None:
             return TCHAP_INTERVAL if self.matrix_tchap else 0.0
         return self.matrix_call_interval
+
+    @property
+    def matrix_lease(self) -> float:
+        """Seconds of the Matrix side's lease (0: none, this process alone runs it)."""
+        if self.matrix_lease_seconds is None:
+            return 0.0 if self.database_url.startswith("sqlite") else DEFAULT_LEASE
+        return self.matrix_lease_seconds
 
     @property
     def platforms(self) -> list[str]:

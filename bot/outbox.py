@@ -126,6 +126,9 @@ class DeliveryLoop:
         self.wake.set()
 
     def start(self) -> None:
+        """Deliver in the background (again, after a ``stop``: the Matrix side's lease)."""
+        self._stopping = False
+        self._cutoff.reset()
         self._task = asyncio.create_task(self._run(), name=f"outbox-{self.platform}")
 
     async def stop(self) -> None:

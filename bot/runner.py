@@ -16,13 +16,14 @@ import asyncio
 import importlib
 import logging
 import signal
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.absence import rooms_not_joined
 from bot.adapters.base import Adapter, Receive
 from bot.app import Bot
 from bot.config import Settings
+from bot.lease import Owner, matrix_owner
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -43,13 +44,13 @@ def create_adapters(settings: Settings, db: Database) -> list[Adapter]:
     return adapters
 
 
-def http_routes(settings: Settings, db: Database,
-                adapters: list[Adapter]) -> list[Installer]:
+def http_routes(settings: Settings, db: Database, adapters: list[Adapter],
+                owners: Sequence[Owner] = ()) -> list[Installer]:
     """What ``grappe serve`` carries besides Slack's events: readiness and the iCal feeds."""
     from bot.health import ready_route
     from bot.ical import ical_routes
 
-    return [ready_route(db, adapters), ical_routes(settings, db)]
+    return [ready_route(db, adapters, owners), ical_routes(settings, db)]
 
 
 async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
@@ -62,6 +63,11 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
     db = db or Database(settings.database_url)
     adapters = create_adapters(settings, db)
     bot = Bot(settings, db, adapters, scheduler=True)
+    # with several replicas, the Matrix side runs where its lease is held (bot.lease)
+    owner = matrix_owner(settings.matrix_lease, db, adapters, bot.loops)
+    owners = [owner] if owner is not None else []
+    sides: list[Adapter | Owner] = [owner if owner is not None and a is owner.adapter else a
+                                    for a in adapters]
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -69,13 +75,13 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # pragma: no cover - not the main thread
             pass
-    routes = http_routes(settings, db, adapters)
+    routes = http_routes(settings, db, adapters, owners)
     # an adapter that serves HTTP itself (Slack's events) carries the other routes
     served = [adapter.serve(routes) for adapter in adapters]
-    await bot.start()
+    await bot.start(standby=[o.platform for o in owners])
     server = None
     try:
-        if not await until_stopped(start_all(adapters, bot.receive), stop):
+        if not await until_stopped(start_all(sides, bot.receive), stop):
             log.warning("grappe is stopping before it was running on %s",
                         ", ".join(a.platform for a in adapters))
             return
@@ -84,8 +90,10 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
 
             server = HttpServer(settings.host, settings.port, routes)
             await server.start()
-        log.warning("grappe is running on %s",
-                    ", ".join(a.platform for a in adapters) or "HTTP only")
+        standing = {o.platform for o in owners if not o.held}  # another replica has it
+        log.warning("grappe is running on %s", ", ".join(
+            p + " (standing by)" * (p in standing) for p in (a.platform for a in adapters))
+            or "HTTP only")
         await log_rooms_not_joined(db, adapters)
         await stop.wait()
         log.warning("grappe is stopping: commands in flight finish, what is not delivered "
@@ -96,8 +104,8 @@ async def run_platforms(settings: Settings, stop: asyncio.Event | None = None,
         # delivery loops and the scheduler first: a send in flight finishes on an open
         # connection; what is still pending stays in the outbox for the next start
         await bot.stop()
-        for adapter in reversed(adapters):
-            await adapter.stop()
+        for side in reversed(sides):  # an owner gives its lease back once its side stopped
+            await side.stop()
         if owned:
             await db.dispose()
 
@@ -115,9 +123,9 @@ async def log_rooms_not_joined(db: Database, adapters: list[Adapter]) -> None:
                     "invited", platform, ", ".join(f"#{name}" for name in names))
 
 
-async def start_all(adapters: list[Adapter], receive: Receive) -> None:
-    for adapter in adapters:
-        await adapter.start(receive)
+async def start_all(sides: Sequence[Adapter | Owner], receive: Receive) -> None:
+    for side in sides:
+        await side.start(receive)
 
 
 async def until_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:

@@ -23,6 +23,7 @@ from storage.models.directory import (
 )
 from storage.models.generation import DirectoryGeneration
 from storage.models.inbound_events import InboundEvent
+from storage.models.leases import AdapterLease
 from storage.models.message_refs import MessageRef
 from storage.models.outbox import DeliveryRole, Outbox, OutboxStatus
 from storage.models.polls import Poll, PollInvitee, PollOption, PollVote
@@ -30,6 +31,7 @@ from storage.models.projects import Milestone, Project, ProjectShare, TimeEntry
 from storage.models.requests import Answer, Consultation, Request, RequestSkill
 
 __all__ = [
+    "AdapterLease",
     "AdapterState",
     "Answer",
     "Audit",
