@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from commands.dates.day_parts import DayParts
 from storage.db import DEFAULT_URL
+
+STORE_FOLDER = "matrix-store"
 
 
 class Settings(BaseSettings):
@@ -37,6 +41,13 @@ class Settings(BaseSettings):
     matrix_user_id: str | None = Field(default=None, alias="MATRIX_USER_ID")
     matrix_access_token: str | None = Field(default=None, alias="MATRIX_ACCESS_TOKEN")
     matrix_password: str | None = Field(default=None, alias="MATRIX_PASSWORD")
+    # end-to-end encryption: the folder of the device's keys (nio's crypto store; "" = a
+    # "matrix-store" folder next to the SQLite file, or in the working directory with
+    # PostgreSQL): it must be on persistent storage, with the database. Whose devices get
+    # the bot's room keys: "tofu" (trust on first use: every device of the room's members)
+    # or "verified" (only the devices verified in that store)
+    matrix_store_path: str = Field(default="", alias="MATRIX_STORE_PATH")
+    matrix_trust: Literal["tofu", "verified"] = Field(default="tofu", alias="MATRIX_TRUST")
 
     # the weekly digest and reminders: where charts are written ("" = the system's temporary
     # directory; shared storage when replicas run on several hosts), and how many business
@@ -66,6 +77,15 @@ class Settings(BaseSettings):
         return replace(DayParts.parse(morning=self.morning, afternoon=self.afternoon,
                                       evening=self.evening),
                        option_minutes=self.poll_option_minutes)
+
+    def matrix_store(self) -> Path:
+        """Where the Matrix device's keys are kept (``MATRIX_STORE_PATH``)."""
+        if self.matrix_store_path:
+            return Path(self.matrix_store_path)
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).resolve().parent / STORE_FOLDER
+        return Path(STORE_FOLDER).resolve()
 
     @property
     def slack_enabled(self) -> bool:

@@ -3,6 +3,7 @@
 - ``inbound``: nio events → neutral events (pure);
 - ``outbound``: neutral messages → event contents (pure);
 - ``client``: the logged-in nio client, its stored session, errors at the edge;
+- ``crypto``: end-to-end encryption: keys kept, shared, asked for; the trust policy;
 - ``sync``: the sync loop, its stored token, invitations;
 - ``adapter``: outbox deliveries by role, direct rooms, the lifecycle.
 """
@@ -22,5 +23,6 @@ def create_adapter(settings: Settings, db: Database) -> MatrixAdapter:
         raise ValueError("Matrix needs MATRIX_HOMESERVER and MATRIX_USER_ID")
     session = Session(db, settings.matrix_homeserver, settings.matrix_user_id,
                       access_token=settings.matrix_access_token,
-                      password=settings.matrix_password)
+                      password=settings.matrix_password, store=settings.matrix_store(),
+                      trust=settings.matrix_trust)
     return MatrixAdapter(session)
