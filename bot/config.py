@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # or "verified" (only the devices verified in that store)
     matrix_store_path: str = Field(default="", alias="MATRIX_STORE_PATH")
     matrix_trust: Literal["tofu", "verified"] = Field(default="tofu", alias="MATRIX_TRUST")
+    # the secret under which the bot's cross-signing keys are kept in the database (unset:
+    # the device is not cross-signed, and Element shows it unverified)
+    matrix_recovery_key: str | None = Field(default=None, alias="MATRIX_RECOVERY_KEY")
 
     # the weekly digest and reminders: where charts are written ("" = the system's temporary
     # directory; shared storage when replicas run on several hosts), and how many business

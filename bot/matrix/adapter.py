@@ -60,6 +60,7 @@ class MatrixAdapter:
         await self.session.connect()
         self.receiver = Receiver(self, receive, timeline_limit=self.timeline_limit)
         await self.receiver.first_sync()  # the device's keys are published there
+        await self.session.signing.ensure()
         self.receiver.start()
         self._ready.set()
 

@@ -37,6 +37,7 @@ from nio.client.async_client import client_session
 from bot.adapters.base import DeliveryError
 from bot.adapters.cutoff import Cutoff
 from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto
+from bot.matrix.signing import CrossSigning
 from storage.db import Database
 from storage.repo import adapter_state as state_repo
 
@@ -106,7 +107,8 @@ class Session:
 
     def __init__(self, db: Database, homeserver: str, user_id: str, *,
                  access_token: str | None = None, password: str | None = None,
-                 store: Path | None = None, trust: str = "tofu"):
+                 store: Path | None = None, trust: str = "tofu",
+                 recovery_key: str | None = None):
         if not (access_token or password):
             raise ValueError("Matrix needs MATRIX_ACCESS_TOKEN or MATRIX_PASSWORD")
         self.db = db
@@ -122,6 +124,7 @@ class Session:
         self.client = AsyncClient(self.homeserver, user_id, config=config,
                                   store_path=str(store) if store is not None else "")
         self.crypto = Crypto(self, trust=trust)
+        self.signing = CrossSigning(self, recovery_key)
         # the direct rooms created since start → whom for (no sync has shown some yet)
         self.created: dict[str, str] = {}
         self._login_lock = asyncio.Lock()
