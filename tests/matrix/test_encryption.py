@@ -177,3 +177,18 @@ async def test_an_event_whose_key_never_comes_is_told_once(harness, members,
 
 async def _none_waiting(adapter) -> bool:  # type: ignore[no-untyped-def]
     return adapter.session.crypto.waiting == 0
+
+
+async def test_verified_trust_keeps_the_room_key_from_unverified_devices(
+        harness, members, coop_db) -> None:
+    """``MATRIX_TRUST=verified``: the bot still reads the room, but its answer is sealed
+    for the verified devices only (none here): a member's new device cannot read it."""
+    harness.settings = harness.settings.model_copy(update={"matrix_trust": "verified"})
+    await start_at(harness)
+    camille, nadia = await members("camille", e2e=True), await members("nadia", e2e=True)
+    room = await open_room(camille, [nadia], coop_db, initial_state=[ENCRYPTION])
+    await nadia.say(room, "!grappe reserver salle-treille mar 1 déc 9h-12h : formation")
+    sealed, = await camille.wait_for(lambda s: s.sender == BOT and s.room_id == room
+                                     and s.event.source.get("type") == "m.room.encrypted")
+    assert not decrypted(sealed)
+    assert await count(coop_db, "bookings") == 1  # read and done: a card to approve
