@@ -10,6 +10,11 @@ The very first sync, and a room's events from before the bot joined it, are
 history: skipped. A crash between a dispatch and the token
 write replays a few events, which the dispatcher recognises by their ids.
 
+After every sync the device's keys are kept up (``Crypto.maintain``: uploads, queries,
+claims, to-device messages); an event nio could not decrypt waits for its key off the
+batch's path (``Crypto.undecrypted``), so its token moves on (a restart meanwhile loses
+that one event, which the bot could not read anyway).
+
 While syncing fails, the loop waits longer each time (up to ``MAX_PAUSE``); when the
 homeserver is away it is meanwhile asked for its versions every ``PROBE_EVERY`` seconds
 (cheap, no token), and the loop syncs again as soon as it answers: people are answered
