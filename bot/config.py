@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from commands.dates.day_parts import DayParts
 from storage.db import DEFAULT_URL
@@ -15,6 +17,7 @@ from storage.db import DEFAULT_URL
 TCHAP = "tchap.gouv.fr"  # the State's homeservers: agent.tchap.gouv.fr, e.tchap.gouv.fr …
 DEFAULT_LEASE = 30.0  # seconds the replica running the Matrix side holds it between renewals
 TCHAP_INTERVAL = 1.0  # the Tchap team asks bots for about one API call a second
+STORE_FOLDER = "matrix-store"
 
 
 class Settings(BaseSettings):
@@ -57,6 +60,16 @@ class Settings(BaseSettings):
     # process per file: a restart after a crash would wait for the dead one's lease)
     matrix_lease_seconds: float | None = Field(default=None, ge=0, le=600,
                                                alias="MATRIX_LEASE_SECONDS")
+    # end-to-end encryption: the folder of the device's keys (nio's crypto store; "" = a
+    # "matrix-store" folder next to the SQLite file, or in the working directory with
+    # PostgreSQL): it must be on persistent storage, with the database. Whose devices get
+    # the bot's room keys: "tofu" (trust on first use: every device of the room's members)
+    # or "verified" (only the devices verified in that store)
+    matrix_store_path: str = Field(default="", alias="MATRIX_STORE_PATH")
+    matrix_trust: Literal["tofu", "verified"] = Field(default="tofu", alias="MATRIX_TRUST")
+    # the secret under which the bot's cross-signing keys are kept in the database (unset:
+    # the device is not cross-signed, and Element shows it unverified)
+    matrix_recovery_key: str | None = Field(default=None, alias="MATRIX_RECOVERY_KEY")
 
     # the weekly digest and reminders: where charts are written ("" = the system's temporary
     # directory; shared storage when replicas run on several hosts), and how many business
@@ -86,6 +99,15 @@ class Settings(BaseSettings):
         return replace(DayParts.parse(morning=self.morning, afternoon=self.afternoon,
                                       evening=self.evening),
                        option_minutes=self.poll_option_minutes)
+
+    def matrix_store(self) -> Path:
+        """Where the Matrix device's keys are kept (``MATRIX_STORE_PATH``)."""
+        if self.matrix_store_path:
+            return Path(self.matrix_store_path)
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).resolve().parent / STORE_FOLDER
+        return Path(STORE_FOLDER).resolve()
 
     @property
     def slack_enabled(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from commands.events import Inbound
+from commands.events import Inbound, Unreadable
 from commands.i18n import Translator
 from commands.messages import Mention, Message, Target, para
 from storage.models import Cooperative, Person
@@ -47,9 +47,14 @@ def unreadable(t: Translator, event: Inbound, person: Person | None) -> Message:
     A person of the directory is addressed by name (a mention); someone else, or the
     room as a whole, is not named: a platform id is no way to address a person (the
     adapter still makes sure the author notices it)."""
-    text = t.t("I cannot read encrypted messages, so I cannot answer in this room. "
-               "Please write to me in a room without encryption, or in a direct "
-               "conversation without encryption.")
+    if isinstance(event, Unreadable) and event.undecryptable:
+        text = t.t("I could not decrypt your message: its encryption key did not reach me, "
+                   "so I did nothing with it. Please send it again; if this happens again, "
+                   "check that your app shares its keys with unverified devices.")
+    else:
+        text = t.t("I cannot read encrypted messages, so I cannot answer in this room. "
+                   "Please write to me in a room without encryption, or in a direct "
+                   "conversation without encryption.")
     user = event.actor.user_id
     if not user or person is None:
         return _to_actor(t, text)

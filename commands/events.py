@@ -145,11 +145,15 @@ class Joined:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A message the bot cannot read (end-to-end encrypted): its author is told why."""
+    """A message the bot cannot read (end-to-end encrypted): its author is told why.
+
+    ``undecryptable``: the bot decrypts the room's messages, but this one's key never
+    reached it (the author is asked to send it again)."""
 
     actor: Actor
     place: str
     event_id: str
+    undecryptable: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 - ``inbound``: nio events → neutral events (pure);
 - ``outbound``: neutral messages → event contents (pure);
 - ``client``: the logged-in nio client, its stored session, errors at the edge;
+- ``crypto``: end-to-end encryption: keys kept, shared, asked for; the trust policy;
+- ``signing``: the cross-signing of the bot's own device, under the recovery key;
 - ``sync``: the sync loop, its stored token, invitations;
 - ``adapter``: outbox deliveries by role, direct rooms, the lifecycle.
 """
@@ -24,5 +26,7 @@ def create_adapter(settings: Settings, db: Database) -> MatrixAdapter:
                       access_token=settings.matrix_access_token,
                       password=settings.matrix_password,
                       device_id=settings.matrix_device_id, pace=settings.matrix_pace,
-                      room_creation=settings.matrix_room_creation)
+                      room_creation=settings.matrix_room_creation,
+                      store=settings.matrix_store(), trust=settings.matrix_trust,
+                      recovery_key=settings.matrix_recovery_key)
     return MatrixAdapter(session)

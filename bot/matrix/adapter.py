@@ -55,8 +55,6 @@ class MatrixAdapter:
         self._stopped = False
         self._dm_lock = asyncio.Lock()
         self._direct: dict[str, str] = {}  # user id → direct room id
-        # direct rooms created or joined since start (a sync may not show them yet)
-        self._fresh: set[str] = set()
         self._told: set[str] = set()  # encryption notices already sent
 
     # --- lifecycle -----------------------------------------------------------
@@ -69,7 +67,8 @@ class MatrixAdapter:
         self._ready.clear()
         await self.session.connect()
         self.receiver = Receiver(self, receive, timeline_limit=self.timeline_limit)
-        await self.receiver.first_sync()
+        await self.receiver.first_sync()  # the device's keys are published there
+        await self.session.signing.ensure()
         self.receiver.start()
         self._ready.set()
 
@@ -165,9 +164,10 @@ class MatrixAdapter:
         if text["body"] or not files:
             contents.append((txn, text))
         for index, attachment in enumerate(files):
-            uri, size = await self.session.upload(attachment.path, attachment.mime,
-                                                  attachment.title)
-            contents.append((f"{txn}-f{index}", outbound.file(attachment, uri, size)))
+            uri, size, keys = await self.session.upload(
+                attachment.path, attachment.mime, attachment.title,
+                encrypt=await self.session.crypto.encrypts(room_id))
+            contents.append((f"{txn}-f{index}", outbound.file(attachment, uri, size, keys)))
         first = ""
         for event_txn, content in contents:
             if root is not None:
@@ -203,7 +203,6 @@ class MatrixAdapter:
                 raise DeliveryError(f"{user_id} has opened no direct room with the bot yet, "
                                     "and none is created here", no_direct=True)
             room_id = await self.session.create_direct_room(user_id)
-            self._fresh.add(room_id)
             self._direct[user_id] = room_id
             await self.session.put(key, room_id)
             return room_id
@@ -211,7 +210,7 @@ class MatrixAdapter:
     async def opened_direct(self, user_id: str, room_id: str) -> bool:
         """The bot joined a direct room ``user_id`` invited it to: their direct room from now
         on (unless the one kept still holds them both); whether it is a new one."""
-        self._fresh.add(room_id)
+        self.session.created[room_id] = user_id  # joined now: no sync may show it yet
         return await self.remember_direct(user_id, room_id)
 
     async def _reachable(self, room_id: str, user_id: str) -> bool:
@@ -222,12 +221,12 @@ class MatrixAdapter:
         yet, under load), and a second room would take a retried send under the same
         transaction id where Synapse cannot recognise it.
         """
-        room = self.session.client.rooms.get(room_id)
-        if self.member_of(room_id) is False and (room is not None or room_id not in self._fresh):
+        room, created = self.session.client.rooms.get(room_id), self.session.created
+        if self.member_of(room_id) is False and (room is not None or room_id not in created):
             return False  # the bot left it or was removed (nio may still list it): a new room
         if room is not None and (user_id in room.users or user_id in room.invited_users):
             return True
-        if room is None and room_id in self._fresh:  # created or joined since the last sync
+        if room is None and room_id in created:  # created or joined since the last sync
             return True
         return await self.session.membership(room_id, user_id) in ("join", "invite")
 

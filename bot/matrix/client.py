@@ -15,16 +15,17 @@ short (``cut``): a hung homeserver holds none of them past the stop's grace.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import inspect
 import io
+import json
 import logging
 import os
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
-import aiohttp
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -41,6 +42,8 @@ from nio.client.async_client import client_session
 
 from bot.adapters.base import DeliveryError, StartRefused
 from bot.adapters.cutoff import Cutoff
+from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto
+from bot.matrix.signing import CrossSigning
 from bot.pacing import Spacing
 from commands.i18n import translator
 from storage.db import Database
@@ -59,7 +62,6 @@ PERMANENT = frozenset({
 # Synapse's words when the sender is not a member of the room ("User @x not in room !y"):
 # the only M_FORBIDDEN that may change by itself (an invitation), not a refusal for good
 NOT_IN_ROOM = "not in room"
-NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 # what a homeserver answers to a token it does not (or no longer) know; an account not
 # renewed in time (Synapse's account validity, as on Tchap) is ORG_MATRIX_EXPIRED_ACCOUNT
 REFUSED = frozenset({"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_FORBIDDEN",
@@ -118,7 +120,8 @@ class Session:
     def __init__(self, db: Database, homeserver: str, user_id: str, *,
                  access_token: str | None = None, password: str | None = None,
                  device_id: str | None = None, pace: float = 0.0,
-                 room_creation: bool = True):
+                 room_creation: bool = True, store: Path | None = None,
+                 trust: str = "tofu", recovery_key: str | None = None):
         if not (access_token or password):
             raise ValueError("Matrix needs MATRIX_ACCESS_TOKEN or MATRIX_PASSWORD")
         self.db = db
@@ -131,8 +134,15 @@ class Session:
         self.spacing = Spacing(pace)
         # nio retries nothing itself: the outbox and the sync loop decide when to try again
         config = AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0,
-                                   request_timeout=REQUEST_TIMEOUT, store_sync_tokens=False)
-        self.client = AsyncClient(self.homeserver, user_id, config=config)
+                                   request_timeout=REQUEST_TIMEOUT, store_sync_tokens=False,
+                                   encryption_enabled=store is not None)
+        self.store = store  # the device's keys (None: no end-to-end encryption)
+        self.client = AsyncClient(self.homeserver, user_id, config=config,
+                                  store_path=str(store) if store is not None else "")
+        self.crypto = Crypto(self, trust=trust)
+        self.signing = CrossSigning(self, recovery_key)
+        # the direct rooms created or joined since start → whose (no sync has shown some yet)
+        self.created: dict[str, str] = {}
         self._login_lock = asyncio.Lock()
         self._cutoff = Cutoff()
         self.closed = False
@@ -152,16 +162,21 @@ class Session:
         self.closed = False
         self._cutoff.reset()
         await open_http_session(self.client)
+        if self.store is not None:
+            await asyncio.to_thread(self.store.mkdir, parents=True, exist_ok=True)
         token, device = self.configured_token, self.configured_device
-        if token is None and await self.get("user_id") == self.user_id:
-            token, device = await self.get("access_token"), await self.get("device_id")
+        if await self.get("user_id") == self.user_id:
+            if token is None:
+                token = await self.get("access_token")
+            device = device or await self.get("device_id")
+        self.client.device_id = device  # a new login keeps the device (and its keys)
         if token is not None:
-            self.client.restore_login(self.user_id, device or "", token)
+            self.client.user_id, self.client.access_token = self.user_id, token
             who = await self.call(self.client.whoami(), "whoami", renew=False, refused=True)
             if isinstance(who, WhoamiResponse):
                 if who.user_id != self.user_id:
                     raise StartRefused(token_of_another(self.user_id, who.user_id))
-                self.client.device_id = who.device_id or device or ""
+                self._restore(who.device_id or device, token)
                 return
             if self.password is None:
                 if self.configured_token is not None:
@@ -180,6 +195,14 @@ class Session:
             await self.put(key, value)
         log.info("logged in to Matrix as %s (device %s)", resp.user_id, resp.device_id)
 
+    def _restore(self, device: str | None, token: str) -> None:
+        """The session in the client, and the device's keys loaded from the store."""
+        if not device:
+            log.warning("the homeserver names no device for this token: no encryption")
+            self.client.device_id, self.client.access_token = None, token
+            return
+        self.client.restore_login(self.user_id, device, token)
+
     async def renew(self, refused: str | None) -> bool:
         """Log in again after the homeserver refused the token ``refused`` (once for all)."""
         if not self.password:
@@ -190,13 +213,18 @@ class Session:
                 await self.login()
         return True
 
+    def bound(self, what: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """A request of ``what`` that a stop cuts short (``Cutoff.bound``)."""
+        return self._cutoff.bound(what)
+
     def cut(self) -> None:
         """End the requests in flight now, and the next ones at once (the bot is stopping)."""
         self._cutoff.cut()
 
     async def close(self) -> None:
-        self.closed = True  # a send still running must not make nio open another session
-        await self.client.close()
+        self.closed = True  # a send still running must not make nio open another session:
+        self._cutoff.cut()  # an encrypted one goes on with more requests (members, keys,
+        await self.client.close()  # room keys), each of which would open one
 
     async def answers(self, within: float = PROBE_TIMEOUT) -> bool:
         """Whether the homeserver answers ``GET /_matrix/client/versions`` within ``within``
@@ -212,6 +240,24 @@ class Session:
             return False
 
     # --- requests ----------------------------------------------------------
+    async def api(self, method: str, path: str,
+                  body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+        """A request nio has no method for (the cross-signing and key endpoints): its
+        HTTP status and JSON body; a network error or a stop raises ``DeliveryError``."""
+        if self.closed:
+            raise DeliveryError(f"{method} {path}: the Matrix connection is closed")
+        data = json.dumps(body) if body is not None else None
+        try:
+            async with self._cutoff.bound(f"{method} {path}"):
+                resp = await self.client.send(
+                    method, path, data,
+                    headers={"Authorization": f"Bearer {self.client.access_token}",
+                             "Content-Type": "application/json"})
+                async with resp:
+                    return resp.status, dict(await resp.json())
+        except NETWORK_ERRORS as exc:
+            raise DeliveryError(f"{method} {path}: {exc!r}") from exc
+
     @overload
     async def call(self, request: Awaitable[R | ErrorResponse], what: str, *,
                    renew: bool = ..., refused: Literal[False] = ...) -> R: ...
@@ -251,25 +297,40 @@ class Session:
 
     async def send(self, room_id: str, event_type: str, content: dict[str, Any],
                    txn_id: str) -> str:
-        """Send one event with a stable transaction id; returns its event id."""
-        resp = await self.call(self.client.room_send(room_id, event_type, content, tx_id=txn_id),
-                               f"send {event_type} to {room_id}")
+        """Send one event with a stable transaction id; returns its event id.
+
+        In an encrypted room nio encrypts it (reactions stay in clear, as nio sends them),
+        sharing the room's key first with the devices the trust policy allows."""
+        what = f"send {event_type} to {room_id}"
+        try:
+            skip_unverified = await self.crypto.before_send(room_id)
+            resp = await self.call(self.client.room_send(
+                room_id, event_type, content, tx_id=txn_id,
+                ignore_unverified_devices=skip_unverified), what)
+        except NIO_ERRORS as exc:  # the room's members or keys not known yet: shortly
+            raise DeliveryError(f"{what}: {exc!r}", retry_after=1.0) from exc
         assert isinstance(resp, RoomSendResponse)
         return str(resp.event_id)
 
-    async def upload(self, path: str, mime: str, title: str) -> tuple[str, int]:
-        """Upload a local file to the media repository; returns (mxc uri, size)."""
+    async def upload(self, path: str, mime: str, title: str, *,
+                     encrypt: bool = False) -> tuple[str, int, dict[str, Any] | None]:
+        """Upload a local file to the media repository; returns (mxc uri, size, and for an
+        encrypted file the keys its ``file`` content needs to be read)."""
         try:
             data = await asyncio.to_thread(Path(path).read_bytes)
         except OSError as exc:
             raise DeliveryError(f"cannot read {path}: {exc}", permanent=True) from exc
-        resp = await self.call(self._upload(data, mime, title), f"upload {title}")
+        keys: dict[str, Any] = {}
+        resp = await self.call(self._upload(data, mime, title, encrypt, keys), f"upload {title}")
         assert isinstance(resp, UploadResponse)
-        return str(resp.content_uri), len(data)
+        return str(resp.content_uri), len(data), keys or None
 
-    async def _upload(self, data: bytes, mime: str, title: str) -> UploadResponse | ErrorResponse:
-        resp, _keys = await self.client.upload(
-            io.BytesIO(data), content_type=mime, filename=title, filesize=len(data))
+    async def _upload(self, data: bytes, mime: str, title: str, encrypt: bool,
+                      keys: dict[str, Any]) -> UploadResponse | ErrorResponse:
+        resp, file_keys = await self.client.upload(
+            io.BytesIO(data), content_type=mime, filename=title, encrypt=encrypt,
+            filesize=len(data))  # AES-CTR: the encrypted file is as long
+        keys.update(file_keys or {})
         return resp
 
     async def membership(self, room_id: str, user_id: str) -> str | None:
@@ -286,13 +347,16 @@ class Session:
         return str(resp.content.get("membership", "")) or None
 
     async def create_direct_room(self, user_id: str) -> str:
+        """Encrypted when the bot can encrypt, as Element creates a direct room."""
         if not self.room_creation:  # Tchap: the account may not, and the bot never asks
             raise DeliveryError(f"no room is created on this homeserver (for {user_id})",
                                 no_direct=True)
         resp = await self.call(self.client.room_create(
-            is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat),
+            is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat,
+            initial_state=[ENCRYPTION] if await self.crypto.readable_by(user_id) else ()),
             f"create a direct room with {user_id}")
         assert isinstance(resp, RoomCreateResponse)
+        self.created[str(resp.room_id)] = user_id
         return str(resp.room_id)
 
 

@@ -11,7 +11,9 @@
   reads it only in a client's room, where a client's words open or follow a request;
   elsewhere it is the team's conversation and is dropped there), named from the
   sender's display name in the room;
-- an encrypted event → ``Unreadable``: the bot cannot read it and says so;
+- an encrypted event nio could not decrypt → ``Unreadable``: the bot cannot read it and
+  says so (with a device that decrypts, the sync first asks for its key and waits for it:
+  ``bot.matrix.crypto``; nio hands the converters the events it decrypted, as plain ones);
 - an edit (``m.replace``) → what the original was, with its new text (``m.new_content``)
   and ``edit_of`` the original's id: a thread answer stays one, in the original's thread
   (an edit cannot move a message, so clients leave the relation out of ``m.new_content``;

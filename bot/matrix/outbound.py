@@ -194,13 +194,18 @@ def reaction(event_id: str, key: str) -> Content:
     return {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
 
 
-def file(attachment: Attachment, uri: str, size: int) -> Content:
-    """An uploaded file: ``m.image`` for pictures (the digest chart), ``m.file`` otherwise."""
+def file(attachment: Attachment, uri: str, size: int,
+         keys: dict[str, Any] | None = None) -> Content:
+    """An uploaded file: ``m.image`` for pictures (the digest chart), ``m.file`` otherwise.
+
+    An encrypted file (``keys``: its key, iv and hashes, for an encrypted room) is named
+    by ``file``, never ``url``: clients read ``url`` as a file in clear."""
     msgtype = "m.image" if attachment.mime.startswith("image/") else "m.file"
+    where: Content = {"file": {**keys, "url": uri}} if keys else {"url": uri}
     return {
         "msgtype": msgtype,
         "body": attachment.title,
-        "url": uri,
+        **where,
         "info": {"mimetype": attachment.mime, "size": size},
         "m.mentions": {"user_ids": []},
     }

@@ -10,6 +10,11 @@ The very first sync, and a room's events from before the bot joined it, are
 history: skipped. A crash between a dispatch and the token
 write replays a few events, which the dispatcher recognises by their ids.
 
+After every sync the device's keys are kept up (``Crypto.maintain``: uploads, queries,
+claims, to-device messages); an event nio could not decrypt waits for its key off the
+batch's path (``Crypto.undecrypted``), so its token moves on (a restart meanwhile loses
+that one event, which the bot could not read anyway).
+
 While syncing fails, the loop waits longer each time (up to ``MAX_PAUSE``); when the
 homeserver is away it is meanwhile asked for its versions every ``PROBE_EVERY`` seconds
 (cheap, no token), and the loop syncs again as soon as it answers: people are answered
@@ -29,8 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from nio import (
     Event,
-    InviteInfo,
-    InviteMemberEvent,
+    MegolmEvent,
     MessageDirection,
     RoomGetEventResponse,
     RoomMemberEvent,
@@ -42,7 +46,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.adapters.base import DeliveryError, Receive
 from bot.matrix import inbound
 from bot.matrix.client import PLATFORM, MatrixError
-from commands.events import Actor, Invitation, Joined, Unreadable
+from bot.matrix.rooms import DatabaseAway, Invitations
+from commands.events import Actor, Joined, Unreadable
 from commands.outcome import Result
 
 if TYPE_CHECKING:
@@ -57,7 +62,6 @@ FIRST_PAUSE = 0.5
 MAX_PAUSE = 30.0
 PROBE_EVERY = 1.0
 STOP_GRACE = 2.0
-JOIN_TRIES = 8  # a throttled or failed join is tried again, this many times
 # The token is written at most this often, off the reply's path (a crash replays the
 # events of the last second, which the dispatcher recognises by their ids).
 TOKEN_WRITE_DELAY = 1.0
@@ -86,25 +90,15 @@ def after_own_join(events: Sequence[Event], bot_id: str) -> list[Event]:
     return list(events[start:])
 
 
-def inviter_of(info: InviteInfo, bot_id: str) -> tuple[str | None, bool]:
-    """Who invited the bot, and whether they meant a direct conversation."""
-    for event in info.invite_state:
-        if (isinstance(event, InviteMemberEvent) and event.state_key == bot_id
-                and event.membership == "invite"):
-            return event.sender, bool(event.content.get("is_direct"))
-    return None, False
-
-
-class DatabaseAway(Exception):
-    """An event could not be recorded: the batch stops there, its token is not kept."""
-
-
 class Receiver:
     def __init__(self, adapter: MatrixAdapter, receive: Receive, *,
                  timeline_limit: int = TIMELINE_LIMIT):
         self.adapter = adapter
         self.session = adapter.session
         self.client = adapter.session.client
+        self.crypto = adapter.session.crypto
+        self.crypto.on_readable = self._event_in
+        self.crypto.on_unreadable = self._undecryptable
         self.receive = receive
         self.filter: dict[str, Any] | str = sync_filter(timeline_limit)
         self.token: str | None = None
@@ -113,7 +107,8 @@ class Receiver:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.in_sync = True  # False while syncing with the homeserver fails (/readyz)
-        self._joins: set[asyncio.Task[None]] = set()  # joins tried again after a refusal
+        self.invitations = Invitations(adapter.session, receive, self._stop,
+                                       adapter.opened_direct)
         # the rooms the bot is in, as the syncs said (None before the first one): nio keeps
         # a room it has left among its rooms, so this is followed here
         self.joined: set[str] | None = None
@@ -130,6 +125,7 @@ class Receiver:
         resp = await self.session.call(self.client.sync(
             timeout=0, since=self.token, full_state=True, sync_filter=self.filter), "sync")
         assert isinstance(resp, SyncResponse)
+        await self.crypto.maintain()  # a new device's keys published before any send
         await self._handle(resp, history=self.token is not None)
         await self._write_token()  # at once: a restart must not take new events for history
 
@@ -152,8 +148,8 @@ class Receiver:
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
         self._stop.set()
-        for join in list(self._joins):
-            join.cancel()
+        self.invitations.stop()
+        await self.crypto.stop()
         if self._task is not None:
             done, _ = await asyncio.wait({self._task}, timeout=grace)
             if not done:
@@ -176,6 +172,7 @@ class Receiver:
                     resp = await self._next()
                     if resp is None:
                         return
+                    await self.crypto.maintain()
                 await self._handle(resp, history=True)
                 resp, pause, self.in_sync = None, FIRST_PAUSE, True
             except Exception as exc:  # the homeserver or the database is away: try again
@@ -229,10 +226,9 @@ class Receiver:
         rooms = resp.rooms
         await self._membership(resp)
         for room_id, invite in rooms.invite.items():
-            await self._invited(room_id, invite)
+            await self.invitations.invited(room_id, invite)
         for room_id, info in rooms.join.items():
-            room = self.client.rooms.get(room_id)
-            if room is not None and room.encrypted:
+            if self.crypto.encrypted(room_id) is None:  # a room the device cannot read
                 await self._unreadable(room_id, "", f"e2e:{room_id}")
             if not history:
                 continue
@@ -240,9 +236,7 @@ class Receiver:
             prev = info.timeline.prev_batch
             if info.timeline.limited and self.token and prev and prev != self.token:
                 events = await self._gap(room_id, prev, self.token) + events
-            view = inbound.RoomView(room_id, self.bot_id, direct=self.is_direct(room_id))
-            if room is not None:  # nio's view of the room knows its members' names
-                view = dataclasses.replace(view, name_of=room.user_name)
+            view = self.view_of(room_id)
             for event in after_own_join(events, self.bot_id):
                 await self._event(event, view)
         self.token = resp.next_batch  # every event of the batch is recorded: move on
@@ -279,7 +273,22 @@ class Receiver:
         log.info("fetched %d events missed in %s", len(found), room_id)
         return found[::-1]
 
+    def view_of(self, room_id: str) -> inbound.RoomView:
+        view = inbound.RoomView(room_id, self.bot_id, direct=self.is_direct(room_id))
+        room = self.client.rooms.get(room_id)
+        if room is not None:  # nio's view of the room knows its members' names
+            view = dataclasses.replace(view, name_of=room.user_name)
+        return view
+
+    async def _event_in(self, event: Event, room_id: str) -> None:
+        """An event decrypted late (its key came after it): handled as it came."""
+        await self._event(event, self.view_of(room_id))
+
     async def _event(self, event: Event, view: inbound.RoomView) -> None:
+        if isinstance(event, MegolmEvent) and self.crypto.enabled \
+                and event.sender != self.bot_id:  # its key is asked for, and waited for
+            await self.crypto.undecrypted(event, view.room_id)
+            return
         original = await self._original(event, view.room_id)
         try:
             converted = inbound.convert(event, view, original)
@@ -296,7 +305,7 @@ class Receiver:
             raise DatabaseAway(converted.event_id)  # sync (its author was told, once)
         if view.direct and outcome.result != Result.IGNORED \
                 and await self.adapter.remember_direct(converted.actor.user_id, view.room_id):
-            await self._direct_opened(converted.actor.user_id, view.room_id)
+            await self.invitations.direct_opened(converted.actor.user_id, view.room_id)
 
     async def _original(self, event: Event, room_id: str) -> Event | None:
         """The message an edit replaces, as the homeserver has it (its thread, its text).
@@ -316,15 +325,22 @@ class Receiver:
             log.info("the event edited by %s is not available (%s)", event.event_id, exc)
             return None
         assert isinstance(resp, RoomGetEventResponse)
-        return resp.event
+        return self.crypto.readable(resp.event, room_id)
 
-    async def _unreadable(self, room_id: str, sender: str, event_id: str) -> None:
-        """Say once (per room, and per person who writes there) that encryption hides them."""
-        if await self.adapter.told_unreadable(room_id, sender):
+    async def _unreadable(self, room_id: str, sender: str, event_id: str,
+                          session: str | None = None) -> None:
+        """Say once (per room, and per person who writes there; with a device that can
+        decrypt, per room key that never came) that encryption hides them."""
+        about = sender if session is None else f"{sender}|{session}"
+        if await self.adapter.told_unreadable(room_id, about):
             return
-        outcome = await self.receive(Unreadable(Actor(PLATFORM, sender), room_id, event_id))
+        outcome = await self.receive(Unreadable(Actor(PLATFORM, sender), room_id, event_id,
+                                                undecryptable=session is not None))
         if outcome.result == Result.UNREADABLE:
-            await self.adapter.remember_told(room_id, sender)
+            await self.adapter.remember_told(room_id, about)
+
+    async def _undecryptable(self, event: MegolmEvent, room_id: str) -> None:
+        await self._unreadable(room_id, event.sender, event.event_id, event.session_id)
 
     # --- rooms -------------------------------------------------------------------
     async def _membership(self, resp: SyncResponse) -> None:
@@ -350,51 +366,3 @@ class Receiver:
         directory channel apart)."""
         room = self.client.rooms.get(room_id)
         return room is not None and room.member_count <= 2
-
-    async def _invited(self, room_id: str, info: InviteInfo) -> None:
-        """The core says which invitations to take (directory rooms, a coordinator's, DMs)."""
-        inviter, direct = inviter_of(info, self.bot_id)
-        outcome = await self.receive(Invitation(Actor(PLATFORM, inviter or ""), room_id,
-                                                f"invite:{room_id}", direct=direct))
-        if outcome.result in (Result.DB_UNAVAILABLE, Result.DB_ERROR):
-            raise DatabaseAway(room_id)  # decided when the database is back: the batch waits
-        if outcome.result != Result.ACCEPTED:
-            log.warning("declining the invitation of %s to %s", inviter, room_id)
-            await self._try(self.client.room_leave(room_id), f"decline {room_id}")
-            return
-        await self._join(room_id, direct_with=inviter if direct else None)
-
-    async def _join(self, room_id: str, attempt: int = 0, direct_with: str | None = None) -> None:
-        """Join an accepted room; a join the homeserver throttles (``rc_joins``) or that
-        fails on the way is tried again later: the invitation is not repeated by the sync.
-        A direct room a person opened is theirs from then on (``_direct_opened``)."""
-        try:
-            await self.session.call(self.client.join(room_id), f"join {room_id}")
-            if direct_with and await self.adapter.opened_direct(direct_with, room_id):
-                await self._direct_opened(direct_with, room_id)
-        except DeliveryError as exc:
-            if exc.permanent or attempt >= JOIN_TRIES or self._stop.is_set():
-                log.warning("join %s failed: %s", room_id, exc)
-                return
-            delay = exc.retry_after if exc.retry_after is not None else 2.0 ** attempt
-            log.info("join %s: %s; trying again in %.1fs", room_id, exc, delay)
-            task = asyncio.create_task(self._join_later(room_id, delay, attempt + 1,
-                                                        direct_with))
-            self._joins.add(task)
-            task.add_done_callback(self._joins.discard)
-
-    async def _join_later(self, room_id: str, delay: float, attempt: int,
-                          direct_with: str | None) -> None:
-        if await self._sleep(delay):  # False: the bot is stopping
-            await self._join(room_id, attempt, direct_with)
-
-    async def _direct_opened(self, user_id: str, room_id: str) -> None:
-        """``user_id`` has a direct room with the bot now: what waited for one goes out."""
-        await self.receive(Joined(Actor(PLATFORM, user_id), (room_id,),
-                                  f"direct:{room_id}:{user_id}", direct=True))
-
-    async def _try(self, request: Any, what: str) -> None:
-        try:
-            await self.session.call(request, what)
-        except DeliveryError as exc:
-            log.warning("%s failed: %s", what, exc)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -89,21 +90,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 @pytest.fixture
-async def harness(coop_db: Database, synapse: Synapse) -> AsyncIterator[BotHarness]:
-    bots = BotHarness(coop_db, synapse)
+async def harness(coop_db: Database, synapse: Synapse,
+                  tmp_path: Path) -> AsyncIterator[BotHarness]:
+    bots = BotHarness(coop_db, synapse, store=tmp_path / "bot-store")
     try:
         yield bots
     finally:
         await bots.stop()
+        await bots.log_out()
 
 
 @pytest.fixture
-async def members(synapse: Synapse) -> AsyncIterator[Callable[[str], Awaitable[Member]]]:
-    """``await members("nadia")``: the example person, logged in and syncing."""
+async def members(synapse: Synapse,
+                  tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Member]]]:
+    """``await members("nadia")``: the example person, logged in and syncing (with
+    ``e2e=True``, on a device that encrypts)."""
     started: list[Member] = []
 
-    async def make(name: str) -> Member:
-        member = Member(synapse.url, user(name), password(name))
+    async def make(name: str, *, e2e: bool = False) -> Member:
+        store = tmp_path / f"store-{name}" if e2e else None
+        if store is not None:
+            store.mkdir(exist_ok=True)
+        member = Member(synapse.url, user(name), password(name), store)
         started.append(member)
         await member.start()
         return member

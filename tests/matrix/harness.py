@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from nio import RoomPreset
 from sqlalchemy import text
 
@@ -20,6 +21,7 @@ from bot.matrix import MatrixAdapter, create_adapter
 from commands.i18n import translator
 from commands.registry import Registry
 from storage.db import Database
+from storage.repo import adapter_state as state_repo
 from tests.matrix.members import Member, Seen
 from tests.matrix.synapse import SERVER_NAME, Synapse
 
@@ -40,12 +42,13 @@ def password(name: str) -> str:
 class BotHarness:
     """The bot as ``grappe run`` starts it on Matrix, on the test's database."""
 
-    def __init__(self, db: Database, synapse: Synapse):
+    def __init__(self, db: Database, synapse: Synapse, store: Path):
         self.db = db
         self.synapse = synapse
         self.bot_id = f"@grappe:{synapse.server_name}"
         self.settings = Settings(DATABASE_URL=db.url, MATRIX_HOMESERVER=synapse.url,
-                                 MATRIX_USER_ID=self.bot_id, MATRIX_PASSWORD=password("grappe"))
+                                 MATRIX_USER_ID=self.bot_id, MATRIX_PASSWORD=password("grappe"),
+                                 MATRIX_STORE_PATH=str(store))
         self.bot: Bot | None = None
         self.adapter: MatrixAdapter | None = None
 
@@ -66,6 +69,19 @@ class BotHarness:
         if self.bot is not None:
             await self.bot.stop()
         self.adapter = self.bot = None
+
+    async def log_out(self) -> None:
+        """The bot's device of this test deleted (with its keys), once it is stopped: the
+        members' encrypting devices of later tests share their room keys with no stale
+        device of the bot."""
+        async with self.db.session(read_only=True) as s:
+            token = await state_repo.get_state(s, "matrix", "access_token")
+        if token is None:
+            return
+        async with aiohttp.ClientSession() as http, http.post(
+                f"{self.synapse.url}/_matrix/client/v3/logout",
+                headers={"Authorization": f"Bearer {token}"}) as resp:
+            await resp.read()
 
 
 async def start_at(harness: BotHarness, now: datetime = NOW) -> MatrixAdapter:

@@ -97,24 +97,26 @@ async def test_choices_are_reactions_and_threads_take_text_answers(
     assert len([s for s in karim.seen if from_bot(room)(s)]) == 3  # card, 👍 answer, echo
 
 
-async def test_an_encrypted_room_gets_a_clear_notice(harness, members, coop_db) -> None:
+async def test_an_event_the_bot_cannot_decrypt_is_named_to_its_author(
+        harness, members, coop_db) -> None:
+    """An encrypted event with a key that is no key: the bot, which decrypts the room,
+    asks for the key, then tells its author once, by name, in their language."""
     await harness.start()
-    camille = await members("camille")
+    camille = await members("camille", e2e=True)
     encryption = {"type": "m.room.encryption", "state_key": "",
                   "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
     room = await open_room(camille, [], coop_db, cooperation=False, initial_state=[encryption])
-    notice, = await camille.wait_for(from_bot(room))
-    assert "chiffrés" in notice.body
-    await camille.send(room, {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEpAB",
-                              "device_id": "CAMILLEPC", "sender_key": "qzxlpHiEuB3dbq4ak2mmn3Y",
-                              "session_id": "Yd0gmXRu1ILP"}, "m.room.encrypted")
+    await camille.send_raw(room, {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEpAB",
+                                  "device_id": "CAMILLEPC", "sender_key": "qzxlpHiEuB3dbq4ak2mmn3Y",
+                                  "session_id": "Yd0gmXRu1ILP"}, "m.room.encrypted")
     to_her, = await camille.wait_for(
         lambda s: from_bot(room)(s) and user("camille") in s.content["m.mentions"]["user_ids"])
-    assert "chiffrés" in to_her.body
+    assert "déchiffrer votre message" in to_her.body
     assert to_her.body.startswith("Camille Roussel ")  # by her name, as a pill
     assert user("camille") not in to_her.body
     assert f'<a href="https://matrix.to/#/{user("camille")}">Camille Roussel</a>' in (
         to_her.content["formatted_body"])
+    assert not [s for s in camille.seen if from_bot(room)(s) and s is not to_her]
 
 
 def _png() -> bytes:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from nio import ProfileSetDisplayNameResponse, RoomPreset
@@ -100,10 +101,11 @@ def _says(bot: str, room: str | None, words: str) -> Callable[[Seen], bool]:
 
 @pytest.mark.parametrize("coop_db", ["sqlite"], indirect=True)
 async def test_a_contact_on_another_server_from_the_need_to_the_rating(
-        federation: tuple[Synapse, Synapse], people, coop_db: Database) -> None:
+        federation: tuple[Synapse, Synapse], people, coop_db: Database,
+        tmp_path: Path) -> None:
     cluster, town = federation
     town.register("agathe", password("agathe"))
-    harness = BotHarness(coop_db, cluster)
+    harness = BotHarness(coop_db, cluster, tmp_path / "bot-store")
     bot = harness.bot_id
     try:
         await harness.start()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, func, select
@@ -91,8 +92,9 @@ async def expected_card(db: Database) -> str:
 # (the outbox's storage side of a pause is tested on both, in tests/test_outbox.py)
 @pytest.mark.parametrize("coop_db", ["sqlite"], indirect=True)
 async def test_a_burst_of_answers_on_default_rate_limits(
-        coop_db: Database, limited: Synapse, people: dict[str, Member]) -> None:
-    harness = BotHarness(coop_db, limited)
+        coop_db: Database, limited: Synapse, people: dict[str, Member],
+        tmp_path: Path) -> None:
+    harness = BotHarness(coop_db, limited, tmp_path / "bot-store")
     await harness.start()
     assert harness.bot is not None
     harness.bot.dispatcher.clock = lambda: NOW

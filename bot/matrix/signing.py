@@ -1,0 +1,195 @@
+"""Cross-signing of the bot's own device, which nio cannot do (matrix-nio#229).
+
+With ``MATRIX_RECOVERY_KEY`` set, the bot has a master key, a self-signing key and a
+user-signing key (Ed25519, pycryptodome's). At a start where the homeserver does not
+publish its master key, it creates them (or takes the ones it keeps) and uploads their
+public parts (``POST /keys/device_signing/upload``; a homeserver that asks for
+user-interactive authentication gets the password, ``m.login.password``). Then, when
+its device is not signed by its self-signing key, it signs it (``POST
+/keys/signatures/upload``): members' clients see the device verified by its owner. A
+new device (a lost store, a redeploy) is so signed again at its first start.
+
+The private parts are kept in ``adapter_state`` (``cross_signing``), encrypted with
+AES-GCM under a key drawn from the recovery key (PBKDF2-SHA256): the database alone
+does not give them. Without the recovery key, nothing is done (the device stays
+unverified, as Element shows); with another key than theirs, they are not touched and
+the operator is told in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from Crypto.Cipher import AES
+from Crypto.Hash import SHA256
+from Crypto.Protocol.KDF import PBKDF2
+from Crypto.PublicKey import ECC
+from Crypto.Signature import eddsa
+
+from bot.adapters.base import DeliveryError
+
+if TYPE_CHECKING:
+    from bot.matrix.client import Session
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "cross_signing"
+ROLES = ("master", "self_signing", "user_signing")
+KDF_ROUNDS = 200_000
+
+
+def b64(data: bytes) -> str:
+    """Matrix's unpadded base64."""
+    return base64.b64encode(data).decode().rstrip("=")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4))
+
+
+def canonical(obj: dict[str, Any]) -> bytes:
+    """The canonical JSON that Matrix signs: no ``signatures``, no ``unsigned``."""
+    signed = {k: v for k, v in obj.items() if k not in ("signatures", "unsigned")}
+    return json.dumps(signed, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Key:
+    """One Ed25519 key pair, from its 32-byte seed."""
+
+    seed: bytes
+
+    @property
+    def public(self) -> str:
+        key = ECC.construct(curve="Ed25519", seed=self.seed)
+        return b64(key.public_key().export_key(format="raw"))
+
+    def sign(self, obj: dict[str, Any]) -> str:
+        key = ECC.construct(curve="Ed25519", seed=self.seed)
+        return b64(eddsa.new(key, "rfc8032").sign(canonical(obj)))
+
+
+def seal(keys: dict[str, Key], recovery_key: str) -> str:
+    salt = secrets.token_bytes(16)
+    secret = PBKDF2(recovery_key, salt, 32, count=KDF_ROUNDS, hmac_hash_module=SHA256)
+    cipher = AES.new(secret, AES.MODE_GCM)
+    plain = json.dumps({role: b64(key.seed) for role, key in keys.items()}).encode()
+    sealed, tag = cipher.encrypt_and_digest(plain)
+    return json.dumps({"v": 1, "salt": b64(salt), "nonce": b64(cipher.nonce),
+                       "sealed": b64(sealed), "tag": b64(tag)})
+
+
+def unseal(stored: str, recovery_key: str) -> dict[str, Key]:
+    """The kept keys; ``ValueError`` for another recovery key than theirs."""
+    box = json.loads(stored)
+    secret = PBKDF2(recovery_key, unb64(box["salt"]), 32, count=KDF_ROUNDS,
+                    hmac_hash_module=SHA256)
+    cipher = AES.new(secret, AES.MODE_GCM, nonce=unb64(box["nonce"]))
+    plain = cipher.decrypt_and_verify(unb64(box["sealed"]), unb64(box["tag"]))
+    return {role: Key(unb64(seed)) for role, seed in json.loads(plain).items()}
+
+
+def public_key(user_id: str, role: str, key: Key,
+               signer: Key | None = None) -> dict[str, Any]:
+    """A cross-signing key as uploaded: its usage, its key, the master's signature."""
+    body: dict[str, Any] = {"user_id": user_id, "usage": [role],
+                            "keys": {f"ed25519:{key.public}": key.public}}
+    if signer is not None:
+        body["signatures"] = {user_id: {f"ed25519:{signer.public}": signer.sign(body)}}
+    return body
+
+
+class CrossSigning:
+    def __init__(self, session: Session, recovery_key: str | None):
+        self.session = session
+        self.recovery_key = recovery_key
+
+    async def ensure(self) -> None:
+        """The bot's keys published and its device signed; failures only logged."""
+        if not self.recovery_key or not self.session.client.device_id:
+            return
+        try:
+            await self._ensure(self.recovery_key)
+        except (DeliveryError, ValueError, KeyError) as exc:
+            log.warning("Matrix cross-signing not done (%s): the bot's device stays "
+                        "unverified", exc)
+
+    async def _ensure(self, recovery_key: str) -> None:
+        session, user = self.session, self.session.user_id
+        keys = await self._kept(recovery_key)
+        if keys is None:
+            return
+        published = await self._query()
+        master = published.get("master_keys", {}).get(user, {}).get("keys", {})
+        if f"ed25519:{keys['master'].public}" not in master:
+            await self._upload_keys(keys)
+            log.info("Matrix cross-signing keys published (master %s)", keys["master"].public)
+            published = await self._query()
+        device = published["device_keys"][user][session.client.device_id]
+        ssk = f"ed25519:{keys['self_signing'].public}"
+        if ssk not in device.get("signatures", {}).get(user, {}):
+            signed = {**canonical_dict(device),
+                      "signatures": {user: {ssk: keys["self_signing"].sign(device)}}}
+            status, body = await session.api(
+                "POST", "/_matrix/client/v3/keys/signatures/upload",
+                {user: {session.client.device_id: signed}})
+            if status != 200 or body.get("failures"):
+                raise DeliveryError(f"signatures upload: {status} {body}")
+            log.info("Matrix device %s signed by the bot's self-signing key",
+                     session.client.device_id)
+
+    async def _kept(self, recovery_key: str) -> dict[str, Key] | None:
+        stored = await self.session.get(STATE_KEY)
+        if stored is not None:
+            try:
+                return await asyncio.to_thread(unseal, stored, recovery_key)
+            except ValueError:
+                log.error("MATRIX_RECOVERY_KEY does not open the cross-signing keys kept in "
+                          "the database: give the key they were made with (or delete the "
+                          "adapter_state row matrix/%s to make new ones)", STATE_KEY)
+                return None
+        keys = {role: Key(secrets.token_bytes(32)) for role in ROLES}
+        await self.session.put(STATE_KEY, await asyncio.to_thread(seal, keys, recovery_key))
+        return keys
+
+    async def _query(self) -> dict[str, Any]:
+        status, body = await self.session.api(
+            "POST", "/_matrix/client/v3/keys/query",
+            {"device_keys": {self.session.user_id: []}})
+        if status != 200:
+            raise DeliveryError(f"keys query: {status} {body}")
+        return body
+
+    async def _upload_keys(self, keys: dict[str, Key]) -> None:
+        user, master = self.session.user_id, keys["master"]
+        upload: dict[str, Any] = {
+            "master_key": public_key(user, "master", master),
+            "self_signing_key": public_key(user, "self_signing", keys["self_signing"], master),
+            "user_signing_key": public_key(user, "user_signing", keys["user_signing"], master),
+        }
+        path = "/_matrix/client/v3/keys/device_signing/upload"
+        status, body = await self.session.api("POST", path, upload)
+        if status == 401 and "flows" in body:  # user-interactive auth: the password
+            if not self.session.password:
+                raise DeliveryError(
+                    "the homeserver asks for interactive authentication to publish the "
+                    "cross-signing keys and no MATRIX_PASSWORD is set: set it once, or "
+                    "publish them from a client logged in as the bot")
+            upload["auth"] = {"type": "m.login.password", "session": body.get("session"),
+                              "identifier": {"type": "m.id.user", "user": user},
+                              "password": self.session.password}
+            status, body = await self.session.api("POST", path, upload)
+        if status != 200:
+            raise DeliveryError(f"cross-signing keys upload: {status} {body}")
+
+
+def canonical_dict(device: dict[str, Any]) -> dict[str, Any]:
+    """A device's keys as signed (its ``unsigned`` part left out)."""
+    return {k: v for k, v in device.items() if k not in ("signatures", "unsigned")}
