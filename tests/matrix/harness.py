@@ -39,6 +39,17 @@ def password(name: str) -> str:
     return f"pw-{name}-secret"
 
 
+# the client room of the example directory's Mairie de Roubaix, as a directory file adds it
+# (``use_as_cooperation_room(..., more=CLIENT_ROOM.format(room=alias_or_id))``)
+CLIENT_ROOM = """
+[[channels]]
+name = "mairie-roubaix"
+purpose = "client"
+client = "mairie-roubaix"
+matrix = "{room}"
+"""
+
+
 class BotHarness:
     """The bot as ``grappe run`` starts it on Matrix, on the test's database."""
 

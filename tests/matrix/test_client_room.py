@@ -14,6 +14,7 @@ from sqlalchemy import text
 from storage.db import Database
 from tests import leaks
 from tests.matrix.harness import (
+    CLIENT_ROOM,
     SERVER_NAME,
     BotHarness,
     bot_reactions_on,
@@ -25,13 +26,6 @@ from tests.matrix.harness import (
 from tests.matrix.members import Member
 from tests.matrix.synapse import Synapse
 
-CLIENT_ROOM = """
-[[channels]]
-name = "mairie-roubaix"
-purpose = "client"
-client = "mairie-roubaix"
-matrix = "{room}"
-"""
 NEED = "Bonjour, nous aurions besoin d'affiches et d'une page web pour le marché de Noël"
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import text
 from storage.db import Database
 from tests import leaks
 from tests.matrix.harness import (
+    CLIENT_ROOM,
     BotHarness,
     all_sent,
     bot_reactions_on,
@@ -40,13 +41,6 @@ from tests.matrix.harness import (
 from tests.matrix.members import Member, Seen
 from tests.matrix.synapse import Synapse
 
-CLIENT_ROOM = """
-[[channels]]
-name = "mairie-roubaix"
-purpose = "client"
-client = "mairie-roubaix"
-matrix = "{room}"
-"""
 NEED = ("Bonjour, la mairie souhaite ouvrir une ressourcerie. Il nous faudrait de la "
         "communication et de la comptabilité, pour le 15 janvier.")
 FRIDAY = datetime(2026, 12, 4, 16, 30, tzinfo=UTC)  # 17:30 in Paris, half an hour to closing
