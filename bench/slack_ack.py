@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from bench import command_acks, slack_report
 from bench.common import cpu_seconds, machine, sqlite_url, summary, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVE = ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"]  # grappe, over HTTP
 NADIA = ("U07GRPE031", "nadia")
 CLIENT = re.compile(r"Bench (\w+)")
 
@@ -235,15 +237,15 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
                     for name in ("SLACK_APP_TOKEN", "PORT", "GRAPPE_LOCALE"):
                         env.pop(name, None)
                     servers = {
-                        "grappe": ["-m", "bot.cli", "serve", "--host", "127.0.0.1",
-                                   "--port", "0"],
+                        "grappe": SERVE,
                         "floor": ["-m", "bench.floor", fake.api_url, floor_db],
                         "bare-bolt": ["-m", "bench.slack_ack", "bare", fake.api_url],
                     }
-                    started = {name: await _start(args, env) for name, args in servers.items()}
-                    if compare is not None and backend == "sqlite":
-                        started["before"] = await _start_other(compare, Path(tmp), env)
-                    try:
+                    async with _serving() as started:
+                        for name, args in servers.items():
+                            started[name] = await _start(args, env)
+                        if compare is not None and backend == "sqlite":
+                            started["before"] = await _start_other(compare, Path(tmp), env)
                         runs += await _interleaved(
                             {n: (p.pid, f"{url}/slack/events")
                              for n, (p, url, _) in started.items()},
@@ -251,10 +253,6 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
                         t0 = time.perf_counter()
                         cards[backend] = await _all_cards(fake, backend, sent, card_wait)
                         backlog[backend] = round(time.perf_counter() - t0, 1)
-                    finally:
-                        for process, _, rest in started.values():
-                            await _stop(process)
-                            rest.cancel()
             acks[backend] = await _each_command(backend, env, each_command)
         compared = [] if compare is None else await _compared(env, compare, 50)
     finally:
@@ -263,8 +261,9 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
             "benchmark": "slack_ack", "machine": machine(), "requests": requests,
             "warmup": warmup, "runs": runs, "cards_posted": _cards(fake),
             "commands_sent": sent, "cards_complete": cards, "card_backlog_s": backlog,
-            "web_api_calls": _by_method(fake), "ratios": slack_report.ratios(runs),
-            "command_acks": acks, "command_compare": compared}
+            "web_api_calls": dict(Counter(c.method for c in fake.calls)),
+            "ratios": slack_report.ratios(runs), "command_acks": acks,
+            "command_compare": compared}
     result["goals"] = slack_report.goals(result)
     return result
 
@@ -283,8 +282,7 @@ async def _start_other(checkout: Path, tmp: Path, env: dict[str, str]) -> tuple[
         if await done.wait():
             raise RuntimeError(f"{checkout}: {' '.join(step)} failed")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0",
-        env=other, cwd=checkout, stderr=asyncio.subprocess.PIPE)
+        sys.executable, *SERVE, env=other, cwd=checkout, stderr=asyncio.subprocess.PIPE)
     return await _served(process, ["before"])
 
 
@@ -293,33 +291,22 @@ async def _each_command(backend: str, env: dict[str, str], each: int) -> list[di
     cooperative: each command at the size a cluster has, not after the thousands of
     requests the load left open (how figures grow with the data is ``bench.scale``'s)."""
     with tempfile.TemporaryDirectory(prefix="grappe-acks-") as tmp:
-        async with _databases(backend, Path(tmp)) as (url, _):
-            process, served, rest = await _start(
-                ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
-                {**env, "DATABASE_URL": await prepare_db(url)})
-            try:
-                return await command_acks.measure(f"{served}/slack/events", each, process.pid)
-            finally:
-                await _stop(process)
-                rest.cancel()
+        async with _databases(backend, Path(tmp)) as (url, _), _serving() as started:
+            process, served, _ = started["grappe"] = await _start(
+                SERVE, {**env, "DATABASE_URL": await prepare_db(url)})
+            return await command_acks.measure(f"{served}/slack/events", each, process.pid)
 
 
 async def _compared(env: dict[str, str], checkout: Path, each: int) -> list[dict[str, Any]]:
     """``bench.command_acks.compare``: grappe and ``checkout``, each on a new SQLite
     database of its own code, the same commands interleaved."""
     with tempfile.TemporaryDirectory(prefix="grappe-cmp-") as tmp:
-        started = {"grappe": await _start(
-            ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
-            {**env, "DATABASE_URL": await prepare_db(sqlite_url(Path(tmp) / "g.db"))}),
-            "before": await _start_other(checkout, Path(tmp), env)}
-        try:
+        async with _serving() as started:
+            started["grappe"] = await _start(SERVE, {
+                **env, "DATABASE_URL": await prepare_db(sqlite_url(Path(tmp) / "g.db"))})
+            started["before"] = await _start_other(checkout, Path(tmp), env)
             return await command_acks.compare(
-                {name: f"{url}/slack/events" for name, (_, url, _) in started.items()},
-                each)
-        finally:
-            for process, _, rest in started.values():
-                await _stop(process)
-                rest.cancel()
+                {name: f"{url}/slack/events" for name, (_, url, _) in started.items()}, each)
 
 
 async def _all_cards(fake: Any, backend: str, sent: int, within: float) -> bool:
@@ -349,6 +336,21 @@ async def _all_cards(fake: Any, backend: str, sent: int, within: float) -> bool:
     return True
 
 
+Served = tuple[asyncio.subprocess.Process, str, "asyncio.Task[bytes]"]
+
+
+@contextlib.asynccontextmanager
+async def _serving() -> AsyncIterator[dict[str, Served]]:
+    """The servers started into the dict it gives, each stopped when the block ends."""
+    started: dict[str, Served] = {}
+    try:
+        yield started
+    finally:
+        for process, _, rest in started.values():
+            await _stop(process)
+            rest.cancel()
+
+
 async def _stop(process: asyncio.subprocess.Process) -> None:
     process.terminate()
     try:
@@ -365,13 +367,6 @@ def _cards(fake: Any) -> dict[str, int]:
         if (m := CLIENT.search(c.text())) and m.group(1)[2:4] == "gr":
             found.setdefault(m.group(1)[:2], set()).add(m.group(1))
     return {"sqlite" if k == "sq" else "postgresql": len(v) for k, v in found.items()}
-
-
-def _by_method(fake: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for c in fake.calls:
-        counts[c.method] = counts.get(c.method, 0) + 1
-    return counts
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any] | None:
