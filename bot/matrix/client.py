@@ -249,6 +249,7 @@ class Session:
         data = json.dumps(body) if body is not None else None
         try:
             async with self._cutoff.bound(f"{method} {path}"):
+                await self._paced()
                 resp = await self.client.send(
                     method, path, data,
                     headers={"Authorization": f"Bearer {self.client.access_token}",
@@ -257,6 +258,11 @@ class Session:
                     return resp.status, dict(await resp.json())
         except NETWORK_ERRORS as exc:
             raise DeliveryError(f"{method} {path}: {exc!r}") from exc
+
+    async def _paced(self) -> None:
+        """Wait for this call's slot at the pace asked (``MATRIX_CALL_INTERVAL``)."""
+        if (wait := self.spacing.slot(asyncio.get_running_loop().time())) > 0:
+            await asyncio.sleep(wait)
 
     @overload
     async def call(self, request: Awaitable[R | ErrorResponse], what: str, *,
@@ -281,8 +287,7 @@ class Session:
         token = self.client.access_token
         try:
             async with self._cutoff.bound(what):
-                if (wait := self.spacing.slot(asyncio.get_running_loop().time())) > 0:
-                    await asyncio.sleep(wait)
+                await self._paced()
                 resp = await request
         except NETWORK_ERRORS as exc:
             raise DeliveryError(f"{what}: {exc!r}") from exc
