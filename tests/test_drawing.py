@@ -46,6 +46,16 @@ async def test_the_chart_is_drawn_into_a_file_by_another_process(tmp_path: Path)
     assert png.startswith(b"\x89PNG")
 
 
+def niceness(message: Message) -> Message:
+    """Says the niceness of the process that prepared ``message``."""
+    return message.model_copy(update={"blocks": [para(str(os.nice(0)))]})
+
+
+async def test_the_drawing_process_yields_to_the_acks() -> None:
+    [nice] = (await drawing.in_process(niceness, digest())).blocks
+    assert int(nice.spans[0].text) == min(os.nice(0) + drawing.NICE, 19)  # type: ignore[union-attr]
+
+
 async def test_what_cannot_go_to_the_process_is_drawn_in_a_thread(
         caplog: pytest.LogCaptureFixture) -> None:
     seen: list[int] = []
