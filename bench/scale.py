@@ -29,6 +29,7 @@ from sqlalchemy import func, insert, text
 from sqlmodel import col, select
 
 from bench.common import machine, sqlite_url, summary, table, write_result
+from bench.goals import GROWTH, RESERVER_P99_MS
 from bot import features
 from bot.app import Bot
 from bot.config import Settings
@@ -354,7 +355,8 @@ def report(result: dict[str, Any]) -> str:
         text += f"\ngrowth {backend}: " + ", ".join(f"{k} {v:.2f}x" for k, v in g.items())
     return text + ("\n(milliseconds; cmd = the whole /grappe reserver command through the "
                    "dispatcher, repo = check+insert+commit through storage.repo.bookings;\n"
-                   " goals: booking p99 < 10 ms, digest < 300 ms, growth ≤ 1.5x)")
+                   f" goals: booking p99 < {RESERVER_P99_MS} ms at 100k, digest < 300 ms, "
+                   f"growth ≤ {GROWTH}x)")
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
