@@ -10,6 +10,7 @@ from pathlib import Path
 
 from commands.digest.sections import post_digest
 from commands.events import Actor, Command
+from storage.models import utcnow
 from storage.repo import digest as repo
 from storage.repo import outbox as outbox_repo
 from tests.conftest import Clock, Console
@@ -86,9 +87,9 @@ async def test_the_chart_is_drawn_by_the_delivery_not_before_the_ack(
     event = Command(actor=Actor("console", "camille"), text="/grappe resume apercu",
                     event_id="ev-preview", place="#cooperation")
     await console.bot.dispatch(event)  # committed, not delivered yet
-    async with console.bot.db.session(read_only=True) as s:
+    async with console.bot.db.session(read_only=True) as s:  # the outbox keeps real time
         queued = [json.loads(row.payload) for row in await outbox_repo.due(
-            s, "console", clock() + timedelta(seconds=60))]
+            s, "console", utcnow() + timedelta(seconds=60))]
     kinds = [b["kind"] for payload in queued for b in payload["item"]["blocks"]]
     assert "chart" in kinds
     assert "file" not in kinds
