@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 Prepare = Callable[[Message], Message]
 Drawer = Callable[[Prepare, Message], Awaitable[Message]]
 
-NICE = 10  # added to the worker's niceness: what it draws yields to the acks
+NICE = 5  # added to the worker's niceness: what it draws yields to the acks (a third of
+# their weight: under a full machine it still gets a share, so a chart is late by seconds)
 
 _pool: ProcessPoolExecutor | None = None
 
