@@ -304,14 +304,13 @@ class Session:
                    txn_id: str) -> str:
         """Send one event with a stable transaction id; returns its event id.
 
-        In an encrypted room nio encrypts it (reactions stay in clear, as nio sends them),
-        sharing the room's key first with the devices the trust policy allows."""
+        In an encrypted room it is encrypted (reactions too, ``Crypto.room_send``), the
+        room's key shared first with the devices the trust policy allows."""
         what = f"send {event_type} to {room_id}"
         try:
             skip_unverified = await self.crypto.before_send(room_id)
-            resp = await self.call(self.client.room_send(
-                room_id, event_type, content, tx_id=txn_id,
-                ignore_unverified_devices=skip_unverified), what)
+            resp = await self.call(self.crypto.room_send(
+                room_id, event_type, content, txn_id, skip_unverified), what)
         except NIO_ERRORS as exc:  # the room's members or keys not known yet: shortly
             raise DeliveryError(f"{what}: {exc!r}", retry_after=1.0) from exc
         assert isinstance(resp, RoomSendResponse)
