@@ -21,7 +21,6 @@ import inspect
 import io
 import json
 import logging
-import os
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
@@ -45,7 +44,7 @@ from bot.adapters.cutoff import Cutoff
 from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto
 from bot.matrix.signing import CrossSigning
 from bot.pacing import Spacing
-from commands.i18n import translator
+from commands.i18n import operator
 from storage.db import Database
 from storage.repo import adapter_state as state_repo
 
@@ -365,14 +364,9 @@ class Session:
 
 
 
-def _operator() -> str | None:
-    """The language of the person who starts grappe (``GRAPPE_LOCALE``, French by default)."""
-    return os.environ.get("GRAPPE_LOCALE")
-
-
 def token_refused(homeserver: str, user_id: str, resp: ErrorResponse) -> str:
     """What to do when the homeserver refuses ``MATRIX_ACCESS_TOKEN``."""
-    t = translator(_operator())
+    t = operator()
     return t.t("The Matrix homeserver {homeserver} refused the access token of {user_id} "
                "({reason}). Check MATRIX_ACCESS_TOKEN: it may have been revoked (a logout "
                "from the session it came from revokes it), it may have expired (a Tchap "
@@ -383,7 +377,7 @@ def token_refused(homeserver: str, user_id: str, resp: ErrorResponse) -> str:
 
 
 def token_of_another(user_id: str, actual: str) -> str:
-    t = translator(_operator())
+    t = operator()
     return t.t("MATRIX_ACCESS_TOKEN is the token of {actual}, not of MATRIX_USER_ID "
                "({user_id}). Set the bot's own token, or correct MATRIX_USER_ID, and start "
                "grappe again.", actual=actual, user_id=user_id)
