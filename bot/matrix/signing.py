@@ -39,7 +39,7 @@ from Crypto.PublicKey import ECC
 from Crypto.Signature import eddsa
 
 from bot.adapters.base import DeliveryError
-from commands.i18n import Translator, operator
+from bot.matrix.refusals import interactive_auth_needed
 
 if TYPE_CHECKING:
     from bot.matrix.client import Session
@@ -62,20 +62,6 @@ def new_recovery_key() -> str:
 
 class InteractiveAuthNeeded(DeliveryError):
     """The homeserver asks for the password to publish the keys, and the bot has none."""
-
-
-def interactive_auth_needed(user_id: str, t: Translator | None = None) -> str:
-    """What the operator reads when the keys cannot be published without a password."""
-    return (t or operator()).t(
-        "The Matrix homeserver asks for the password of {user_id} to publish the bot's "
-        "cross-signing keys (a master key is already published, by another client or "
-        "with other keys), and MATRIX_PASSWORD is not set. grappe runs on, but its device "
-        "stays unverified: Element shows its messages as sent by a device not verified by "
-        "its owner. To verify it, set MATRIX_PASSWORD once and start grappe again (you may "
-        "remove it afterwards). An account without a password (Tchap through ProConnect): "
-        "ask the homeserver's administrators to allow the replacement of the account's "
-        "cross-signing keys without interactive authentication, then start grappe again "
-        "within ten minutes (docs/tchap.md).", user_id=user_id)
 
 
 def b64(data: bytes) -> str:

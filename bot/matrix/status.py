@@ -20,7 +20,7 @@ from bot.adapters.base import DeliveryError, StartRefused
 from bot.config import Settings
 from bot.matrix import session_of
 from bot.matrix.client import MatrixError
-from bot.matrix.signing import interactive_auth_needed
+from bot.matrix.refusals import interactive_auth_needed
 from commands.i18n import Translator, operator
 from storage.db import Database
 

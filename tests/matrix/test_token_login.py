@@ -13,13 +13,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 from nio import AsyncClient, LoginResponse
 
+from bot import features
 from bot.adapters.base import StartRefused
-from bot.matrix.client import Session
+from bot.matrix.client import Session, TokenLost
+from commands.context import Environment
+from commands.digest.sections import post_digest
+from commands.jobs import JobEnv
 from storage.db import Database
-from tests.matrix.harness import BOT, password, user
+from tests.matrix.harness import (
+    BOT,
+    NOW,
+    eventually,
+    open_room,
+    outbox,
+    password,
+    start_at,
+    user,
+)
 from tests.matrix.synapse import Synapse
 
 
@@ -90,3 +104,50 @@ def test_grappe_run_prints_the_refusal_without_a_traceback(synapse: Synapse,
     assert result.returncode == 1, result.stderr
     assert "a refusé le jeton d’accès" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_a_token_revoked_while_running_stops_the_matrix_side(
+        harness, members, coop_db: Database, synapse: Synapse, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The token logged out mid-run (a logout from its session; an expired Tchap account):
+    told once, in French; the sync ends instead of trying again; the outbox holds its rows
+    (none marked failed) for the next start, with a new token."""
+    token = await _token(synapse, "grappe", "tchap-token")
+    harness.settings = harness.settings.model_copy(
+        update={"matrix_password": None, "matrix_access_token": token})
+    adapter = await start_at(harness)
+    camille = await members("camille")
+    room = await open_room(camille, [], coop_db)
+    async with aiohttp.ClientSession() as http, http.post(
+            f"{synapse.url}/_matrix/client/v3/logout",
+            headers={"Authorization": f"Bearer {token}"}) as resp:
+        assert resp.status == 200, await resp.text()
+    await camille.say(room, "bonjour")  # the bot's long poll answers: the next one is refused
+
+    async def stopped() -> bool:
+        assert adapter.receiver is not None
+        return not adapter.receiver.running and not adapter.connected
+
+    await eventually(stopped, what="the Matrix side to stop")
+    told = [r.getMessage() for r in caplog.records if "n’accepte plus" in r.getMessage()]
+    assert len(told) == 1
+    assert told[0].startswith(f"Le serveur Matrix {synapse.url} n’accepte plus le jeton "
+                              f"d’accès de {BOT} (M_UNKNOWN_TOKEN")
+    assert "Tchap" in told[0]
+    assert "MATRIX_ACCESS_TOKEN" in told[0]
+    with pytest.raises(TokenLost):  # refused here, without the network
+        await adapter.session.send(room, "m.room.message", {"body": "?"}, "txn-after")
+
+    assert harness.bot is not None
+    env = JobEnv(db=coop_db, registry=features.registry(), platforms=("matrix",),
+                 owner="test", environment=Environment(files_dir=tmp_path),
+                 on_commit=harness.bot.loops["matrix"].notify)
+    assert await post_digest(env, "cooperation", NOW)
+
+    async def tried() -> bool:
+        rows = await outbox(coop_db)
+        return bool(rows) and all(attempts >= 1 for _role, _status, attempts in rows)
+
+    await eventually(tried, what="the digest's rows to be tried")
+    assert {status for _role, status, _attempts in await outbox(coop_db)} == {"pending"}
+    assert len([r for r in caplog.records if "n’accepte plus" in r.getMessage()]) == 1
