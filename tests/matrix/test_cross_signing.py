@@ -18,9 +18,8 @@ from bot.matrix.signing import canonical, unb64
 from bot.matrix.status import report, status_of
 from commands.i18n import translator
 from storage.db import Database
-from tests.matrix.harness import BOT
+from tests.matrix.harness import BOT, token_of
 from tests.matrix.synapse import Synapse
-from tests.matrix.test_token_login import _token
 
 RECOVERY = "EsTc 4v8W xq2L 9PbN correct horse battery staple"
 
@@ -128,7 +127,7 @@ async def test_without_a_password_the_operator_is_told_what_to_do(
         await conn.execute(text("DELETE FROM adapter_state WHERE platform = 'matrix'"))
 
     token_only = settings.model_copy(update={
-        "matrix_password": None, "matrix_access_token": await _token(synapse, "grappe",
+        "matrix_password": None, "matrix_access_token": await token_of(synapse, "grappe",
                                                                      "tchap-token")})
     session = session_of(token_only, coop_db, encrypted=False)
     try:

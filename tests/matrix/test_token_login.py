@@ -15,7 +15,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from nio import AsyncClient, LoginResponse
 
 from bot import features
 from bot.adapters.base import StartRefused
@@ -30,28 +29,16 @@ from tests.matrix.harness import (
     eventually,
     open_room,
     outbox,
-    password,
     start_at,
+    token_of,
     user,
 )
 from tests.matrix.synapse import Synapse
 
 
-async def _token(synapse: Synapse, name: str, device: str) -> str:
-    """An access token of ``name``'s, as a person gets one from their client."""
-    client = AsyncClient(synapse.url, user(name))
-    try:
-        resp = await client.login(password(name), device_name=device)
-        assert isinstance(resp, LoginResponse), resp
-        assert resp.device_id
-        return str(resp.access_token)
-    finally:
-        await client.close()
-
-
 async def test_a_token_alone_logs_in_on_its_own_device(coop_db: Database,
                                                        synapse: Synapse) -> None:
-    token = await _token(synapse, "grappe", "tchap-token")
+    token = await token_of(synapse, "grappe", "tchap-token")
     session = Session(coop_db, synapse.url, BOT, access_token=token)
     try:
         await session.connect()
@@ -80,7 +67,7 @@ async def test_a_refused_token_says_what_to_do_in_french(coop_db: Database,
 
 async def test_the_token_of_another_account_is_refused(coop_db: Database,
                                                        synapse: Synapse) -> None:
-    token = await _token(synapse, "nadia", "not-the-bot")
+    token = await token_of(synapse, "nadia", "not-the-bot")
     session = Session(coop_db, synapse.url, BOT, access_token=token)
     try:
         with pytest.raises(StartRefused) as refused:
@@ -112,7 +99,7 @@ async def test_a_token_revoked_while_running_stops_the_matrix_side(
     """The token logged out mid-run (a logout from its session; an expired Tchap account):
     told once, in French; the sync ends instead of trying again; the outbox holds its rows
     (none marked failed) for the next start, with a new token."""
-    token = await _token(synapse, "grappe", "tchap-token")
+    token = await token_of(synapse, "grappe", "tchap-token")
     harness.settings = harness.settings.model_copy(
         update={"matrix_password": None, "matrix_access_token": token})
     adapter = await start_at(harness)
