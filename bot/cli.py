@@ -11,6 +11,7 @@ import typer
 
 from bot import cli_texts
 from bot.cli_export import database_ready, export_app
+from bot.cli_matrix import matrix_app
 from bot.cli_privacy import member_app
 from bot.cli_report import report
 from bot.cli_texts import T, group
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 app.add_typer(directory_app, name="directory")
 app.add_typer(member_app, name="member")
+app.add_typer(matrix_app, name="matrix")
 app.command("report", help=T.t("The yearly cooperation report for the funders: requests, "
                                "projects won together, amounts, days and times (ODS or "
                                "HTML)."))(report)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.machinery
-import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -33,10 +32,10 @@ from typing import Any
 
 import typer
 
-from commands.i18n import N_, Translator, translator
+from commands.i18n import N_, Translator, operator
 
 # the command line's language: GRAPPE_LOCALE, French by default
-T = translator(os.environ.get("GRAPPE_LOCALE"))
+T = operator()
 
 # typer.rich_utils: constant → typer's English text (an id of click.po)
 RICH_CONSTANTS = {

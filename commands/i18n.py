@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
 from functools import cache
 from pathlib import Path
 
@@ -119,3 +120,9 @@ def one_of(t: Translator, expected: str) -> str:
 @cache
 def translator(locale: str | None = None) -> Translator:
     return Translator(locale)
+
+
+def operator() -> Translator:
+    """The translator of the person who runs grappe (``GRAPPE_LOCALE``, French by
+    default): the command line's texts and what start-up tells the operator."""
+    return translator(os.environ.get("GRAPPE_LOCALE"))

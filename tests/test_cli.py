@@ -7,6 +7,7 @@ import io
 import os
 import re
 import select
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +25,8 @@ GRAPPE = [sys.executable, "-m", "bot.cli"]
 
 def _run(args: list[str], tmp_path: Path, stdin: str = "",
          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**{k: v for k, v in os.environ.items() if k != "GRAPPE_LOCALE"},
+    env = {**{k: v for k, v in os.environ.items()
+              if k != "GRAPPE_LOCALE" and not k.startswith("MATRIX_")},
            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", **(env or {})}
     return subprocess.run([*GRAPPE, *args], input=stdin, capture_output=True, text=True,
                           env=env, cwd=tmp_path, timeout=120, check=False)
@@ -41,7 +43,8 @@ def test_help_on_each_command(args: list[str], tmp_path: Path) -> None:
 EVERY_COMMAND = [[], ["run"], ["serve"], ["console"], ["db"], ["db", "upgrade"], ["directory"],
                  ["directory", "import"], ["directory", "show"], ["export"],
                  ["export", "requests"], ["export", "projects"], ["export", "ical"],
-                 ["export", "person"], ["member"], ["member", "forget"], ["report"]]
+                 ["export", "person"], ["member"], ["member", "forget"], ["report"],
+                 ["matrix"], ["matrix", "recovery-key"], ["matrix", "status"]]
 # what typer says in English when a text of its escaped the translation
 TYPER_ENGLISH = ("Usage:", "Show this message", "[required]", "[default:", "<bool>", "<path>",
                  "<str>", "Commands ─", "Error ─", "for help.")
@@ -244,7 +247,8 @@ def _interactive(tmp_path: Path, args: list[str], typed: list[str]) -> str:
     import pty
 
     leader, follower = pty.openpty()
-    env = {**{k: v for k, v in os.environ.items() if k != "GRAPPE_LOCALE"},
+    env = {**{k: v for k, v in os.environ.items()
+              if k != "GRAPPE_LOCALE" and not k.startswith("MATRIX_")},
            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", "HOME": str(tmp_path)}
     with subprocess.Popen([*GRAPPE, *args], stdin=follower, stdout=follower, stderr=follower,
                           env=env, cwd=tmp_path) as process:
@@ -294,7 +298,8 @@ def test_forget_asks_in_french_and_oui_confirms(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [["directory", "show"], ["export", "requests"],
-                                  ["export", "person", "nadia"], ["member", "forget", "leo"]])
+                                  ["export", "person", "nadia"], ["member", "forget", "leo"],
+                                  ["matrix", "status"]])
 def test_reading_a_database_not_set_up_says_what_to_do(args: list[str],
                                                        tmp_path: Path) -> None:
     result = _run(args, tmp_path)
@@ -302,3 +307,34 @@ def test_reading_a_database_not_set_up_says_what_to_do(args: list[str],
     assert "lancez grappe db upgrade, puis grappe directory import FICHIER" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "cli.db").exists()
+
+
+RECOVERY_KEY = re.compile(r"(?:[A-Z2-7]{4}-){11}[A-Z2-7]{4}")
+
+
+def test_a_recovery_key_is_printed_once_with_where_to_put_it(tmp_path: Path) -> None:
+    french = _run(["matrix", "cle-de-recuperation"], tmp_path)  # the French name too
+    english = _run(["matrix", "recovery-key"], tmp_path, env={"GRAPPE_LOCALE": "en"})
+    keys = [result.stdout.strip() for result in (french, english)]
+    assert all(RECOVERY_KEY.fullmatch(key) for key in keys), keys
+    assert keys[0] != keys[1]
+    assert "Indiquez-la dans MATRIX_RECOVERY_KEY" in french.stderr
+    assert "Elle n’est enregistrée nulle part ailleurs" in french.stderr
+    assert "It is stored nowhere else" in english.stderr
+    assert not (tmp_path / "cli.db").exists()  # nothing kept, not even a database
+
+
+def test_matrix_status_says_what_is_wrong_without_a_traceback(tmp_path: Path) -> None:
+    assert _run(["db", "upgrade", "-q"], tmp_path).returncode == 0
+    with socket.socket() as closed:  # a loopback port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    unset = _run(["matrix", "etat"], tmp_path)
+    away = _run(["matrix", "status"], tmp_path, env={
+        "MATRIX_HOMESERVER": f"http://127.0.0.1:{port}", "MATRIX_USER_ID": "@grappe:x.example",
+        "MATRIX_ACCESS_TOKEN": "syt_token"})
+    assert (unset.returncode, away.returncode) == (1, 1)
+    assert "Matrix n’est pas configuré\u00a0: renseignez MATRIX_HOMESERVER" in unset.stderr
+    assert f"Le serveur Matrix http://127.0.0.1:{port} ne répond pas" in away.stderr
+    assert "Vérifiez MATRIX_HOMESERVER et le réseau" in away.stderr
+    assert "Traceback" not in unset.stderr + away.stderr

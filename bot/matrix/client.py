@@ -21,7 +21,6 @@ import inspect
 import io
 import json
 import logging
-import os
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
@@ -43,9 +42,9 @@ from nio.client.async_client import client_session
 from bot.adapters.base import DeliveryError, StartRefused
 from bot.adapters.cutoff import Cutoff
 from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto
+from bot.matrix.refusals import reason_of, token_lost, token_of_another, token_refused
 from bot.matrix.signing import CrossSigning
 from bot.pacing import Spacing
-from commands.i18n import translator
 from storage.db import Database
 from storage.repo import adapter_state as state_repo
 
@@ -66,6 +65,9 @@ NOT_IN_ROOM = "not in room"
 # renewed in time (Synapse's account validity, as on Tchap) is ORG_MATRIX_EXPIRED_ACCOUNT
 REFUSED = frozenset({"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_FORBIDDEN",
                      "ORG_MATRIX_EXPIRED_ACCOUNT", 401, 403})
+# the token no longer works while grappe runs: revoked (a logout), or the account expired
+LOST = frozenset({"M_UNKNOWN_TOKEN", "ORG_MATRIX_EXPIRED_ACCOUNT"})
+LOST_WAIT = 3600.0  # seconds the outbox holds its Matrix rows after that (a restart sends)
 
 R = TypeVar("R")
 
@@ -84,6 +86,11 @@ class MatrixError(DeliveryError):
         super().__init__(reason, retry_after=retry_after, permanent=permanent,
                          maybe_sent=False, throttled=throttled, absent=absent)
         self.code = code
+
+
+class TokenLost(MatrixError):
+    """The homeserver stopped accepting the token, and no password can renew it: the
+    Matrix side stops (the sync loop ends; the outbox holds its rows, untried)."""
 
 
 def error_of(resp: ErrorResponse, what: str) -> MatrixError:
@@ -146,6 +153,7 @@ class Session:
         self._login_lock = asyncio.Lock()
         self._cutoff = Cutoff()
         self.closed = False
+        self.lost: TokenLost | None = None  # the token stopped working: no more calls
 
     # --- durable state ---------------------------------------------------
     async def get(self, key: str) -> str | None:
@@ -159,7 +167,7 @@ class Session:
     # --- login -------------------------------------------------------------
     async def connect(self) -> None:
         """Use the configured or the stored token; log in with the password when neither works."""
-        self.closed = False
+        self.closed, self.lost = False, None
         self._cutoff.reset()
         await open_http_session(self.client)
         if self.store is not None:
@@ -244,8 +252,8 @@ class Session:
                   body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
         """A request nio has no method for (the cross-signing and key endpoints): its
         HTTP status and JSON body; a network error or a stop raises ``DeliveryError``."""
-        if self.closed:
-            raise DeliveryError(f"{method} {path}: the Matrix connection is closed")
+        if self.closed or self.lost is not None:
+            raise self.lost or DeliveryError(f"{method} {path}: the Matrix connection is closed")
         data = json.dumps(body) if body is not None else None
         try:
             async with self._cutoff.bound(f"{method} {path}"):
@@ -280,10 +288,10 @@ class Session:
         The refused request is not repeated here: the outbox or the sync loop
         tries it again, shortly.
         """
-        if self.closed:
+        if self.closed or self.lost is not None:
             if inspect.iscoroutine(request):
                 request.close()
-            raise DeliveryError(f"{what}: the Matrix connection is closed")
+            raise self.lost or DeliveryError(f"{what}: the Matrix connection is closed")
         token = self.client.access_token
         try:
             async with self._cutoff.bound(what):
@@ -298,20 +306,31 @@ class Session:
         error = error_of(resp, what)
         if renew and error.code == "M_UNKNOWN_TOKEN" and await self.renew(token):
             raise MatrixError(f"{what}: session renewed", error.code, retry_after=0.5) from error
+        if renew and error.code in LOST:
+            raise self._lose(resp, what) from error
         raise error
+
+    def _lose(self, resp: ErrorResponse, what: str) -> TokenLost:
+        """The token lost for good: said once to the operator, every later call refused
+        here, without the network."""
+        if self.lost is None:
+            log.error("%s", token_lost(self.homeserver, self.user_id, reason_of(resp)))
+            self.lost = TokenLost(f"{what}: the access token is no longer accepted "
+                                  f"({reason_of(resp)})", str(resp.status_code),
+                                  retry_after=LOST_WAIT, throttled=True)
+        return self.lost
 
     async def send(self, room_id: str, event_type: str, content: dict[str, Any],
                    txn_id: str) -> str:
         """Send one event with a stable transaction id; returns its event id.
 
-        In an encrypted room nio encrypts it (reactions stay in clear, as nio sends them),
-        sharing the room's key first with the devices the trust policy allows."""
+        In an encrypted room it is encrypted (reactions too, ``Crypto.room_send``), the
+        room's key shared first with the devices the trust policy allows."""
         what = f"send {event_type} to {room_id}"
         try:
             skip_unverified = await self.crypto.before_send(room_id)
-            resp = await self.call(self.client.room_send(
-                room_id, event_type, content, tx_id=txn_id,
-                ignore_unverified_devices=skip_unverified), what)
+            resp = await self.call(self.crypto.room_send(
+                room_id, event_type, content, txn_id, skip_unverified), what)
         except NIO_ERRORS as exc:  # the room's members or keys not known yet: shortly
             raise DeliveryError(f"{what}: {exc!r}", retry_after=1.0) from exc
         assert isinstance(resp, RoomSendResponse)
@@ -363,28 +382,3 @@ class Session:
         assert isinstance(resp, RoomCreateResponse)
         self.created[str(resp.room_id)] = user_id
         return str(resp.room_id)
-
-
-
-def _operator() -> str | None:
-    """The language of the person who starts grappe (``GRAPPE_LOCALE``, French by default)."""
-    return os.environ.get("GRAPPE_LOCALE")
-
-
-def token_refused(homeserver: str, user_id: str, resp: ErrorResponse) -> str:
-    """What to do when the homeserver refuses ``MATRIX_ACCESS_TOKEN``."""
-    t = translator(_operator())
-    return t.t("The Matrix homeserver {homeserver} refused the access token of {user_id} "
-               "({reason}). Check MATRIX_ACCESS_TOKEN: it may have been revoked (a logout "
-               "from the session it came from revokes it), it may have expired (a Tchap "
-               "account not renewed within 13 months), or it may belong to another account "
-               "or homeserver. Get a new token (docs/tchap.md), set it in MATRIX_ACCESS_TOKEN "
-               "and start grappe again.", homeserver=homeserver, user_id=user_id,
-               reason=f"{resp.status_code} {resp.message or ''}".strip())
-
-
-def token_of_another(user_id: str, actual: str) -> str:
-    t = translator(_operator())
-    return t.t("MATRIX_ACCESS_TOKEN is the token of {actual}, not of MATRIX_USER_ID "
-               "({user_id}). Set the bot's own token, or correct MATRIX_USER_ID, and start "
-               "grappe again.", actual=actual, user_id=user_id)

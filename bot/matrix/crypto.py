@@ -11,7 +11,11 @@ device at every start, which the members' clients already trust.
 A send to an encrypted room shares the room's key with the members' devices as the
 trust policy says (``MATRIX_TRUST``): "tofu", every device (trust on first use, as
 Element's default); "verified", only the devices verified in the bot's store (the
-others are blacklisted, so they never get the key).
+others are blacklisted, so they never get the key). Everything the bot sends there is
+encrypted, its reactions too, as Element sends them: nio's ``room_send`` leaves an
+``m.reaction`` in clear (a comment there cites MSC1849, from before relations could be
+encrypted), so ``room_send`` here encrypts it itself, its ``m.relates_to`` kept in clear
+beside the ciphertext as the specification asks (nio's ``encrypt`` does so).
 
 An event nio cannot decrypt (its room key never reached the bot's device) makes the bot
 ask the sender's devices for the key; the event waits ``KEY_WAIT`` seconds (the syncs
@@ -36,7 +40,9 @@ from nio import (
     MegolmEvent,
     OlmTrustError,
     RoomKeyRequestResponse,
+    RoomSendResponse,
 )
+from nio.api import Api
 
 from bot.adapters.base import DeliveryError
 
@@ -126,6 +132,25 @@ class Crypto:
         if self.trust == "verified":
             self._withhold_from_unverified(room_id)
         return True
+
+    async def room_send(self, room_id: str, event_type: str, content: dict[str, Any],
+                        txn_id: str, skip_unverified: bool) -> RoomSendResponse | ErrorResponse:
+        """nio's ``room_send``, a reaction in an encrypted room encrypted as well."""
+        client = self.client
+        if event_type != "m.reaction" or self.encrypted(room_id) is not True:
+            return await client.room_send(room_id, event_type, content, tx_id=txn_id,
+                                          ignore_unverified_devices=skip_unverified)
+        assert client.olm is not None
+        if client.olm.should_share_group_session(room_id):  # as nio's room_send does
+            if (sharing := client.sharing_session.get(room_id)) is not None:
+                await sharing.wait()
+            else:
+                await client.share_group_session(
+                    room_id, ignore_unverified_devices=skip_unverified)
+        sealed_type, sealed = client.encrypt(room_id, event_type, content)
+        method, path, data = Api.room_send(client.access_token, room_id, sealed_type, sealed,
+                                           txn_id)
+        return await client._send(RoomSendResponse, method, path, data, (room_id,))
 
     async def encrypts(self, room_id: str) -> bool:
         """Whether what goes to the room is encrypted (a direct room just created: once a

@@ -14,6 +14,12 @@ AES-GCM under a key drawn from the recovery key (PBKDF2-SHA256): the database al
 does not give them. Without the recovery key, nothing is done (the device stays
 unverified, as Element shows); with another key than theirs, they are not touched and
 the operator is told in the log.
+
+A homeserver asks for interactive authentication to replace a master key already
+published (Synapse lets the first upload through, MSC3967). Without ``MATRIX_PASSWORD``
+(a Tchap account may have none) the bot cannot give it: the operator is told what to do,
+in their language (``interactive_auth_needed``), and the bot runs on, unverified.
+``grappe matrix recovery-key`` makes a recovery key (``new_recovery_key``).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from Crypto.PublicKey import ECC
 from Crypto.Signature import eddsa
 
 from bot.adapters.base import DeliveryError
+from bot.matrix.refusals import interactive_auth_needed
 
 if TYPE_CHECKING:
     from bot.matrix.client import Session
@@ -42,6 +49,19 @@ log = logging.getLogger(__name__)
 STATE_KEY = "cross_signing"
 ROLES = ("master", "self_signing", "user_signing")
 KDF_ROUNDS = 200_000
+RECOVERY_BYTES = 30  # 240 bits, 48 characters of base32: twelve groups of four
+
+
+def new_recovery_key() -> str:
+    """A strong recovery key a person can read and copy: base32 (no 0, 1, 8 or 9 to mistake
+    for a letter) in groups of four joined by hyphens (a copy keeps it whole, and an
+    environment file needs no quotes). It is used as it is written (``seal``)."""
+    text = base64.b32encode(secrets.token_bytes(RECOVERY_BYTES)).decode()
+    return "-".join(text[i:i + 4] for i in range(0, len(text), 4))
+
+
+class InteractiveAuthNeeded(DeliveryError):
+    """The homeserver asks for the password to publish the keys, and the bot has none."""
 
 
 def b64(data: bytes) -> str:
@@ -117,6 +137,8 @@ class CrossSigning:
             return
         try:
             await self._ensure(self.recovery_key)
+        except InteractiveAuthNeeded:
+            log.warning("%s", interactive_auth_needed(self.session.user_id))
         except (DeliveryError, ValueError, KeyError) as exc:
             log.warning("Matrix cross-signing not done (%s): the bot's device stays "
                         "unverified", exc)
@@ -126,12 +148,12 @@ class CrossSigning:
         keys = await self._kept(recovery_key)
         if keys is None:
             return
-        published = await self._query()
+        published = await self.query()
         master = published.get("master_keys", {}).get(user, {}).get("keys", {})
         if f"ed25519:{keys['master'].public}" not in master:
             await self._upload_keys(keys)
             log.info("Matrix cross-signing keys published (master %s)", keys["master"].public)
-            published = await self._query()
+            published = await self.query()
         device = published["device_keys"][user][session.client.device_id]
         ssk = f"ed25519:{keys['self_signing'].public}"
         if ssk not in device.get("signatures", {}).get(user, {}):
@@ -159,7 +181,16 @@ class CrossSigning:
         await self.session.put(STATE_KEY, await asyncio.to_thread(seal, keys, recovery_key))
         return keys
 
-    async def _query(self) -> dict[str, Any]:
+    async def kept_master(self) -> str | None:
+        """The public master key kept in the database (None: none kept, or no recovery
+        key to open it); ``ValueError`` when the recovery key does not open it."""
+        stored = await self.session.get(STATE_KEY)
+        if stored is None or not self.recovery_key:
+            return None
+        return (await asyncio.to_thread(unseal, stored, self.recovery_key))["master"].public
+
+    async def query(self) -> dict[str, Any]:
+        """The homeserver's ``/keys/query`` answer for the bot's own account."""
         status, body = await self.session.api(
             "POST", "/_matrix/client/v3/keys/query",
             {"device_keys": {self.session.user_id: []}})
@@ -178,10 +209,7 @@ class CrossSigning:
         status, body = await self.session.api("POST", path, upload)
         if status == 401 and "flows" in body:  # user-interactive auth: the password
             if not self.session.password:
-                raise DeliveryError(
-                    "the homeserver asks for interactive authentication to publish the "
-                    "cross-signing keys and no MATRIX_PASSWORD is set: set it once, or "
-                    "publish them from a client logged in as the bot")
+                raise InteractiveAuthNeeded(f"cross-signing keys upload: {status} {body}")
             upload["auth"] = {"type": "m.login.password", "session": body.get("session"),
                               "identifier": {"type": "m.id.user", "user": user},
                               "password": self.session.password}

@@ -45,7 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.base import DeliveryError, Receive
 from bot.matrix import inbound
-from bot.matrix.client import PLATFORM, MatrixError
+from bot.matrix.client import PLATFORM, MatrixError, TokenLost
 from bot.matrix.rooms import DatabaseAway, Invitations
 from commands.events import Actor, Joined, Unreadable
 from commands.outcome import Result
@@ -146,6 +146,11 @@ class Receiver:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="matrix-sync")
 
+    @property
+    def running(self) -> bool:
+        """The sync loop goes on (it ends at a stop, or once the token is lost)."""
+        return self._task is not None and not self._task.done()
+
     async def stop(self, grace: float = STOP_GRACE) -> None:
         self._stop.set()
         self.invitations.stop()
@@ -175,6 +180,10 @@ class Receiver:
                     await self.crypto.maintain()
                 await self._handle(resp, history=True)
                 resp, pause, self.in_sync = None, FIRST_PAUSE, True
+            except TokenLost:  # the operator is told (Session._lose): nothing to try again
+                self.in_sync = False
+                log.warning("Matrix sync stopped: the access token is no longer accepted")
+                return
             except Exception as exc:  # the homeserver or the database is away: try again
                 self.in_sync = False
                 log.warning("Matrix sync failed (%r); again in %.1fs at most", exc, pause)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from nio import RoomPreset
+from nio import AsyncClient, LoginResponse, RoomPreset
 from sqlalchemy import text
 
 from bot.app import Bot
@@ -37,6 +37,18 @@ def user(name: str) -> str:
 
 def password(name: str) -> str:
     return f"pw-{name}-secret"
+
+
+async def token_of(synapse: Synapse, name: str, device: str) -> str:
+    """An access token of ``name``'s, as a person gets one from their client."""
+    client = AsyncClient(synapse.url, user(name))
+    try:
+        resp = await client.login(password(name), device_name=device)
+        assert isinstance(resp, LoginResponse), resp
+        assert resp.device_id
+        return str(resp.access_token)
+    finally:
+        await client.close()
 
 
 # the client room of the example directory's Mairie de Roubaix, as a directory file adds it

@@ -221,8 +221,21 @@ class Member:
             "m.relates_to": {"rel_type": "m.replace", "event_id": event_id}})
 
     async def react(self, room_id: str, event_id: str, key: str) -> str:
-        return await self.send(room_id, {"m.relates_to": {
-            "rel_type": "m.annotation", "event_id": event_id, "key": key}}, "m.reaction")
+        """A reaction, encrypted in an encrypted room as Element sends it (nio's
+        ``room_send`` would send it in clear): its relation in clear beside the ciphertext."""
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id,
+                                    "key": key}}
+        client, room = self.client, self.client.rooms.get(room_id)
+        if client.olm is None or room is None or not room.encrypted:
+            return await self.send(room_id, content, "m.reaction")
+        if not room.members_synced:
+            await client.joined_members(room_id)
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.olm.should_share_group_session(room_id):
+            await client.share_group_session(room_id, ignore_unverified_devices=True)
+        event_type, sealed = client.encrypt(room_id, "m.reaction", content)
+        return await self.send_raw(room_id, sealed, event_type)
 
     async def create_room(self, invite: list[str], **kwargs: Any) -> str:
         resp = await self.client.room_create(invite=invite, **kwargs)

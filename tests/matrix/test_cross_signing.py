@@ -13,9 +13,13 @@ from typing import Any
 from Crypto.Signature import eddsa
 from sqlalchemy import text
 
+from bot.matrix import session_of
 from bot.matrix.signing import canonical, unb64
+from bot.matrix.status import report, status_of
+from commands.i18n import translator
 from storage.db import Database
-from tests.matrix.harness import BOT
+from tests.matrix.harness import BOT, token_of
+from tests.matrix.synapse import Synapse
 
 RECOVERY = "EsTc 4v8W xq2L 9PbN correct horse battery staple"
 
@@ -77,6 +81,16 @@ async def test_the_bot_signs_its_device_and_a_new_one_again(harness, members,
     assert only_key(after["master_keys"][BOT]) == master
     assert signed_by(after["device_keys"][BOT][new], only_key(ssk))
 
+    # grappe matrix status says so, as a member's client would
+    await harness.stop()
+    said = report(await status_of(harness.settings, coop_db), translator("fr"))
+    assert said == [
+        f"Compte\u00a0: {BOT}", f"Appareil\u00a0: {new}",
+        "Clé maîtresse\u00a0: publiée, c’est celle que grappe conserve.",
+        "Appareil signé par la clé d’auto-signature du bot\u00a0: oui (vérifié).",
+        f"Dossier des clés de l’appareil (MATRIX_STORE_PATH)\u00a0: "
+        f"{harness.settings.matrix_store()}, présent."]
+
 
 async def test_another_recovery_key_touches_nothing(harness, members, coop_db) -> None:
     harness.settings = harness.settings.model_copy(update={"matrix_recovery_key": RECOVERY})
@@ -94,3 +108,47 @@ async def test_another_recovery_key_touches_nothing(harness, members, coop_db) -
     assert only_key(keys["master_keys"][BOT]) == master  # nothing replaced
     ssk = only_key(keys["self_signing_keys"][BOT])
     assert not signed_by(keys["device_keys"][BOT][adapter.session.client.device_id], ssk)
+
+
+async def test_without_a_password_the_operator_is_told_what_to_do(
+        harness, coop_db, synapse: Synapse, caplog) -> None:
+    """A master key already published (another client's, or made with other keys): the
+    homeserver asks for the password to replace it. With a token alone (a Tchap account
+    may have no password) the bot says, in French, what to do, and runs on unverified."""
+    settings = harness.settings.model_copy(update={"matrix_recovery_key": RECOVERY})
+    first = session_of(settings, coop_db, encrypted=False)  # with the password: published
+    await first.connect()
+    await first.signing.ensure()
+    published = only_key((await first.signing.query())["master_keys"][BOT])
+    await first.client.logout()
+    await first.close()
+    async with coop_db.session() as s:  # the keys made with the password, not kept here
+        conn = await s.connection()
+        await conn.execute(text("DELETE FROM adapter_state WHERE platform = 'matrix'"))
+
+    token_only = settings.model_copy(update={
+        "matrix_password": None, "matrix_access_token": await token_of(synapse, "grappe",
+                                                                     "tchap-token")})
+    session = session_of(token_only, coop_db, encrypted=False)
+    try:
+        await session.connect()
+        await session.signing.ensure()  # no exception: the bot starts all the same
+        told = [r for r in caplog.records if "demande le mot de passe" in r.getMessage()]
+        assert len(told) == 1
+        assert told[0].exc_info is None  # said, no traceback
+        assert told[0].getMessage().startswith(
+            f"Le serveur Matrix demande le mot de passe de {BOT} pour publier les clés de "
+            "signature croisée du bot")
+        assert "renseignez MATRIX_PASSWORD une fois" in told[0].getMessage()
+        master = only_key((await session.signing.query())["master_keys"][BOT])
+        assert master == published  # nothing replaced
+
+        said = report(await status_of(token_only, coop_db), translator("fr"))
+        assert said[3].startswith("Clé maîtresse\u00a0: publiée, mais ce n’est pas celle "
+                                  "que grappe conserve")
+        assert said[4] == ("Appareil signé par la clé d’auto-signature du bot\u00a0: "
+                           "non (non vérifié).")
+        assert said[-1] == told[0].getMessage()  # and what to do
+    finally:
+        await session.client.logout()
+        await session.close()

@@ -48,6 +48,19 @@ def private(member: Member, seen: Seen) -> bool:
             and room.member_count <= 2)
 
 
+async def png_of(member: Member, image: Seen) -> bool:
+    """Whether ``image`` is a PNG sent as an encrypted attachment (``file``, never ``url``)
+    that ``member`` decrypts."""
+    assert decrypted(image)
+    assert "url" not in image.content
+    assert image.content["info"]["mimetype"] == "image/png"
+    file = image.content["file"]
+    ciphertext = await member.download(file["url"])
+    png = decrypt_attachment(ciphertext, file["key"]["k"], file["hashes"]["sha256"],
+                             file["iv"])
+    return png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
 async def barrier(member: Member, room: str) -> None:
     """Everything sent before now has reached ``member`` once its own new message has."""
     marker = await member.say(room, "(fin du test)")
@@ -118,15 +131,38 @@ async def test_an_encrypted_room_works_like_a_plain_one(harness, members, coop_d
     assert await post_digest(env, "cooperation", NOW)
     chart, = await karim.wait_for(lambda s: from_bot(room)(s)
                                   and s.content.get("msgtype") == "m.image")
-    assert decrypted(chart)
-    assert "url" not in chart.content
-    file = chart.content["file"]
-    ciphertext = await karim.download(file["url"])
-    png = decrypt_attachment(ciphertext, file["key"]["k"], file["hashes"]["sha256"],
-                             file["iv"])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert chart.content["info"]["mimetype"] == "image/png"
+    assert await png_of(karim, chart)
     await eventually(lambda: all_sent(coop_db), what="the outbox to be delivered")
+
+    # a preview of the digest reaches one person, in their encrypted DM, its chart too
+    await camille.say(room, "!grappe resume apercu")
+    preview, = await camille.wait_for(dm_from_bot(room, "Résumé de la semaine"))
+    assert private(camille, preview)
+    image, = await camille.wait_for(lambda s: from_bot(preview.room_id)(s)
+                                    and s.content.get("msgtype") == "m.image")
+    assert private(camille, image)
+    assert await png_of(camille, image)
+
+    # a poll answered in its thread and by a reaction (encrypted, as Element sends it),
+    # closed with a booking announced in its thread
+    await nadia.say(room, "!grappe dispo Réunion de lancement : mar 1 déc 16h-18h "
+                          "| ven 4 déc 9h-11h")
+    poll, = await olivia.wait_for(lambda s: from_bot(room)(s) and "P-1" in s.body)
+    assert decrypted(poll)
+    poll_id = poll.event.event_id
+    await olivia.wait_for(bot_reactions_on(poll_id), count=2)
+    await marion.reply_in_thread(room, poll_id, "2")
+    assert decrypted((await camille.wait_for(bot_edit_of(poll_id, "1 réponse")))[0])
+    await olivia.react(room, poll_id, "2️⃣")
+    assert decrypted((await camille.wait_for(bot_edit_of(poll_id, "2 réponses")))[0])
+    await nadia.say(room, "!grappe dispo clore P-1 et reserver salle-garance")
+    announced, = await olivia.wait_for(
+        lambda s: from_bot(room)(s) and s.relates.get("rel_type") == "m.thread"
+        and s.relates.get("event_id") == poll_id and "P-1" in s.body)
+    assert decrypted(announced)
+    assert "Réservé\u00a0: B-2" in announced.body
+    assert decrypted((await olivia.wait_for(bot_edit_of(poll_id, "clos")))[0])
+    assert await count(coop_db, "bookings", "status = 'confirmed'") == 2
 
     # a restart: the same device (the members' clients see no new one), new messages read
     devices = set((await camille.keys_of(BOT))["device_keys"][BOT])
@@ -136,9 +172,20 @@ async def test_an_encrypted_room_works_like_a_plain_one(harness, members, coop_d
     assert adapter.session.client.device_id == device
     assert set((await camille.keys_of(BOT))["device_keys"][BOT]) == devices
     await nadia.say(room, "!grappe reserver salle-garance mer 2 déc 10h-11h : suite")
-    again, = await nadia.wait_for(dm_from_bot(room, "B-2"))
+    again, = await nadia.wait_for(dm_from_bot(room, "B-3"))
     assert private(nadia, again)
-    assert await count(coop_db, "bookings") == 2
+    assert await count(coop_db, "bookings") == 3
+
+    # everything the bot sent to an encrypted room came encrypted, reactions included
+    await barrier(camille, room)
+    for member in people:
+        sent = [s for s in member.seen if s.sender == BOT and "state_key" not in s.event.source
+                and member.client.rooms[s.room_id].encrypted]
+        assert all(decrypted(s) for s in sent), [
+            (s.event.source.get("type"), s.body[:30]) for s in sent if not decrypted(s)]
+    kinds = {s.event.source["type"] for s in camille.seen
+             if s.sender == BOT and s.room_id == room and decrypted(s)}
+    assert kinds == {"m.room.message", "m.reaction"}
 
 
 async def test_an_event_whose_key_never_comes_is_told_once(harness, members,

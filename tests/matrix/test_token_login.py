@@ -13,31 +13,32 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
-from nio import AsyncClient, LoginResponse
 
+from bot import features
 from bot.adapters.base import StartRefused
-from bot.matrix.client import Session
+from bot.matrix.client import Session, TokenLost
+from commands.context import Environment
+from commands.digest.sections import post_digest
+from commands.jobs import JobEnv
 from storage.db import Database
-from tests.matrix.harness import BOT, password, user
+from tests.matrix.harness import (
+    BOT,
+    NOW,
+    eventually,
+    open_room,
+    outbox,
+    start_at,
+    token_of,
+    user,
+)
 from tests.matrix.synapse import Synapse
-
-
-async def _token(synapse: Synapse, name: str, device: str) -> str:
-    """An access token of ``name``'s, as a person gets one from their client."""
-    client = AsyncClient(synapse.url, user(name))
-    try:
-        resp = await client.login(password(name), device_name=device)
-        assert isinstance(resp, LoginResponse), resp
-        assert resp.device_id
-        return str(resp.access_token)
-    finally:
-        await client.close()
 
 
 async def test_a_token_alone_logs_in_on_its_own_device(coop_db: Database,
                                                        synapse: Synapse) -> None:
-    token = await _token(synapse, "grappe", "tchap-token")
+    token = await token_of(synapse, "grappe", "tchap-token")
     session = Session(coop_db, synapse.url, BOT, access_token=token)
     try:
         await session.connect()
@@ -66,7 +67,7 @@ async def test_a_refused_token_says_what_to_do_in_french(coop_db: Database,
 
 async def test_the_token_of_another_account_is_refused(coop_db: Database,
                                                        synapse: Synapse) -> None:
-    token = await _token(synapse, "nadia", "not-the-bot")
+    token = await token_of(synapse, "nadia", "not-the-bot")
     session = Session(coop_db, synapse.url, BOT, access_token=token)
     try:
         with pytest.raises(StartRefused) as refused:
@@ -90,3 +91,50 @@ def test_grappe_run_prints_the_refusal_without_a_traceback(synapse: Synapse,
     assert result.returncode == 1, result.stderr
     assert "a refusé le jeton d’accès" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_a_token_revoked_while_running_stops_the_matrix_side(
+        harness, members, coop_db: Database, synapse: Synapse, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The token logged out mid-run (a logout from its session; an expired Tchap account):
+    told once, in French; the sync ends instead of trying again; the outbox holds its rows
+    (none marked failed) for the next start, with a new token."""
+    token = await token_of(synapse, "grappe", "tchap-token")
+    harness.settings = harness.settings.model_copy(
+        update={"matrix_password": None, "matrix_access_token": token})
+    adapter = await start_at(harness)
+    camille = await members("camille")
+    room = await open_room(camille, [], coop_db)
+    async with aiohttp.ClientSession() as http, http.post(
+            f"{synapse.url}/_matrix/client/v3/logout",
+            headers={"Authorization": f"Bearer {token}"}) as resp:
+        assert resp.status == 200, await resp.text()
+    await camille.say(room, "bonjour")  # the bot's long poll answers: the next one is refused
+
+    async def stopped() -> bool:
+        assert adapter.receiver is not None
+        return not adapter.receiver.running and not adapter.connected
+
+    await eventually(stopped, what="the Matrix side to stop")
+    told = [r.getMessage() for r in caplog.records if "n’accepte plus" in r.getMessage()]
+    assert len(told) == 1
+    assert told[0].startswith(f"Le serveur Matrix {synapse.url} n’accepte plus le jeton "
+                              f"d’accès de {BOT} (M_UNKNOWN_TOKEN")
+    assert "Tchap" in told[0]
+    assert "MATRIX_ACCESS_TOKEN" in told[0]
+    with pytest.raises(TokenLost):  # refused here, without the network
+        await adapter.session.send(room, "m.room.message", {"body": "?"}, "txn-after")
+
+    assert harness.bot is not None
+    env = JobEnv(db=coop_db, registry=features.registry(), platforms=("matrix",),
+                 owner="test", environment=Environment(files_dir=tmp_path),
+                 on_commit=harness.bot.loops["matrix"].notify)
+    assert await post_digest(env, "cooperation", NOW)
+
+    async def tried() -> bool:
+        rows = await outbox(coop_db)
+        return bool(rows) and all(attempts >= 1 for _role, _status, attempts in rows)
+
+    await eventually(tried, what="the digest's rows to be tried")
+    assert {status for _role, status, _attempts in await outbox(coop_db)} == {"pending"}
+    assert len([r for r in caplog.records if "n’accepte plus" in r.getMessage()]) == 1

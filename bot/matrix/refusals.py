@@ -1,0 +1,57 @@
+"""What the operator reads when the homeserver refuses the bot's account, in their
+language (``GRAPPE_LOCALE``, French by default): each text says what to do."""
+
+from __future__ import annotations
+
+from nio import ErrorResponse
+
+from commands.i18n import Translator, operator
+
+
+def reason_of(resp: ErrorResponse) -> str:
+    return f"{resp.status_code} {resp.message or ''}".strip()
+
+
+def token_refused(homeserver: str, user_id: str, resp: ErrorResponse) -> str:
+    """What to do when the homeserver refuses ``MATRIX_ACCESS_TOKEN``."""
+    t = operator()
+    return t.t("The Matrix homeserver {homeserver} refused the access token of {user_id} "
+               "({reason}). Check MATRIX_ACCESS_TOKEN: it may have been revoked (a logout "
+               "from the session it came from revokes it), it may have expired (a Tchap "
+               "account not renewed within 13 months), or it may belong to another account "
+               "or homeserver. Get a new token (docs/tchap.md), set it in MATRIX_ACCESS_TOKEN "
+               "and start grappe again.", homeserver=homeserver, user_id=user_id,
+               reason=reason_of(resp))
+
+
+def token_of_another(user_id: str, actual: str) -> str:
+    t = operator()
+    return t.t("MATRIX_ACCESS_TOKEN is the token of {actual}, not of MATRIX_USER_ID "
+               "({user_id}). Set the bot's own token, or correct MATRIX_USER_ID, and start "
+               "grappe again.", actual=actual, user_id=user_id)
+
+
+def token_lost(homeserver: str, user_id: str, reason: str) -> str:
+    """What to do when the homeserver stops accepting the token while grappe runs."""
+    return operator().t(
+        "The Matrix homeserver {homeserver} no longer accepts the access token of {user_id} "
+        "({reason}): it was revoked (a logout from the session it came from revokes it) or "
+        "it expired (a Tchap account is renewed every year, through the e-mail Tchap "
+        "sends). grappe stops its Matrix side: nothing more is read or sent there, and the "
+        "messages to send wait in the database. Get a new token (docs/tchap.md), set it in "
+        "MATRIX_ACCESS_TOKEN and start grappe again.", homeserver=homeserver,
+        user_id=user_id, reason=reason)
+
+
+def interactive_auth_needed(user_id: str, t: Translator | None = None) -> str:
+    """What the operator reads when the keys cannot be published without a password."""
+    return (t or operator()).t(
+        "The Matrix homeserver asks for the password of {user_id} to publish the bot's "
+        "cross-signing keys (a master key is already published, by another client or "
+        "with other keys), and MATRIX_PASSWORD is not set. grappe runs on, but its device "
+        "stays unverified: Element shows its messages as sent by a device not verified by "
+        "its owner. To verify it, set MATRIX_PASSWORD once and start grappe again (you may "
+        "remove it afterwards). An account without a password (Tchap through ProConnect): "
+        "ask the homeserver's administrators to allow the replacement of the account's "
+        "cross-signing keys without interactive authentication, then start grappe again "
+        "within ten minutes (docs/tchap.md).", user_id=user_id)
