@@ -58,7 +58,8 @@ class Registry:
 
     @classmethod
     def discover(cls, packages: Iterable[str]) -> Registry:
-        """Import each feature package and register what its modules declare.
+        """Import each feature package and register what its modules declare (all of
+        them but those its ``LOADED_WHEN_USED`` names).
 
         A module's ``HELP_ORDER`` (default 99) places its commands in the help; modules
         of the same order follow their names, commands their order in the module.
@@ -67,11 +68,8 @@ class Registry:
         modules = [module for package in packages for module in _modules(package)]
         modules.sort(key=lambda m: (getattr(m, "HELP_ORDER", 99), m.__name__))
         for module in modules:
-            for value in list(vars(module).values()):
-                if getattr(value, "__module__", None) != module.__name__:
-                    continue  # imported from elsewhere: registered by its own module
-                for register in getattr(value, DECLARED, ()):
-                    register(registry, module.__name__)
+            for register in declared(module):
+                register(registry, module.__name__)
         return registry
 
     def named(self, name: str) -> CommandSpec | None:
@@ -121,11 +119,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 H = TypeVar("H", bound=Handler)
 
 
+# a feature package's modules that declare nothing and serve only what imports them (the
+# command line's exports, the directory file): ``discover`` leaves them to their first use
+LOADED_WHEN_USED = "LOADED_WHEN_USED"
+
+
+def declared(module: ModuleType) -> list[Registration]:
+    """What ``module``'s own functions declare (not those it imports: their module
+    registers them)."""
+    return [register for value in list(vars(module).values())
+            if getattr(value, "__module__", None) == module.__name__
+            for register in getattr(value, DECLARED, ())]
+
+
 def _modules(package: str) -> list[ModuleType]:
     root = importlib.import_module(package)
+    later = {f"{package}.{name}" for name in getattr(root, LOADED_WHEN_USED, ())}
     found = [root]
     for info in pkgutil.walk_packages(getattr(root, "__path__", []), prefix=f"{package}."):
-        found.append(importlib.import_module(info.name))
+        if info.name not in later:
+            found.append(importlib.import_module(info.name))
     return found
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import text
 
+from bot.features import FEATURES
 from bot.features import registry as load_all
 from commands.dispatcher import Dispatcher
 from commands.events import Actor, Command, Unreadable
 from commands.messages import Mention, Paragraph
 from commands.prefixes import strip_prefix
+from commands.registry import LOADED_WHEN_USED, declared
 from commands.render import plain
 from storage.db import Database
 from tests.snapshots import snapshot
@@ -17,6 +23,22 @@ from tests.snapshots import snapshot
 
 def _dispatcher(db: Database, platforms: tuple[str, ...] = ("console",)) -> Dispatcher:
     return Dispatcher(db, load_all(), platforms=platforms)
+
+
+def test_the_modules_loaded_when_used_declare_nothing_and_discovery_leaves_them() -> None:
+    """A feature's ``LOADED_WHEN_USED`` modules (the command line's exports, the directory
+    file) are not imported with the commands, so one that declared a command would lose
+    it; a fresh interpreter builds the registry as ``grappe run`` does."""
+    later = sorted(f"{package}.{name}" for package in FEATURES
+                   for name in getattr(importlib.import_module(package), LOADED_WHEN_USED, ()))
+    assert "commands.directory.file" in later
+    assert {name: declared(importlib.import_module(name)) for name in later} == {
+        name: [] for name in later}
+    code = "import sys; from bot.features import registry; registry(); print(*sys.modules)"
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split())
+    assert "commands.projects.handlers" in loaded
+    assert set(later) & loaded == set()
 
 
 async def _count(db: Database, table: str) -> int:

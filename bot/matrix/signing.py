@@ -32,12 +32,6 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from Crypto.Cipher import AES
-from Crypto.Hash import SHA256
-from Crypto.Protocol.KDF import PBKDF2
-from Crypto.PublicKey import ECC
-from Crypto.Signature import eddsa
-
 from bot.adapters.base import DeliveryError
 from bot.matrix.refusals import interactive_auth_needed
 
@@ -88,18 +82,35 @@ class Key:
 
     @property
     def public(self) -> str:
-        key = ECC.construct(curve="Ed25519", seed=self.seed)
-        return b64(key.public_key().export_key(format="raw"))
+        return b64(_ed25519(self.seed).public_key().export_key(format="raw"))
 
     def sign(self, obj: dict[str, Any]) -> str:
-        key = ECC.construct(curve="Ed25519", seed=self.seed)
-        return b64(eddsa.new(key, "rfc8032").sign(canonical(obj)))
+        from Crypto.Signature import eddsa
+
+        return b64(eddsa.new(_ed25519(self.seed), "rfc8032").sign(canonical(obj)))
+
+
+def _ed25519(seed: bytes) -> Any:
+    # pycryptodome's elliptic curves and KDF are imported when keys are made or opened,
+    # not with the Matrix adapter: a bot without MATRIX_RECOVERY_KEY never needs them
+    from Crypto.PublicKey import ECC
+
+    return ECC.construct(curve="Ed25519", seed=seed)
+
+
+def _cipher(recovery_key: str, salt: bytes, nonce: bytes | None = None) -> Any:
+    """AES-GCM under a key drawn from the recovery key (``nonce=None``: a new one)."""
+    from Crypto.Cipher import AES
+    from Crypto.Hash import SHA256
+    from Crypto.Protocol.KDF import PBKDF2
+
+    secret = PBKDF2(recovery_key, salt, 32, count=KDF_ROUNDS, hmac_hash_module=SHA256)
+    return AES.new(secret, AES.MODE_GCM, nonce=nonce)
 
 
 def seal(keys: dict[str, Key], recovery_key: str) -> str:
     salt = secrets.token_bytes(16)
-    secret = PBKDF2(recovery_key, salt, 32, count=KDF_ROUNDS, hmac_hash_module=SHA256)
-    cipher = AES.new(secret, AES.MODE_GCM)
+    cipher = _cipher(recovery_key, salt)
     plain = json.dumps({role: b64(key.seed) for role, key in keys.items()}).encode()
     sealed, tag = cipher.encrypt_and_digest(plain)
     return json.dumps({"v": 1, "salt": b64(salt), "nonce": b64(cipher.nonce),
@@ -109,9 +120,7 @@ def seal(keys: dict[str, Key], recovery_key: str) -> str:
 def unseal(stored: str, recovery_key: str) -> dict[str, Key]:
     """The kept keys; ``ValueError`` for another recovery key than theirs."""
     box = json.loads(stored)
-    secret = PBKDF2(recovery_key, unb64(box["salt"]), 32, count=KDF_ROUNDS,
-                    hmac_hash_module=SHA256)
-    cipher = AES.new(secret, AES.MODE_GCM, nonce=unb64(box["nonce"]))
+    cipher = _cipher(recovery_key, unb64(box["salt"]), unb64(box["nonce"]))
     plain = cipher.decrypt_and_verify(unb64(box["sealed"]), unb64(box["tag"]))
     return {role: Key(unb64(seed)) for role, seed in json.loads(plain).items()}
 

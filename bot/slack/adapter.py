@@ -33,13 +33,14 @@ from bot.slack.http import events_route
 from bot.slack.inbound import PLATFORM
 from bot.slack.outbound import PERMANENT, Sender
 from bot.slack.render import render
-from bot.slack.socket import SocketRunner
 from commands.events import Inbound, ThreadReply, where
 from commands.messages import Message
 from commands.outcome import Outcome
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
+
+    from bot.slack.socket import SocketRunner
 
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,9 @@ class SlackAdapter:
 
     async def start(self, receive: Receive) -> None:
         bolt = await self.prepare(receive)
-        if self.mode == "socket":
+        if self.mode == "socket":  # Socket Mode's client only when it is the mode (0.3 MB)
+            from bot.slack.socket import SocketRunner
+
             assert self.settings.slack_app_token is not None
             self.socket = SocketRunner(bolt, self.settings.slack_app_token, self.client)
             await self.socket.start()
