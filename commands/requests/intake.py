@@ -17,7 +17,8 @@ from commands.registry import Role, command
 from commands.requests.form import REQUEST_FORM
 from commands.requests.history import history_blocks
 from commands.requests.parsing import parse_new_request, parse_ref
-from commands.requests.skills import Inference, infer, suggestion
+from commands.requests.skills import Inference, Vocabulary, infer, suggestion
+from commands.requests.skills import vocabulary as skill_vocabulary
 from commands.requests.view import (
     RequestView,
     render,
@@ -81,7 +82,7 @@ async def request_command(ctx: Context, args: str) -> None:
                    if matches else ctx.tr("{ref} is recorded; no enterprise matches its skills, "
                                           "so the coordinators are asked to direct it.",
                                           ref=request.ref)),
-              *_why(ctx, opened.inference, opened.index))
+              *_why(ctx, opened.inference, opened.vocabulary))
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Opened:
     request: Request
     matches: list[tuple[Enterprise, int]]
     inference: Inference
-    index: dict[str, Skill]
+    vocabulary: Vocabulary
 
 
 async def open_request(ctx: Context, client: str, need: str, *, tags: Sequence[str] = (),
@@ -97,9 +98,9 @@ async def open_request(ctx: Context, client: str, need: str, *, tags: Sequence[s
                        client_id: int | None = None) -> Opened:
     """Record a request, consult the enterprises whose skills match and post its card:
     what a coordinator's ``/grappe demande`` does, and a client's message in their room."""
-    index = await lookup.skill_index(ctx)
+    vocabulary = await dir_repo.from_skills(ctx.session, skill_vocabulary)
     inference = (Inference(skills=await lookup.skills(ctx, list(tags))) if tags
-                 else infer(need, index))
+                 else infer(need, await lookup.skill_index(ctx), vocabulary))
     skills = inference.skills
     request = Request(client=client, need=need, created_by=ctx.person.id, client_id=client_id,
                       created_at=ctx.now, urgent=urgent, deadline=deadline)
@@ -111,10 +112,10 @@ async def open_request(ctx: Context, client: str, need: str, *, tags: Sequence[s
     await ctx.session.flush()
     ctx.object_ref = request.ref
     ctx.post(*await card(ctx, request), card_of=request.ref, purpose=request.purpose)
-    return Opened(request, matches, inference, index)
+    return Opened(request, matches, inference, vocabulary)
 
 
-def _why(ctx: Context, inference: Inference, index: dict[str, Skill]) -> list[Block]:
+def _why(ctx: Context, inference: Inference, vocabulary: Vocabulary) -> list[Block]:
     """Which words of the need matched which skill, and which matched none (with a #tag
     to add): the person sees why the request went where it went."""
     blocks: list[Block] = []
@@ -126,7 +127,7 @@ def _why(ctx: Context, inference: Inference, index: dict[str, Skill]) -> list[Bl
         blocks.append(para(bold(ctx.tr("Skills: ")), " · ".join(found)))
     if inference.unmatched:
         words = ", ".join(inference.unmatched[:8])
-        tag = suggestion(inference.unmatched, index)
+        tag = suggestion(inference.unmatched, vocabulary)
         blocks.append(para(
             ctx.tr("No skill for “{words}”. To direct it, add a #tag, for example #{tag}; "
                    "/grappe skills lists them.", words=words, tag=tag) if tag else

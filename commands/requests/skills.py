@@ -24,11 +24,12 @@ mean none (``conseil municipal`` is not the *conseil* skill): ``_PHRASES``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from commands.lookup import index_of
 from commands.text import fold, fold_in_place
 from storage.models import Skill
 
@@ -175,15 +176,22 @@ class Vocabulary:
 
     ``meets`` finds the term words a need word meets from a few dictionaries and one C
     scan (rapidfuzz), then keeps those that ``same_word`` accepts: one rule, found fast.
+    Built once per directory generation (``vocabulary``), with what each command would
+    otherwise redo: the skills' slugs (their keys in the skill index), the owner of each
+    word and the words a need word meets or comes near.
     """
 
     terms: tuple[Term, ...]
     distinctive: frozenset[str]
+    slugs: dict[int, str]  # skill id → its slug, its key in the skill index
     words: tuple[str, ...] = ()
     by_form: dict[str, list[str]] = field(default_factory=dict)
     by_stem: dict[str, list[str]] = field(default_factory=dict)
     known: dict[str, frozenset[str]] = field(default_factory=dict)
     rank: dict[str, list[int]] = field(default_factory=dict)  # word → its terms' positions
+    owner: dict[str, int] = field(default_factory=dict)  # a term word → a skill it names
+    choices: tuple[str, ...] = ()  # the owners' words, in the order of ``terms``
+    nearest: dict[str, tuple[float, int] | None] = field(default_factory=dict)
 
     def terms_with(self, words: set[str]) -> list[Term]:
         """The terms that have one of ``words``, in the order of ``terms``."""
@@ -208,9 +216,34 @@ class Vocabulary:
             self.known[word] = found
         return found
 
+    def near(self, word: str) -> tuple[float, int] | None:
+        """The score and skill of the term word nearest to ``word``, if near enough."""
+        if word in self.nearest:
+            return self.nearest[word]
+        from rapidfuzz.fuzz import ratio
+        from rapidfuzz.process import extractOne
+
+        found = extractOne(word, self.choices, scorer=ratio, score_cutoff=_SUGGEST)
+        best = None if found is None else (found[1], self.owner[found[0]])
+        if len(self.nearest) < _KNOWN:
+            self.nearest[word] = best
+        return best
+
+
+def vocabulary(skills: Sequence[Skill], synonyms: Mapping[int, list[str]]) -> Vocabulary:
+    """The directory's vocabulary, from its skills and synonyms (a builder that storage's
+    directory cache keeps per generation: ``dir_repo.from_skills``)."""
+    return _vocabulary_of(index_of(skills, synonyms))
+
+
+def _vocabulary_of(index: Mapping[str, Skill]) -> Vocabulary:
+    return _vocabulary(tuple(sorted((t.replace("-", " "), s.id or 0) for t, s in index.items())),
+                       tuple(sorted({(s.id or 0, s.slug) for s in index.values()})))
+
 
 @cache
-def _vocabulary(entries: tuple[tuple[str, int], ...]) -> Vocabulary:
+def _vocabulary(entries: tuple[tuple[str, int], ...],
+                slugs: tuple[tuple[int, str], ...]) -> Vocabulary:
     terms = {Term(tuple(words_of(text)), skill_id) for text, skill_id in entries}
     owners: dict[str, set[int]] = {}
     for term in terms:
@@ -230,11 +263,9 @@ def _vocabulary(entries: tuple[tuple[str, int], ...]) -> Vocabulary:
     for i, term in enumerate(ordered):
         for word in set(term.words):
             rank.setdefault(word, []).append(i)
-    return Vocabulary(ordered, distinctive, tuple(sorted(owners)), by_form, by_stem, rank=rank)
-
-
-def _vocabulary_of(index: Mapping[str, Skill]) -> Vocabulary:
-    return _vocabulary(tuple(sorted((t.replace("-", " "), s.id or 0) for t, s in index.items())))
+    owner = {w: t.skill_id for t in ordered for w in t.words}
+    return Vocabulary(ordered, distinctive, dict(slugs), tuple(sorted(owners)), by_form,
+                      by_stem, rank=rank, owner=owner, choices=tuple(owner))
 
 
 @dataclass
@@ -246,9 +277,12 @@ class Inference:
     unmatched: list[str] = field(default_factory=list)
 
 
-def infer(need: str, index: Mapping[str, Skill]) -> Inference:
-    by_id = {s.id or 0: s for s in index.values()}
-    vocabulary = _vocabulary_of(index)
+def infer(need: str, index: Mapping[str, Skill],
+          known: Vocabulary | None = None) -> Inference:
+    """The skills ``need`` asks for, as instances of ``index`` (the skill index);
+    ``known``: the directory's vocabulary when the caller has it (else built from
+    ``index``)."""
+    vocabulary = known or _vocabulary_of(index)
     said = ["" if w in FILLER else w for w in words_of(need)]  # "commune" is no skill's word
     as_written = {fold(w): w for w in re.findall(r"\w+", need)}
     folded = fold_in_place(need)
@@ -267,7 +301,7 @@ def infer(need: str, index: Mapping[str, Skill]) -> Inference:
         if not positions:
             continue
         used.update(positions)
-        skill = by_id[term.skill_id]
+        skill = index[vocabulary.slugs[term.skill_id]]
         if skill not in result.skills:
             result.skills.append(skill)
         because = result.because.setdefault(term.skill_id, [])
@@ -292,17 +326,12 @@ def _found(meets: list[frozenset[str]], term: Term, distinctive: frozenset[str])
     return []
 
 
-def suggestion(words: list[str], index: Mapping[str, Skill]) -> str | None:
+def suggestion(words: list[str], vocabulary: Vocabulary) -> str | None:
     """The slug of the skill whose words come nearest to ``words`` (a #tag to propose),
     when one comes near enough to be a fair example."""
-    from rapidfuzz.fuzz import ratio
-    from rapidfuzz.process import extractOne
-
-    owners = {w: t.skill_id for t in _vocabulary_of(index).terms for w in t.words}
     best: tuple[float, int] | None = None
     for word in words:
-        found = extractOne(word, list(owners), scorer=ratio, score_cutoff=_SUGGEST)
-        if found is not None and (best is None or found[1] > best[0]):
-            best = (found[1], owners[found[0]])
-    slugs = {s.id or 0: s.slug for s in index.values()}
-    return slugs[best[1]] if best else None
+        found = vocabulary.near(word)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
+    return vocabulary.slugs[best[1]] if best else None

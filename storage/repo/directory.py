@@ -32,7 +32,9 @@ from storage.models import (
 )
 
 M = TypeVar("M", bound=SQLModel)
-SkillIndexBuilder = Callable[[Sequence[Skill], Mapping[int, list[str]]], dict[str, Skill]]
+T = TypeVar("T")
+SkillsBuilder = Callable[[Sequence[Skill], Mapping[int, list[str]]], T]
+SkillIndexBuilder = SkillsBuilder[dict[str, Skill]]
 
 _ACTIVE_ACCOUNTS = (
     select(Identity.platform, Identity.platform_user_id, Person)
@@ -75,7 +77,7 @@ RESOURCES = cache.Part("resources", lambda own: tuple(own.exec(_RESOURCES)))  # 
 PEOPLE = cache.Part("people", lambda own: {p.id: p for p in own.exec(_PEOPLE)})
 ENTERPRISES = cache.Part("enterprises",
                          lambda own: {e.id: e for e in own.exec(select(Enterprise))})
-_skill_indexes: dict[SkillIndexBuilder, cache.Part[dict[str, Skill]]] = {}
+_from_skills: dict[SkillsBuilder[object], cache.Part[object]] = {}
 
 
 async def person_by_identity(s: AsyncSession, platform: str, user_id: str) -> Person | None:
@@ -250,15 +252,28 @@ async def synonyms(s: AsyncSession) -> dict[int, list[str]]:
     return result
 
 
+def _skills_part(build: SkillsBuilder[T]) -> cache.Part[T]:
+    """The cache's part of ``build(skills, synonyms)``: one per builder."""
+    part = _from_skills.get(build)
+    if part is None:
+        part = _from_skills[build] = cache.Part(
+            f"from-skills:{build.__qualname__}",
+            lambda own: build(SKILLS.load(own), SYNONYMS.load(own)))
+    return part  # type: ignore[return-value]
+
+
+async def from_skills(s: AsyncSession, build: SkillsBuilder[T]) -> T:
+    """``build(skills, synonyms)``, a pure function kept per directory generation while the
+    cache may answer, handed out as it is: what it builds holds no row (words and ids, as
+    the skills' vocabulary of commands/requests/skills.py), and no reader changes it."""
+    found: T | None = await cache.read(s, _skills_part(build))
+    return build(await skills(s), await synonyms(s)) if found is None else found
+
+
 async def skill_index(s: AsyncSession, build: SkillIndexBuilder) -> dict[str, Skill]:
     """``build(skills, synonyms)``, a pure function (kept per directory generation while the
     cache may answer), with the session's own instances of the skills."""
-    part = _skill_indexes.get(build)
-    if part is None:
-        part = _skill_indexes[build] = cache.Part(
-            f"skill-index:{build.__qualname__}",
-            lambda own: build(SKILLS.load(own), SYNONYMS.load(own)))
-    index: dict[str, Skill] | None = await cache.read(s, part)
+    index = await cache.read(s, _skills_part(build))
     if index is None:
         return build(await skills(s), await synonyms(s))
     copies: dict[int | None, Skill] = {}
