@@ -106,12 +106,13 @@ async def open_request(ctx: Context, client: str, need: str, *, tags: Sequence[s
                       created_at=ctx.now, urgent=urgent, deadline=deadline)
     await repo.add(ctx.session, request, [k.id or 0 for k in skills])
     matches = list(await repo.enterprises_with_skills(ctx.session, [k.id or 0 for k in skills]))
-    for enterprise, _count in matches:
-        ctx.session.add(Consultation(request_id=request.id or 0, enterprise_id=enterprise.id or 0,
-                                     added_at=ctx.now))
+    consulted = [(Consultation(request_id=request.id or 0, enterprise_id=enterprise.id or 0,
+                               added_at=ctx.now), enterprise) for enterprise, _count in matches]
+    ctx.session.add_all([c for c, _ in consulted])
     await ctx.session.flush()
     ctx.object_ref = request.ref
-    ctx.post(*await card(ctx, request), card_of=request.ref, purpose=request.purpose)
+    ctx.post(*render(await RequestView.opened(ctx.session, request, consulted), ctx.coop,
+                     today=ctx.now), card_of=request.ref, purpose=request.purpose)
     return Opened(request, matches, inference, vocabulary)
 
 

@@ -212,7 +212,21 @@ class RequestView:
     async def load(cls, s: AsyncSession, request: Request) -> RequestView:
         """A fixed number of batched reads (the people and their ids from the directory's
         copy), whatever the number of enterprises."""
-        current = await tally(s, request)
+        return await cls._of(s, await tally(s, request))
+
+    @classmethod
+    async def opened(cls, s: AsyncSession, request: Request,
+                     consulted: Sequence[tuple[Consultation, Enterprise]]) -> RequestView:
+        """The view of a request this transaction has just opened, consulting these
+        enterprises: nobody can have answered yet, so its tally is drawn without reading
+        the consultations and answers back (``repo.consultations``' order kept)."""
+        ordered = sorted(consulted, key=lambda ce: (ce[0].added_at, ce[0].enterprise_id))
+        return await cls._of(s, _tally(request, [c for c, _ in ordered], [],
+                                       {e.id or 0: e for _, e in ordered}))
+
+    @classmethod
+    async def _of(cls, s: AsyncSession, current: Tally) -> RequestView:
+        request = current.request
         skills = await repo.skills_of(s, request.id or 0)
         people = await dir_repo.people_of(s, [st.enterprise.id or 0 for st in current.standings])
         coordinators = [] if current.consulted else list(await dir_repo.coordinators(s))
