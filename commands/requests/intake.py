@@ -111,8 +111,9 @@ async def open_request(ctx: Context, client: str, need: str, *, tags: Sequence[s
     ctx.session.add_all([c for c, _ in consulted])
     await ctx.session.flush()
     ctx.object_ref = request.ref
-    ctx.post(*render(await RequestView.opened(ctx.session, request, consulted), ctx.coop,
-                     today=ctx.now), card_of=request.ref, purpose=request.purpose)
+    view = await RequestView.opened(ctx.session, request, consulted, skills)
+    ctx.post(*render(view, ctx.coop, today=ctx.now), card_of=request.ref,
+             purpose=request.purpose)
     return Opened(request, matches, inference, vocabulary)
 
 

@@ -37,6 +37,7 @@ from commands.messages import (
 )
 from commands.messages import bullets as bullet_list
 from commands.requests.answer_values import availability_text, capacity_text
+from commands.text import collation_key
 from storage.models import Answer, Consultation, Cooperative, Enterprise, Request, Skill
 from storage.repo import directory as dir_repo
 from storage.repo import requests as repo
@@ -212,22 +213,23 @@ class RequestView:
     async def load(cls, s: AsyncSession, request: Request) -> RequestView:
         """A fixed number of batched reads (the people and their ids from the directory's
         copy), whatever the number of enterprises."""
-        return await cls._of(s, await tally(s, request))
+        return await cls._of(s, await tally(s, request),
+                             await repo.skills_of(s, request.id or 0))
 
     @classmethod
     async def opened(cls, s: AsyncSession, request: Request,
-                     consulted: Sequence[tuple[Consultation, Enterprise]]) -> RequestView:
-        """The view of a request this transaction has just opened, consulting these
-        enterprises: nobody can have answered yet, so its tally is drawn without reading
-        the consultations and answers back (``repo.consultations``' order kept)."""
+                     consulted: Sequence[tuple[Consultation, Enterprise]],
+                     skills: Sequence[Skill]) -> RequestView:
+        """The view of a request this transaction has just opened with these skills,
+        consulting these enterprises: nobody can have answered yet, so it is drawn without
+        reading them back (``repo.consultations``' order kept)."""
         ordered = sorted(consulted, key=lambda ce: (ce[0].added_at, ce[0].enterprise_id))
         return await cls._of(s, _tally(request, [c for c, _ in ordered], [],
-                                       {e.id or 0: e for _, e in ordered}))
+                                       {e.id or 0: e for _, e in ordered}), skills)
 
     @classmethod
-    async def _of(cls, s: AsyncSession, current: Tally) -> RequestView:
+    async def _of(cls, s: AsyncSession, current: Tally, skills: Sequence[Skill]) -> RequestView:
         request = current.request
-        skills = await repo.skills_of(s, request.id or 0)
         people = await dir_repo.people_of(s, [st.enterprise.id or 0 for st in current.standings])
         coordinators = [] if current.consulted else list(await dir_repo.coordinators(s))
         every = [p for group in people.values() for p in group] + coordinators
@@ -266,7 +268,7 @@ def render(view: RequestView, coop: Cooperative, *, today: datetime | None = Non
         local_today = (today or request.created_at).astimezone(tz).date()
         day = format_day(request.deadline.astimezone(tz).date(), t.locale, today=local_today)
         fields.append(FieldItem(label=t.t("Deadline: "), value=[Text(text=day)]))
-    labels = [k.label_in(t.locale) for k in view.skills]
+    labels = sorted((k.label_in(t.locale) for k in view.skills), key=collation_key)
     fields.append(FieldItem(label=t.t("Skills: "),
                             value=[Text(text=", ".join(labels) or t.t("none given"))]))
     when = format_moment(request.created_at, tz, t.locale,
