@@ -82,13 +82,14 @@ async def request_command(ctx: Context, args: str) -> None:
                    if matches else ctx.tr("{ref} is recorded; no enterprise matches its skills, "
                                           "so the coordinators are asked to direct it.",
                                           ref=request.ref)),
-              *_why(ctx, opened.inference, opened.vocabulary))
+              *_why(ctx, opened))
 
 
 @dataclass(frozen=True)
 class Opened:
     request: Request
     matches: list[tuple[Enterprise, int]]
+    skills: list[Skill]
     inference: Inference
     vocabulary: Vocabulary
 
@@ -99,9 +100,13 @@ async def open_request(ctx: Context, client: str, need: str, *, tags: Sequence[s
     """Record a request, consult the enterprises whose skills match and post its card:
     what a coordinator's ``/grappe demande`` does, and a client's message in their room."""
     vocabulary = await dir_repo.from_skills(ctx.session, skill_vocabulary)
-    inference = (Inference(skills=await lookup.skills(ctx, list(tags))) if tags
-                 else infer(need, await lookup.skill_index(ctx), vocabulary))
-    skills = inference.skills
+    if tags:
+        skills = await lookup.skills(ctx, list(tags))
+        inference = Inference(ids=[k.id or 0 for k in skills])
+    else:
+        inference = infer(need, vocabulary)
+        found = await dir_repo.skills_by_id(ctx.session, inference.ids)
+        skills = [found[i] for i in inference.ids if i in found]
     request = Request(client=client, need=need, created_by=ctx.person.id, client_id=client_id,
                       created_at=ctx.now, urgent=urgent, deadline=deadline)
     await repo.add(ctx.session, request, [k.id or 0 for k in skills])
@@ -114,22 +119,23 @@ async def open_request(ctx: Context, client: str, need: str, *, tags: Sequence[s
     view = await RequestView.opened(ctx.session, request, consulted, skills)
     ctx.post(*render(view, ctx.coop, today=ctx.now), card_of=request.ref,
              purpose=request.purpose)
-    return Opened(request, matches, inference, vocabulary)
+    return Opened(request, matches, skills, inference, vocabulary)
 
 
-def _why(ctx: Context, inference: Inference, vocabulary: Vocabulary) -> list[Block]:
+def _why(ctx: Context, opened: Opened) -> list[Block]:
     """Which words of the need matched which skill, and which matched none (with a #tag
     to add): the person sees why the request went where it went."""
+    inference = opened.inference
     blocks: list[Block] = []
     found = [ctx.tr("{skill} (from “{words}”)", skill=_label(ctx, k),
                     words=", ".join(inference.because[k.id or 0]))
              if inference.because.get(k.id or 0) else _label(ctx, k)
-             for k in inference.skills]
+             for k in opened.skills]
     if found:
         blocks.append(para(bold(ctx.tr("Skills: ")), " · ".join(found)))
     if inference.unmatched:
         words = ", ".join(inference.unmatched[:8])
-        tag = suggestion(inference.unmatched, vocabulary)
+        tag = suggestion(inference.unmatched, opened.vocabulary)
         blocks.append(para(
             ctx.tr("No skill for “{words}”. To direct it, add a #tag, for example #{tag}; "
                    "/grappe skills lists them.", words=words, tag=tag) if tag else

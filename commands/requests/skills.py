@@ -177,13 +177,13 @@ class Vocabulary:
     ``meets`` finds the term words a need word meets from a few dictionaries and one C
     scan (rapidfuzz), then keeps those that ``same_word`` accepts: one rule, found fast.
     Built once per directory generation (``vocabulary``), with what each command would
-    otherwise redo: the skills' slugs (their keys in the skill index), the owner of each
+    otherwise redo: the skills' slugs, the owner of each
     word and the words a need word meets or comes near.
     """
 
     terms: tuple[Term, ...]
     distinctive: frozenset[str]
-    slugs: dict[int, str]  # skill id → its slug, its key in the skill index
+    slugs: dict[int, str]  # skill id → its slug
     words: tuple[str, ...] = ()
     by_form: dict[str, list[str]] = field(default_factory=dict)
     by_stem: dict[str, list[str]] = field(default_factory=dict)
@@ -233,10 +233,11 @@ class Vocabulary:
 def vocabulary(skills: Sequence[Skill], synonyms: Mapping[int, list[str]]) -> Vocabulary:
     """The directory's vocabulary, from its skills and synonyms (a builder that storage's
     directory cache keeps per generation: ``dir_repo.from_skills``)."""
-    return _vocabulary_of(index_of(skills, synonyms))
+    return vocabulary_of(index_of(skills, synonyms))
 
 
-def _vocabulary_of(index: Mapping[str, Skill]) -> Vocabulary:
+def vocabulary_of(index: Mapping[str, Skill]) -> Vocabulary:
+    """The vocabulary of a skill index (``commands.lookup.index_of``)."""
     return _vocabulary(tuple(sorted((t.replace("-", " "), s.id or 0) for t, s in index.items())),
                        tuple(sorted({(s.id or 0, s.slug) for s in index.values()})))
 
@@ -270,19 +271,16 @@ def _vocabulary(entries: tuple[tuple[str, int], ...],
 
 @dataclass
 class Inference:
-    """The skills found, the need words behind each, and the words that matched nothing."""
+    """The skills found (their ids, in the order found), the need words behind each, and
+    the words that matched nothing."""
 
-    skills: list[Skill] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
     because: dict[int, list[str]] = field(default_factory=dict)  # skill id → need words
     unmatched: list[str] = field(default_factory=list)
 
 
-def infer(need: str, index: Mapping[str, Skill],
-          known: Vocabulary | None = None) -> Inference:
-    """The skills ``need`` asks for, as instances of ``index`` (the skill index);
-    ``known``: the directory's vocabulary when the caller has it (else built from
-    ``index``)."""
-    vocabulary = known or _vocabulary_of(index)
+def infer(need: str, vocabulary: Vocabulary) -> Inference:
+    """The skills ``need`` asks for in the directory's ``vocabulary``."""
     said = ["" if w in FILLER else w for w in words_of(need)]  # "commune" is no skill's word
     as_written = {fold(w): w for w in re.findall(r"\w+", need)}
     folded = fold_in_place(need)
@@ -301,9 +299,8 @@ def infer(need: str, index: Mapping[str, Skill],
         if not positions:
             continue
         used.update(positions)
-        skill = index[vocabulary.slugs[term.skill_id]]
-        if skill not in result.skills:
-            result.skills.append(skill)
+        if term.skill_id not in result.ids:
+            result.ids.append(term.skill_id)
         because = result.because.setdefault(term.skill_id, [])
         because[:] = dict.fromkeys([*because, *(shown(said[i]) for i in positions)])
     result.unmatched = list(dict.fromkeys(

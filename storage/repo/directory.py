@@ -70,6 +70,7 @@ IDENTITIES = cache.Part("identities", lambda own: dict(
     _identities_by_person(own.exec(select(Identity)))))
 COOPERATIVE = cache.Part("cooperative", lambda own: tuple(own.exec(_COOPERATIVE)))
 SKILLS = cache.Part("skills", lambda own: tuple(own.exec(_SKILLS)))
+SKILLS_BY_ID = cache.Part("skills-by-id", lambda own: {k.id: k for k in own.exec(_SKILLS)})
 SYNONYMS = cache.Part("synonyms", lambda own: dict(_terms_by_skill(own.exec(_SYNONYMS))))
 CHANNELS = cache.Part("channels", lambda own: tuple(own.exec(_CHANNELS)))
 RESOURCES = cache.Part("resources", lambda own: tuple(own.exec(_RESOURCES)))  # inactive too
@@ -237,6 +238,10 @@ async def skills(s: AsyncSession) -> Sequence[Skill]:
     if cached is not None:
         return [cache.copy(s, k) for k in cached]
     return (await s.exec(_SKILLS)).all()
+
+
+async def skills_by_id(s: AsyncSession, ids: Iterable[int | None]) -> dict[int, Skill]:
+    return await _by_id(s, SKILLS_BY_ID, Skill, ids)
 
 
 async def skill_by_slug(s: AsyncSession, slug: str) -> Skill | None:

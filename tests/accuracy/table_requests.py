@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands.errors import CommandError
 from commands.requests.parsing import parse_new_request
-from commands.requests.skills import infer
+from commands.requests.skills import infer, vocabulary_of
 from tests.accuracy.example import DATA, NOW, TZ, skill_index
 
 NAME = "requests"
@@ -20,8 +20,9 @@ def check(row: list[str]) -> str | None:
         return f"refused: {refused.message}"
     except Exception as crash:  # noqa: BLE001 - a crash is a wrong reading, said as such
         return f"crashed: {crash!r}"
+    known = vocabulary_of(skill_index())
     found = sorted(new.tags) if new.tags else sorted(
-        s.slug for s in infer(new.need, skill_index()).skills)
+        known.slugs[i] for i in infer(new.need, known).ids)
     expected = sorted(s for s in skills.split(",") if s and s != "-")
     wrong = []
     if found != expected:

@@ -14,7 +14,7 @@ from commands.errors import CommandError
 from commands.events import Actor, HomeOpened
 from commands.render import plain
 from commands.requests.parsing import parse_new_request
-from commands.requests.skills import infer, same_word
+from commands.requests.skills import Inference, infer, same_word, vocabulary_of
 from tests.accuracy.example import NOW, TZ, skill_index
 from tests.conftest import Clock, Console
 from tests.hardening.strategies import texts
@@ -99,17 +99,24 @@ def test_forms_of_a_word(need: str, term: str, same: bool) -> None:
     assert same_word(need, term) is same
 
 
+def _because(found: Inference) -> dict[str, list[str]]:
+    """The need words behind each skill found, by the skill's slug."""
+    slugs = vocabulary_of(skill_index()).slugs
+    return {slugs[i]: found.because[i] for i in found.ids}
+
+
 def test_a_near_synonym_is_quoted_as_it_was_written() -> None:
-    found = infer("affiches pour le marché de Noël et un compte Instagram", skill_index())
-    by_slug = {s.slug: found.because[s.id or 0] for s in found.skills}
+    found = infer("affiches pour le marché de Noël et un compte Instagram",
+                  vocabulary_of(skill_index()))
+    by_slug = _because(found)
     assert by_slug == {"graphisme": ["affiches"], "evenementiel": ["marché de Noël"],
                        "communication": ["Instagram"]}
 
 
 def test_the_inference_says_which_words_matched_and_which_did_not() -> None:
-    found = infer("créer une épicerie solidaire et son site", skill_index())
-    assert sorted(s.slug for s in found.skills) == ["action-sociale", "numerique"]
-    by_slug = {s.slug: found.because[s.id or 0] for s in found.skills}
+    found = infer("créer une épicerie solidaire et son site", vocabulary_of(skill_index()))
+    by_slug = _because(found)
+    assert sorted(by_slug) == ["action-sociale", "numerique"]
     assert by_slug == {"action-sociale": ["solidaire"], "numerique": ["site"]}
     assert found.unmatched == ["créer", "épicerie"]
 
@@ -154,5 +161,5 @@ async def test_an_urgent_request_is_flagged_on_its_card_and_listed_first(console
 def test_any_need_is_read_and_explained(need: str) -> None:
     with contextlib.suppress(CommandError):
         new = parse_new_request(f"Mairie : {need}", now=NOW, tz=TZ)
-        found = infer(new.need, skill_index())
-        assert set(found.because) == {s.id for s in found.skills}
+        found = infer(new.need, vocabulary_of(skill_index()))
+        assert set(found.because) == set(found.ids)
