@@ -270,7 +270,8 @@ def _skills_part(build: SkillsBuilder[T]) -> cache.Part[T]:
 async def from_skills(s: AsyncSession, build: SkillsBuilder[T]) -> T:
     """``build(skills, synonyms)``, a pure function kept per directory generation while the
     cache may answer, handed out as it is: what it builds holds no row (words and ids, as
-    the skills' vocabulary of commands/requests/skills.py), and no reader changes it."""
+    the skills' vocabulary of commands/requests/skills.py), and no reader changes what it
+    says (a memo of its own aside)."""
     found: T | None = await cache.read(s, _skills_part(build))
     return build(await skills(s), await synonyms(s)) if found is None else found
 
