@@ -161,6 +161,7 @@ class Session:
         """Use the configured or the stored token; log in with the password when neither works."""
         self.closed = False
         self._cutoff.reset()
+        self._unload()  # read again below: another holder may have changed it since
         await open_http_session(self.client)
         if self.store is not None:
             await asyncio.to_thread(self.store.mkdir, parents=True, exist_ok=True)
@@ -221,10 +222,24 @@ class Session:
         """End the requests in flight now, and the next ones at once (the bot is stopping)."""
         self._cutoff.cut()
 
+    def _unload(self) -> None:
+        """Close the device's store and forget its keys in memory (account, Olm and Megolm
+        sessions, the room keys being sent). nio loads a store once, at the login, and never
+        again: a replica that held the lease, lost it and takes it back would otherwise go
+        on with the keys it had, and overwrite what the holder in between wrote. The sync
+        position goes too: nio ignores a sync whose ``next_batch`` it already has, and the
+        next start's first sync (from the stored token) must be read whole, its room keys
+        and one-time key count with it."""
+        store, self.client.store, self.client.olm = self.client.store, None, None
+        self.client.next_batch = ""  # as a new client has it
+        if store is not None:
+            store.database.close()
+
     async def close(self) -> None:
         self.closed = True  # a send still running must not make nio open another session:
         self._cutoff.cut()  # an encrypted one goes on with more requests (members, keys,
         await self.client.close()  # room keys), each of which would open one
+        self._unload()  # only the lease's holder has it open (``bot.lease``)
 
     async def answers(self, within: float = PROBE_TIMEOUT) -> bool:
         """Whether the homeserver answers ``GET /_matrix/client/versions`` within ``within``
