@@ -32,6 +32,7 @@ from nio import (
     EncryptionError,
     ErrorResponse,
     Event,
+    KeysUploadResponse,
     LocalProtocolError,
     MegolmEvent,
     OlmTrustError,
@@ -49,6 +50,7 @@ KEY_WAIT = 5.0  # seconds an undecryptable event waits for its key before its au
 ROOM_WAIT = 10.0  # seconds a send to a room just created waits for the sync to show it
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
               "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+UPLOAD = "/_matrix/client/v3/keys/upload"
 NIO_ERRORS = (LocalProtocolError, OlmTrustError, EncryptionError)
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 
@@ -90,7 +92,7 @@ class Crypto:
         client = self.client
         async with self._lock:
             if client.should_upload_keys:
-                await self._try(client.keys_upload(), "upload the device's keys")
+                await self._try(self._upload_keys(), "upload the device's keys", nio=False)
             if client.should_query_keys:
                 await self._try(client.keys_query(), "query the members' keys")
             if client.should_claim_keys:
@@ -104,9 +106,39 @@ class Crypto:
         synced, self._synced = self._synced, asyncio.Event()
         synced.set()
 
-    async def _try(self, request: Coroutine[Any, Any, Any], what: str) -> Any:
+    async def _upload_keys(self) -> None:
+        """nio's ``keys_upload``, with the account written before its new one-time keys leave.
+
+        nio writes the account once the homeserver has taken them: a holder killed in
+        between leaves a store whose account draws the same key ids again, with other keys,
+        which the homeserver refuses ("One time key … already exists") at every sync. Written
+        first, the next holder offers the very same keys, which the homeserver takes again.
+        A store older than what the homeserver holds (a backup put back) still draws ids the
+        homeserver has: those keys are set aside and new ones are offered at the next sync."""
+        olm = self.client.olm
+        assert olm is not None
+        keys = olm.share_keys()  # the new one-time keys drawn here, in memory
+        olm.save_account()
+        status, body = await self.session.api("POST", UPLOAD, keys)
+        if status == 200:
+            resp = KeysUploadResponse.from_dict(body)
+            if isinstance(resp, KeysUploadResponse):
+                await self.client.receive_response(resp)  # published, and written again
+                return
+        if status == 400 and "already exists" in str(body.get("error", "")):
+            log.warning("the homeserver already holds one-time keys under the ids this "
+                        "store drew (an older copy of the store?): they are set aside and "
+                        "new ones are offered at the next sync")
+            olm.mark_keys_as_published()
+            olm.save_account()
+            return
+        raise DeliveryError(f"keys upload: HTTP {status} {body.get('error', '')}".strip())
+
+    async def _try(self, request: Coroutine[Any, Any, Any], what: str, *,
+                   nio: bool = True) -> Any:
+        """A nio request through ``Session.call`` (or, not ``nio``, one of the bot's own)."""
         try:
-            return await self.session.call(request, what)
+            return await (self.session.call(request, what) if nio else request)
         except (DeliveryError, *NIO_ERRORS) as exc:
             log.warning("%s failed (%s); again after the next sync", what, exc)
             return None
