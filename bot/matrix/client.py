@@ -21,7 +21,6 @@ import inspect
 import io
 import json
 import logging
-import os
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
@@ -42,10 +41,11 @@ from nio.client.async_client import client_session
 
 from bot.adapters.base import DeliveryError, StartRefused
 from bot.adapters.cutoff import Cutoff
-from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto
+from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto, published
+from bot.matrix.refusals import store_lost, token_of_another, token_refused
 from bot.matrix.signing import CrossSigning
+from bot.matrix.store import kept, unload
 from bot.pacing import Spacing
-from commands.i18n import translator
 from storage.db import Database
 from storage.repo import adapter_state as state_repo
 
@@ -161,7 +161,7 @@ class Session:
         """Use the configured or the stored token; log in with the password when neither works."""
         self.closed = False
         self._cutoff.reset()
-        self._unload()  # read again below: another holder may have changed it since
+        unload(self.client)  # read again below: another holder may have changed it since
         await open_http_session(self.client)
         if self.store is not None:
             await asyncio.to_thread(self.store.mkdir, parents=True, exist_ok=True)
@@ -170,6 +170,8 @@ class Session:
             if token is None:
                 token = await self.get("access_token")
             device = device or await self.get("device_id")
+            if device and self.configured_device is None and not await self._kept(device):
+                device = None  # its keys lost with the store: not a device to log in again
         self.client.device_id = device  # a new login keeps the device (and its keys)
         if token is not None:
             self.client.user_id, self.client.access_token = self.user_id, token
@@ -177,13 +179,19 @@ class Session:
             if isinstance(who, WhoamiResponse):
                 if who.user_id != self.user_id:
                     raise StartRefused(token_of_another(self.user_id, who.user_id))
-                self._restore(who.device_id or device, token)
-                return
-            if self.password is None:
+                device = who.device_id or device
+                if not await self._lost(device):
+                    self._restore(device, token)
+                    return
+                assert device is not None
+                await self._forget(device)
+            elif self.password is None:
                 if self.configured_token is not None:
                     raise StartRefused(token_refused(self.homeserver, self.user_id, who))
                 raise error_of(who, "whoami")
-            log.warning("the stored Matrix session was refused (%s); logging in again", who)
+            else:
+                log.warning("the stored Matrix session was refused (%s); logging in again",
+                            who)
         await self.login()
 
     async def login(self) -> None:
@@ -195,6 +203,30 @@ class Session:
                            ("access_token", resp.access_token)):
             await self.put(key, value)
         log.info("logged in to Matrix as %s (device %s)", resp.user_id, resp.device_id)
+
+    async def _kept(self, device: str) -> bool:
+        return self.store is None or await asyncio.to_thread(kept, self.store, self.user_id,
+                                                             device)
+
+    async def _lost(self, device: str | None) -> bool:
+        """The device has keys, and the store has none (``bot.matrix.store``): a stored
+        session's were made here; a configured token's device is asked of the homeserver
+        (its first start with grappe has none yet)."""
+        if not device or await self._kept(device):
+            return False
+        return self.configured_token is None or device in await published(
+            self, self.user_id, [device])
+
+    async def _forget(self, device: str) -> None:
+        """The device whose keys were lost deleted (a logout), for a new one's login."""
+        if self.configured_token is not None or self.password is None:
+            assert self.store is not None
+            raise StartRefused(store_lost(self.store, device))
+        log.warning("the keys of the Matrix device %s are not in %s (the store was lost?): "
+                    "it is deleted and the bot logs in as a new device", device, self.store)
+        with contextlib.suppress(DeliveryError):
+            await self.api("POST", "/_matrix/client/v3/logout", {})
+        self.client.device_id = None
 
     def _restore(self, device: str | None, token: str) -> None:
         """The session in the client, and the device's keys loaded from the store."""
@@ -222,24 +254,11 @@ class Session:
         """End the requests in flight now, and the next ones at once (the bot is stopping)."""
         self._cutoff.cut()
 
-    def _unload(self) -> None:
-        """Close the device's store and forget its keys in memory (account, Olm and Megolm
-        sessions, the room keys being sent). nio loads a store once, at the login, and never
-        again: a replica that held the lease, lost it and takes it back would otherwise go
-        on with the keys it had, and overwrite what the holder in between wrote. The sync
-        position goes too: nio ignores a sync whose ``next_batch`` it already has, and the
-        next start's first sync (from the stored token) must be read whole, its room keys
-        and one-time key count with it."""
-        store, self.client.store, self.client.olm = self.client.store, None, None
-        self.client.next_batch = ""  # as a new client has it
-        if store is not None:
-            store.database.close()
-
     async def close(self) -> None:
         self.closed = True  # a send still running must not make nio open another session:
         self._cutoff.cut()  # an encrypted one goes on with more requests (members, keys,
         await self.client.close()  # room keys), each of which would open one
-        self._unload()  # only the lease's holder has it open (``bot.lease``)
+        unload(self.client)  # only the lease's holder has it open (``bot.lease``)
 
     async def answers(self, within: float = PROBE_TIMEOUT) -> bool:
         """Whether the homeserver answers ``GET /_matrix/client/versions`` within ``within``
@@ -378,28 +397,3 @@ class Session:
         assert isinstance(resp, RoomCreateResponse)
         self.created[str(resp.room_id)] = user_id
         return str(resp.room_id)
-
-
-
-def _operator() -> str | None:
-    """The language of the person who starts grappe (``GRAPPE_LOCALE``, French by default)."""
-    return os.environ.get("GRAPPE_LOCALE")
-
-
-def token_refused(homeserver: str, user_id: str, resp: ErrorResponse) -> str:
-    """What to do when the homeserver refuses ``MATRIX_ACCESS_TOKEN``."""
-    t = translator(_operator())
-    return t.t("The Matrix homeserver {homeserver} refused the access token of {user_id} "
-               "({reason}). Check MATRIX_ACCESS_TOKEN: it may have been revoked (a logout "
-               "from the session it came from revokes it), it may have expired (a Tchap "
-               "account not renewed within 13 months), or it may belong to another account "
-               "or homeserver. Get a new token (docs/tchap.md), set it in MATRIX_ACCESS_TOKEN "
-               "and start grappe again.", homeserver=homeserver, user_id=user_id,
-               reason=f"{resp.status_code} {resp.message or ''}".strip())
-
-
-def token_of_another(user_id: str, actual: str) -> str:
-    t = translator(_operator())
-    return t.t("MATRIX_ACCESS_TOKEN is the token of {actual}, not of MATRIX_USER_ID "
-               "({user_id}). Set the bot's own token, or correct MATRIX_USER_ID, and start "
-               "grappe again.", actual=actual, user_id=user_id)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -56,6 +56,17 @@ NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 
 Readable = Callable[[Event, str], Awaitable[None]]  # a late decrypted event, its room
 Unreadable = Callable[[MegolmEvent, str], Awaitable[None]]  # an event whose key never came
+
+
+async def published(session: Session, user_id: str,
+                    devices: Sequence[str] = ()) -> dict[str, Any]:
+    """The devices of ``user_id`` (of ``devices``; all when none) that publish encryption
+    keys, by id, as the homeserver has them (``/keys/query``)."""
+    status, keys = await session.api("POST", "/_matrix/client/v3/keys/query",
+                                     {"device_keys": {user_id: list(devices)}})
+    if status != 200:
+        raise DeliveryError(f"keys of {user_id}: HTTP {status}")
+    return dict((keys.get("device_keys") or {}).get(user_id) or {})
 
 
 class Crypto:
@@ -175,13 +186,7 @@ class Crypto:
     async def readable_by(self, user_id: str) -> bool:
         """Whether ``user_id`` has a device that publishes encryption keys (``/keys/query``):
         as Element decides, a direct room is encrypted only when the person can read it."""
-        if not self.enabled:
-            return False
-        status, keys = await self.session.api(
-            "POST", "/_matrix/client/v3/keys/query", {"device_keys": {user_id: []}})
-        if status != 200:
-            raise DeliveryError(f"keys of {user_id}: HTTP {status}")
-        return bool((keys.get("device_keys") or {}).get(user_id))
+        return self.enabled and bool(await published(self.session, user_id))
 
     async def _shown(self, room_id: str, user_id: str) -> None:
         loop = asyncio.get_running_loop()

@@ -79,3 +79,24 @@ async def test_an_older_copy_of_the_store_offers_new_one_time_keys(
     answer, = await camille.wait_for(lambda s: s.sender == BOT
                                      and s.body.startswith("Compétences"))
     assert decrypted(answer)
+
+
+async def test_a_lost_store_makes_a_new_device(harness: BotHarness, members,
+                                               coop_db) -> None:
+    """The volume lost, the database kept: the stored device's keys are gone with the store,
+    so the bot logs in as a new device (the old one deleted) rather than publishing other
+    keys under the old device's id, which the members' clients would refuse."""
+    adapter = await start_at(harness)
+    old = adapter.session.client.device_id
+    await harness.stop()
+    shutil.rmtree(harness.settings.matrix_store())
+    adapter = await start_at(harness)
+    new = adapter.session.client.device_id
+    assert new != old
+    camille = await members("camille", e2e=True)
+    assert set((await camille.keys_of(BOT))["device_keys"][BOT]) == {new}
+    room = await open_room(camille, [], coop_db, initial_state=[ENCRYPTION])
+    await camille.say(room, "!grappe competences")
+    answer, = await camille.wait_for(lambda s: s.sender == BOT
+                                     and s.body.startswith("Compétences"))
+    assert decrypted(answer)
