@@ -1,6 +1,6 @@
 """The device's store as the lease moves (#19): closed when the Matrix side stops, read
-again when it starts, and an older copy of it put back (a backup) recovers its one-time
-keys instead of being refused by the homeserver at every sync.
+again when it starts; an older copy of it put back (a backup) recovers its one-time keys
+instead of being refused by the homeserver at every sync; a lost one is a new device.
 
 The side is stopped and started on the same adapter, as ``bot.lease.Owner`` does when
 the lease is lost and taken back. A member's claim of the bot's one-time keys stands for
