@@ -22,6 +22,9 @@ from tests.matrix.harness import BOT, BotHarness, eventually, open_room, start_a
 from tests.matrix.members import Member
 from tests.matrix.test_encryption import decrypted
 
+# the store is a file of its own, whatever the database (the takeover test is on PostgreSQL)
+pytestmark = pytest.mark.parametrize("coop_db", ["sqlite"], indirect=True)
+
 
 async def claim(member: Member, device: str) -> None:
     """One of the bot's one-time keys taken, as a member's device does to write to it."""

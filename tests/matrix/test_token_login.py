@@ -79,6 +79,7 @@ async def test_the_token_of_another_account_is_refused(coop_db: Database,
         f"MATRIX_USER_ID ({BOT})")
 
 
+@pytest.mark.parametrize("coop_db", ["sqlite"], indirect=True)  # the store: a file
 async def test_a_token_whose_device_lost_its_store_says_what_to_do(
         coop_db: Database, synapse: Synapse, tmp_path: Path) -> None:
     """The token's device published its keys from a store that is gone (a volume lost): no
