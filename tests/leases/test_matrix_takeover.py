@@ -28,7 +28,15 @@ from storage.repo import leases
 from tests.conftest import PG_URL, PgTemplates
 from tests.hardening.crash import matrix_run
 from tests.hardening.crash.process import GRAPPE, BotProcess, bot_env
-from tests.matrix.harness import BOT, all_sent, eventually, from_bot, open_room, password
+from tests.matrix.harness import (
+    BOT,
+    all_sent,
+    eventually,
+    from_bot,
+    log_out_bot,
+    open_room,
+    password,
+)
 from tests.matrix.members import Member, Seen
 from tests.matrix.synapse import Synapse
 from tests.matrix.test_encryption import barrier, private
@@ -40,13 +48,16 @@ WITHIN = 45.0  # generous: the conditions are waited for, never a time
 
 
 @pytest.fixture
-async def pg(pg_templates: PgTemplates | None) -> AsyncIterator[tuple[str, Database]]:
-    """The example cooperative in a database of its own, by URL for the processes."""
+async def pg(pg_templates: PgTemplates | None,
+             synapse: Synapse) -> AsyncIterator[tuple[str, Database]]:
+    """The example cooperative in a database of its own, by URL for the processes; the
+    bot's device of the test deleted at its end."""
     assert pg_templates is not None
     name, db = await pg_templates.clone("coop")
     try:
         yield pg_templates.url_of(name), db
     finally:
+        await log_out_bot(db, synapse.url)
         await db.dispose()
         await pg_templates.drop(name)
 
@@ -68,9 +79,9 @@ def _answer(text: str) -> Callable[[Seen], bool]:
     return lambda s: from_bot()(s) and s.body.startswith(text)
 
 
-async def _stored_token(db: Database) -> str:
+async def _stored(db: Database, key: str) -> str:
     async with db.session(read_only=True) as s:
-        row = await s.get(AdapterState, ("matrix", "access_token"))
+        row = await s.get(AdapterState, ("matrix", key))
     assert row is not None
     return row.value
 
@@ -112,7 +123,7 @@ def _whoami(s: Seen) -> bool:
 async def _sent_once(db: Database, synapse: Synapse, since: float) -> Counter[str]:
     """The bot's events on the server since ``since`` (``time.time()``), each outbox row
     once; their bodies (the clear ones)."""
-    sent = await matrix_run.bot_events(synapse.url, await _stored_token(db),
+    sent = await matrix_run.bot_events(synapse.url, await _stored(db, "access_token"),
                                        since_ms=int(since * 1000))
     txns = Counter(str(e.get("unsigned", {}).get("transaction_id", "")) for e in sent)
     assert "" not in txns, "a message the bot sent outside its session"
@@ -172,7 +183,8 @@ async def test_in_an_encrypted_room_the_device_and_its_keys_pass_over(
         assert private(nadia, whoami)
         assert private(nadia, member)
         assert nadia.client.olm.outbound_group_sessions[room].id == room_key  # not shared again
-        assert set((await camille.keys_of(BOT))["device_keys"][BOT]) == devices  # no new one
+        assert set((await camille.keys_of(BOT))["device_keys"][BOT]) == devices  # no new
+        assert await _stored(db, "device_id") in devices  # (earlier tests leave theirs)
         await eventually(lambda: all_sent(db), within=WITHIN, what="every row sent")
         await barrier(nadia, room)
         assert len([s for s in nadia.seen if _answer("Chiffres & Communs (")(s)]) == 1
