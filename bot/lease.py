@@ -11,7 +11,10 @@ two replicas never run it together. On SIGTERM the holder gives the lease back, 
 takes over at once; one that dies is replaced once its lease expires.
 
 Exactly once holds across a takeover as it does across a restart: inbound events by their
-event id, outbox rows by their transaction id (the stored session is the same device).
+event id, outbox rows by their transaction id (the stored session is the same device). The
+device's keys pass over the same way: the side's start reads its store afresh (a volume
+the replicas share, ``MATRIX_STORE_PATH``) and its stop closes it (``bot.matrix.store``),
+so the store is open in the holder only.
 The new holder frees the leases of the Matrix outbox rows first: only the holder delivers
 them, so a row still leased was leased by a holder that is gone.
 """

@@ -3,6 +3,8 @@
 - ``inbound``: nio events → neutral events (pure);
 - ``outbound``: neutral messages → event contents (pure);
 - ``client``: the logged-in nio client, its stored session, errors at the edge;
+- ``store``: the device's store, opened by the lease's holder only, and a lost one;
+- ``refusals``: what stops the start, said to the operator in their language;
 - ``crypto``: end-to-end encryption: keys kept, shared, asked for; the trust policy;
 - ``signing``: the cross-signing of the bot's own device, under the recovery key;
 - ``status``: the account and device as the homeserver shows them (``grappe matrix``);

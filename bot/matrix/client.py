@@ -41,9 +41,16 @@ from nio.client.async_client import client_session
 
 from bot.adapters.base import DeliveryError, StartRefused
 from bot.adapters.cutoff import Cutoff
-from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto
-from bot.matrix.refusals import reason_of, token_lost, token_of_another, token_refused
+from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto, published
+from bot.matrix.refusals import (
+    reason_of,
+    store_lost,
+    token_lost,
+    token_of_another,
+    token_refused,
+)
 from bot.matrix.signing import CrossSigning
+from bot.matrix.store import kept, unload
 from bot.pacing import Spacing
 from storage.db import Database
 from storage.repo import adapter_state as state_repo
@@ -169,6 +176,7 @@ class Session:
         """Use the configured or the stored token; log in with the password when neither works."""
         self.closed, self.lost = False, None
         self._cutoff.reset()
+        unload(self.client)  # read again below: another holder may have changed it since
         await open_http_session(self.client)
         if self.store is not None:
             await asyncio.to_thread(self.store.mkdir, parents=True, exist_ok=True)
@@ -177,6 +185,8 @@ class Session:
             if token is None:
                 token = await self.get("access_token")
             device = device or await self.get("device_id")
+            if device and self.configured_device is None and not await self._kept(device):
+                device = None  # its keys lost with the store: not a device to log in again
         self.client.device_id = device  # a new login keeps the device (and its keys)
         if token is not None:
             self.client.user_id, self.client.access_token = self.user_id, token
@@ -184,13 +194,19 @@ class Session:
             if isinstance(who, WhoamiResponse):
                 if who.user_id != self.user_id:
                     raise StartRefused(token_of_another(self.user_id, who.user_id))
-                self._restore(who.device_id or device, token)
-                return
-            if self.password is None:
+                device = who.device_id or device
+                if not await self._lost(device):
+                    self._restore(device, token)
+                    return
+                assert device is not None
+                await self._forget(device)
+            elif self.password is None:
                 if self.configured_token is not None:
                     raise StartRefused(token_refused(self.homeserver, self.user_id, who))
                 raise error_of(who, "whoami")
-            log.warning("the stored Matrix session was refused (%s); logging in again", who)
+            else:
+                log.warning("the stored Matrix session was refused (%s); logging in again",
+                            who)
         await self.login()
 
     async def login(self) -> None:
@@ -202,6 +218,30 @@ class Session:
                            ("access_token", resp.access_token)):
             await self.put(key, value)
         log.info("logged in to Matrix as %s (device %s)", resp.user_id, resp.device_id)
+
+    async def _kept(self, device: str) -> bool:
+        return self.store is None or await asyncio.to_thread(kept, self.store, self.user_id,
+                                                             device)
+
+    async def _lost(self, device: str | None) -> bool:
+        """The device has keys, and the store has none (``bot.matrix.store``): a stored
+        session's were made here; a configured token's device is asked of the homeserver
+        (its first start with grappe has none yet)."""
+        if not device or await self._kept(device):
+            return False
+        return self.configured_token is None or device in await published(
+            self, self.user_id, [device])
+
+    async def _forget(self, device: str) -> None:
+        """The device whose keys were lost deleted (a logout), for a new one's login."""
+        if self.configured_token is not None or self.password is None:
+            assert self.store is not None
+            raise StartRefused(store_lost(self.store, device))
+        log.warning("the keys of the Matrix device %s are not in %s (the store was lost?): "
+                    "it is deleted and the bot logs in as a new device", device, self.store)
+        with contextlib.suppress(DeliveryError):
+            await self.api("POST", "/_matrix/client/v3/logout", {})
+        self.client.device_id = None
 
     def _restore(self, device: str | None, token: str) -> None:
         """The session in the client, and the device's keys loaded from the store."""
@@ -233,6 +273,7 @@ class Session:
         self.closed = True  # a send still running must not make nio open another session:
         self._cutoff.cut()  # an encrypted one goes on with more requests (members, keys,
         await self.client.close()  # room keys), each of which would open one
+        unload(self.client)  # only the lease's holder has it open (``bot.lease``)
 
     async def answers(self, within: float = PROBE_TIMEOUT) -> bool:
         """Whether the homeserver answers ``GET /_matrix/client/versions`` within ``within``

@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -36,6 +36,7 @@ from nio import (
     EncryptionError,
     ErrorResponse,
     Event,
+    KeysUploadResponse,
     LocalProtocolError,
     MegolmEvent,
     OlmTrustError,
@@ -55,11 +56,23 @@ KEY_WAIT = 5.0  # seconds an undecryptable event waits for its key before its au
 ROOM_WAIT = 10.0  # seconds a send to a room just created waits for the sync to show it
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
               "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+UPLOAD = "/_matrix/client/v3/keys/upload"
 NIO_ERRORS = (LocalProtocolError, OlmTrustError, EncryptionError)
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 
 Readable = Callable[[Event, str], Awaitable[None]]  # a late decrypted event, its room
 Unreadable = Callable[[MegolmEvent, str], Awaitable[None]]  # an event whose key never came
+
+
+async def published(session: Session, user_id: str,
+                    devices: Sequence[str] = ()) -> dict[str, Any]:
+    """The devices of ``user_id`` (of ``devices``; all when none) that publish encryption
+    keys, by id, as the homeserver has them (``/keys/query``)."""
+    status, keys = await session.api("POST", "/_matrix/client/v3/keys/query",
+                                     {"device_keys": {user_id: list(devices)}})
+    if status != 200:
+        raise DeliveryError(f"keys of {user_id}: HTTP {status}")
+    return dict((keys.get("device_keys") or {}).get(user_id) or {})
 
 
 class Crypto:
@@ -96,7 +109,7 @@ class Crypto:
         client = self.client
         async with self._lock:
             if client.should_upload_keys:
-                await self._try(client.keys_upload(), "upload the device's keys")
+                await self._try(self._upload_keys(), "upload the device's keys", nio=False)
             if client.should_query_keys:
                 await self._try(client.keys_query(), "query the members' keys")
             if client.should_claim_keys:
@@ -110,9 +123,39 @@ class Crypto:
         synced, self._synced = self._synced, asyncio.Event()
         synced.set()
 
-    async def _try(self, request: Coroutine[Any, Any, Any], what: str) -> Any:
+    async def _upload_keys(self) -> None:
+        """nio's ``keys_upload``, with the account written before its new one-time keys leave.
+
+        nio writes the account once the homeserver has taken them: a holder killed in
+        between leaves a store whose account draws the same key ids again, with other keys,
+        which the homeserver refuses ("One time key … already exists") at every sync. Written
+        first, the next holder offers the very same keys, which the homeserver takes again.
+        A store older than what the homeserver holds (a backup put back) still draws ids the
+        homeserver has: those keys are set aside and new ones are offered at the next sync."""
+        olm = self.client.olm
+        assert olm is not None
+        keys = olm.share_keys()  # the new one-time keys drawn here, in memory
+        olm.save_account()
+        status, body = await self.session.api("POST", UPLOAD, keys)
+        if status == 200:
+            resp = KeysUploadResponse.from_dict(body)
+            if isinstance(resp, KeysUploadResponse):
+                await self.client.receive_response(resp)  # published, and written again
+                return
+        if status == 400 and "already exists" in str(body.get("error", "")):
+            log.warning("the homeserver already holds one-time keys under the ids this "
+                        "store drew (an older copy of the store?): they are set aside and "
+                        "new ones are offered at the next sync")
+            olm.mark_keys_as_published()
+            olm.save_account()
+            return
+        raise DeliveryError(f"keys upload: HTTP {status} {body.get('error', '')}".strip())
+
+    async def _try(self, request: Coroutine[Any, Any, Any], what: str, *,
+                   nio: bool = True) -> Any:
+        """A nio request through ``Session.call`` (or, not ``nio``, one of the bot's own)."""
         try:
-            return await self.session.call(request, what)
+            return await (self.session.call(request, what) if nio else request)
         except (DeliveryError, *NIO_ERRORS) as exc:
             log.warning("%s failed (%s); again after the next sync", what, exc)
             return None
@@ -168,13 +211,7 @@ class Crypto:
     async def readable_by(self, user_id: str) -> bool:
         """Whether ``user_id`` has a device that publishes encryption keys (``/keys/query``):
         as Element decides, a direct room is encrypted only when the person can read it."""
-        if not self.enabled:
-            return False
-        status, keys = await self.session.api(
-            "POST", "/_matrix/client/v3/keys/query", {"device_keys": {user_id: []}})
-        if status != 200:
-            raise DeliveryError(f"keys of {user_id}: HTTP {status}")
-        return bool((keys.get("device_keys") or {}).get(user_id))
+        return self.enabled and bool(await published(self.session, user_id))
 
     async def _shown(self, room_id: str, user_id: str) -> None:
         loop = asyncio.get_running_loop()

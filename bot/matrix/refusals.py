@@ -3,6 +3,8 @@ language (``GRAPPE_LOCALE``, French by default): each text says what to do."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nio import ErrorResponse
 
 from commands.i18n import Translator, operator
@@ -55,3 +57,14 @@ def interactive_auth_needed(user_id: str, t: Translator | None = None) -> str:
         "ask the homeserver's administrators to allow the replacement of the account's "
         "cross-signing keys without interactive authentication, then start grappe again "
         "within ten minutes (docs/tchap.md).", user_id=user_id)
+
+
+def store_lost(folder: Path, device_id: str) -> str:
+    """What to do when the configured token's device has keys that the store lacks."""
+    return operator().t(
+        "The encryption keys of the bot's Matrix device {device} are not in "
+        "MATRIX_STORE_PATH ({folder}): the folder was lost, or is not mounted. Put "
+        "it back (its latest backup) and start grappe again; or get a new access "
+        "token, which is a new device (docs/tchap.md), set it in "
+        "MATRIX_ACCESS_TOKEN and start grappe again.", device=device_id,
+        folder=str(folder))

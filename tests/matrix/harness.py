@@ -94,17 +94,21 @@ class BotHarness:
         self.adapter = self.bot = None
 
     async def log_out(self) -> None:
-        """The bot's device of this test deleted (with its keys), once it is stopped: the
-        members' encrypting devices of later tests share their room keys with no stale
-        device of the bot."""
-        async with self.db.session(read_only=True) as s:
-            token = await state_repo.get_state(s, "matrix", "access_token")
-        if token is None:
-            return
-        async with aiohttp.ClientSession() as http, http.post(
-                f"{self.synapse.url}/_matrix/client/v3/logout",
-                headers={"Authorization": f"Bearer {token}"}) as resp:
-            await resp.read()
+        await log_out_bot(self.db, self.synapse.url)
+
+
+async def log_out_bot(db: Database, homeserver: str) -> None:
+    """The bot's device of this test (its session in ``db``) deleted with its keys, once it
+    is stopped: the members' encrypting devices of later tests share their room keys with
+    no stale device of the bot."""
+    async with db.session(read_only=True) as s:
+        token = await state_repo.get_state(s, "matrix", "access_token")
+    if token is None:
+        return
+    async with aiohttp.ClientSession() as http, http.post(
+            f"{homeserver}/_matrix/client/v3/logout",
+            headers={"Authorization": f"Bearer {token}"}) as resp:
+        await resp.read()
 
 
 async def start_at(harness: BotHarness, now: datetime = NOW) -> MatrixAdapter:

@@ -9,6 +9,7 @@ another account, stops the start with a French text that says what to do — and
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,29 @@ async def test_the_token_of_another_account_is_refused(coop_db: Database,
     assert str(refused.value).startswith(
         f"MATRIX_ACCESS_TOKEN est le jeton de {user('nadia')}, et non celui de "
         f"MATRIX_USER_ID ({BOT})")
+
+
+@pytest.mark.parametrize("coop_db", ["sqlite"], indirect=True)  # the store: a file
+async def test_a_token_whose_device_lost_its_store_says_what_to_do(
+        coop_db: Database, synapse: Synapse, tmp_path: Path) -> None:
+    """The token's device published its keys from a store that is gone (a volume lost): no
+    other keys under its id (members' clients would refuse them), a French text instead."""
+    token, store = await _token(synapse, "grappe", "tchap-token"), tmp_path / "store"
+    session = Session(coop_db, synapse.url, BOT, access_token=token, store=store)
+    try:
+        await session.connect()  # its first start: no keys anywhere yet
+        await session.crypto.maintain()  # published
+        await session.close()
+        shutil.rmtree(store)
+        with pytest.raises(StartRefused) as refused:
+            await session.connect()
+        assert "ne sont pas dans MATRIX_STORE_PATH" in str(refused.value)
+        assert "docs/tchap.md" in str(refused.value)
+    finally:
+        await session.close()
+        session.client.access_token = token
+        await session.client.logout()  # the device and its keys gone for the next tests
+        await session.client.close()
 
 
 def test_grappe_run_prints_the_refusal_without_a_traceback(synapse: Synapse,

@@ -90,8 +90,9 @@ class Driver:
 
 # --- what the bot sent -----------------------------------------------------------------
 
-async def bot_events(homeserver: str, token: str) -> list[dict[str, Any]]:
-    """Every event the bot sent, in every room it is in, as its own device sees them."""
+async def bot_events(homeserver: str, token: str, since_ms: int = 0) -> list[dict[str, Any]]:
+    """Every event the bot sent, in every room it is in, as its own device sees them (from
+    ``since_ms`` on: not the earlier tests' of the same server, by other devices)."""
     headers = {"Authorization": f"Bearer {token}"}
     base = f"{homeserver}/_matrix/client/v3"
     found: list[dict[str, Any]] = []
@@ -106,7 +107,8 @@ async def bot_events(homeserver: str, token: str) -> list[dict[str, Any]]:
                     page = await resp.json()
                 found.extend({**e, "room_id": room} for e in page.get("chunk", [])
                              if e.get("sender") == BOT and e.get("type") in
-                             ("m.room.message", "m.reaction"))
+                             ("m.room.message", "m.room.encrypted", "m.reaction")
+                             and e.get("origin_server_ts", 0) >= since_ms)
                 since = page.get("end")
                 if not page.get("chunk") or not since:
                     break
