@@ -8,7 +8,7 @@ start with a French text that says what to do (``StartRefused``). Calls are spac
 ``pace`` seconds when the homeserver asks for it (Tchap: about one a second,
 ``bot.pacing.Spacing``), and ``room_creation=False`` refuses to create a room at all.
 Every nio error value, timeout and aiohttp
-error becomes a ``DeliveryError`` here, at the edge. A stop cuts the requests in flight
+error becomes a ``DeliveryError`` at the edge (``bot.matrix.errors``). A stop cuts the requests in flight
 short (``cut``): a hung homeserver holds none of them past the stop's grace.
 """
 
@@ -42,6 +42,7 @@ from nio.client.async_client import client_session
 from bot.adapters.base import DeliveryError, StartRefused
 from bot.adapters.cutoff import Cutoff
 from bot.matrix.crypto import ENCRYPTION, NETWORK_ERRORS, NIO_ERRORS, Crypto, published
+from bot.matrix.errors import LOST, REFUSED, MatrixError, TokenLost, call, error_of
 from bot.matrix.refusals import (
     reason_of,
     store_lost,
@@ -61,19 +62,6 @@ PLATFORM = "matrix"
 DEVICE_NAME = "grappe"
 REQUEST_TIMEOUT = 30.0
 PROBE_TIMEOUT = 2.0  # a homeserver that takes longer to say its versions is not back yet
-PERMANENT = frozenset({
-    "M_FORBIDDEN", "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_NOT_FOUND", "M_BAD_JSON",
-    "M_NOT_JSON", "M_TOO_LARGE", "M_INVALID_PARAM", "M_UNRECOGNIZED", "M_GUEST_ACCESS_FORBIDDEN",
-})
-# Synapse's words when the sender is not a member of the room ("User @x not in room !y"):
-# the only M_FORBIDDEN that may change by itself (an invitation), not a refusal for good
-NOT_IN_ROOM = "not in room"
-# what a homeserver answers to a token it does not (or no longer) know; an account not
-# renewed in time (Synapse's account validity, as on Tchap) is ORG_MATRIX_EXPIRED_ACCOUNT
-REFUSED = frozenset({"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_FORBIDDEN",
-                     "ORG_MATRIX_EXPIRED_ACCOUNT", 401, 403})
-# the token no longer works while grappe runs: revoked (a logout), or the account expired
-LOST = frozenset({"M_UNKNOWN_TOKEN", "ORG_MATRIX_EXPIRED_ACCOUNT"})
 LOST_WAIT = 3600.0  # seconds the outbox holds its Matrix rows after that (a restart sends)
 
 R = TypeVar("R")
@@ -83,43 +71,6 @@ def state_key(prefix: str, value: str) -> str:
     """An ``adapter_state`` key for a value of any length (the column holds 80)."""
     key = f"{prefix}:{value}"
     return key if len(key) <= 80 else f"{prefix}#" + hashlib.sha256(value.encode()).hexdigest()
-
-
-class MatrixError(DeliveryError):
-    """A ``DeliveryError`` that remembers the homeserver's error code."""
-
-    def __init__(self, reason: str, code: str | None, *, retry_after: float | None = None,
-                 permanent: bool = False, throttled: bool = False, absent: bool = False):
-        super().__init__(reason, retry_after=retry_after, permanent=permanent,
-                         maybe_sent=False, throttled=throttled, absent=absent)
-        self.code = code
-
-
-class TokenLost(MatrixError):
-    """The homeserver stopped accepting the token, and no password can renew it: the
-    Matrix side stops (the sync loop ends; the outbox holds its rows, untried)."""
-
-
-def error_of(resp: ErrorResponse, what: str) -> MatrixError:
-    """The ``DeliveryError`` for a nio error value."""
-    code = resp.status_code
-    if code in ("M_LIMIT_EXCEEDED", 429):
-        return MatrixError(f"{what}: rate limited", "M_LIMIT_EXCEEDED",
-                           retry_after=(resp.retry_after_ms or 1000) / 1000, throttled=True)
-    if code == "M_FORBIDDEN" and NOT_IN_ROOM in (resp.message or ""):  # not invited yet, or
-        return MatrixError(f"{what}: {code} {resp.message}", code, absent=True)  # removed
-    return MatrixError(f"{what}: {code} {resp.message}", code, permanent=code in PERMANENT)
-
-
-async def call(request: Awaitable[R | ErrorResponse], what: str) -> R:
-    """Await a nio request; its error value or network error raises ``DeliveryError``."""
-    try:
-        resp = await request
-    except NETWORK_ERRORS as exc:
-        raise DeliveryError(f"{what}: {exc!r}") from exc
-    if isinstance(resp, ErrorResponse):
-        raise error_of(resp, what)
-    return resp
 
 
 @client_session
