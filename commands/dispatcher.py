@@ -28,7 +28,7 @@ from commands import direct, home, presence, unreachable
 from commands.client_side import Closed, Entry, emojis_of, enter_of
 from commands.context import Context, Environment
 from commands.dates.when import format_day
-from commands.errors import CommandError
+from commands.errors import CommandError, ExplainedAfterRollback
 from commands.events import (
     Action,
     Command,
@@ -293,7 +293,10 @@ class Dispatcher:
         except CommandError as exc:
             await savepoint.rollback()
             ctx.discard()
-            self._refuse(ctx, exc)
+            if isinstance(exc, ExplainedAfterRollback):
+                await self._run(ctx, exc.explain)
+            else:
+                self._refuse(ctx, exc)
             return Result.REFUSED
         except Exception as exc:
             if isinstance(exc, DBAPIError) and unavailable(exc):
