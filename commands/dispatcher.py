@@ -28,7 +28,7 @@ from commands import direct, home, presence, unreachable
 from commands.client_side import Closed, Entry, emojis_of, enter_of
 from commands.context import Context, Environment
 from commands.dates.when import format_day
-from commands.errors import CommandError
+from commands.errors import CommandError, ExplainedAfterRollback
 from commands.events import (
     Action,
     Command,
@@ -127,13 +127,13 @@ class Dispatcher:
         if isinstance(event, RoomMessage) and not await self._in_client_room(event):
             return Outcome(handled=False, result=Result.IGNORED)  # the team's conversation
         async with self.db.session() as s:
-            if (turn := await self._client_side(s, event)) is not None:
+            person = await dir_repo.person_by_identity(s, event.actor.platform, event.actor.user_id)
+            if person is None and (turn := await self._client_side(s, event)) is not None:
                 return await self._client_turn(s, event, turn)
             found = await self._addressed(s, event)
             if found is None:  # a conversation among people, not an answer to one of ours
                 return Outcome(handled=False, result=Result.IGNORED)
-            event = found
-            person = await dir_repo.person_by_identity(s, event.actor.platform, event.actor.user_id)
+            event = found  # the same actor, with the object it answers
             coop = await dir_repo.cooperative(s)
             self._coop_locale = coop.locale
             t = translator(person.locale if person is not None else coop.locale)
@@ -163,11 +163,10 @@ class Dispatcher:
     # --- the client's side ------------------------------------------------------
     async def _client_side(self, s: AsyncSession, event: Inbound) -> Entry | Closed | None:
         """A client writing in their room, or a client's contact acting: the feature that
-        knows clients says so (``commands.client_side``). The team is never the client."""
+        knows clients says so (``commands.client_side``). The team is never the client (the
+        caller asks only for an actor the directory does not know)."""
         enter = enter_of(self.registry)
         if enter is None or not isinstance(event, RoomMessage | ThreadReply | Action | Command):
-            return None
-        if await dir_repo.person_by_identity(s, event.actor.platform, event.actor.user_id):
             return None
         return await enter(s, event, await dir_repo.cooperative(s))
 
@@ -293,7 +292,10 @@ class Dispatcher:
         except CommandError as exc:
             await savepoint.rollback()
             ctx.discard()
-            self._refuse(ctx, exc)
+            if isinstance(exc, ExplainedAfterRollback):
+                await self._run(ctx, exc.explain)
+            else:
+                self._refuse(ctx, exc)
             return Result.REFUSED
         except Exception as exc:
             if isinstance(exc, DBAPIError) and unavailable(exc):

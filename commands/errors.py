@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 
 class CommandError(Exception):
     """A refusal to show the person, translated in their locale.
@@ -22,6 +25,19 @@ class UsageError(CommandError):
 
     def __init__(self, message: str, **params: object):
         super().__init__(message, show_usage=True, **params)
+
+
+class ExplainedAfterRollback(CommandError):
+    """A refusal explained from the database once the handler's writes are undone: a
+    statement the database refused leaves a PostgreSQL transaction unusable until its
+    savepoint is rolled back. Whoever rolls the savepoint back awaits ``explain(ctx)``
+    (the dispatcher runs it as a handler of its own); ``message`` says it in short."""
+
+    def __init__(self, message: str, explain: Callable[[Any], Awaitable[None]],
+                 **params: object):
+        super().__init__(message)
+        self.params = params
+        self.explain = explain
 
 
 class NotAllowed(CommandError):

@@ -1,11 +1,13 @@
 """Booking and cancelling: ``reserver <ressource> <quand> [pour <objet|entreprise>] [: objet]``
 (read by ``commands.bookings.reading``).
 
-The check and the insert run in one savepoint, after the resource's lock
-(PostgreSQL) inside the dispatcher's write transaction (``BEGIN IMMEDIATE`` on
-SQLite). If a racing replica got there first anyway, the database refuses the
-insert (exclusion constraint or trigger) and the person gets the same clear
-conflict reply; nothing is written either way.
+The check and the insert run after the resource's lock (PostgreSQL) inside the
+dispatcher's write transaction (``BEGIN IMMEDIATE`` on SQLite), in the savepoint the
+dispatcher gives every command: no second savepoint (two round trips) is needed, since a
+taken slot is found before anything is written. If a writer that took no lock got there
+first anyway, the database refuses the insert (exclusion constraint or trigger), the
+command's savepoint is rolled back (``ExplainedAfterRollback``) and the person gets the
+same clear conflict reply; nothing is written either way.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from commands.bookings.view import (
 )
 from commands.context import Context
 from commands.dates.slots import Interval
-from commands.errors import CommandError, UsageError
+from commands.errors import CommandError, ExplainedAfterRollback, UsageError
 from commands.i18n import N_
 from commands.messages import Block, Span, bold, bullets, para, spans
 from commands.registry import command
@@ -50,10 +52,6 @@ async def _enterprise(ctx: Context, reading: Reading) -> Enterprise | None:
     return target
 
 
-class _Taken(Exception):
-    """Some occurrences are taken: leave the savepoint, then explain."""
-
-
 @command(("reserver", "book"),
          usage=N_("/grappe book <resource> <when> [: purpose] [for <enterprise>]"),
          summary=N_("Book a room, the vehicle, equipment or staff time; "
@@ -70,23 +68,24 @@ async def book(ctx: Context, args: str) -> None:
     for interval in wanted:
         booking_rules.check(resource, interval, fmt)
     s = ctx.session
-    try:
-        async with s.begin_nested():
-            await repo.lock_resource(s, resource.id or 0)
-            clashes = await _clashes(ctx, resource, wanted)
-            free = [iv for iv in wanted if iv not in clashes]
-            if clashes and (not parsed.skip_conflicts or not free):
-                raise _Taken
-            await booking_rules.check_quota(s, resource, enterprise, free, fmt)
-            made = await _insert(ctx, resource, enterprise, free, parsed, rule=parsed.said)
-    except _Taken:
-        await _explain_conflicts(ctx, resource, wanted, await _clashes(ctx, resource, wanted))
+    await repo.lock_resource(s, resource.id or 0)
+    clashes = await _clashes(ctx, resource, wanted)
+    free = [iv for iv in wanted if iv not in clashes]
+    if clashes and (not parsed.skip_conflicts or not free):
+        await _explain_conflicts(ctx, resource, wanted, clashes)  # nothing was written
         return
-    except IntegrityError as exc:
+    await booking_rules.check_quota(s, resource, enterprise, free, fmt)
+    try:
+        made = await _insert(ctx, resource, enterprise, free, parsed, rule=parsed.said)
+    except IntegrityError as exc:  # a writer that took no lock: the command's savepoint goes
         if not repo.is_overlap_violation(exc):
             raise
-        await _explain_conflicts(ctx, resource, wanted, await _clashes(ctx, resource, wanted))
-        return
+
+        async def explain(ctx: Context) -> None:
+            await _explain_conflicts(ctx, resource, wanted, await _clashes(ctx, resource, wanted))
+
+        raise ExplainedAfterRollback("{resource} is already booked then; nothing was booked.",
+                                     explain, resource=resource.name) from exc
     await _confirm(ctx, resource, enterprise, made, [iv for iv in wanted if iv in clashes])
 
 
@@ -120,7 +119,6 @@ async def _insert(ctx: Context, resource: Resource, enterprise: Enterprise | Non
 async def _confirm(ctx: Context, resource: Resource, enterprise: Enterprise | None,
                    made: list[Booking], skipped: list[Interval]) -> None:
     fmt = Fmt.of(ctx)
-    names = await Names.load(ctx.session, made)
     first = made[0]
     pending = first.status == BookingStatus.PENDING
     for_whom = ctx.tr(" for {enterprise}", enterprise=enterprise.name) if enterprise else ""
@@ -149,8 +147,8 @@ async def _confirm(ctx: Context, resource: Resource, enterprise: Enterprise | No
                         ref=first.ref)
     blocks.append(para(cancel))
     ctx.reply(*blocks)
-    if pending:
-        await booking_decide.post_card(ctx, made, names)
+    if pending:  # the names are the card's (the confirmation has its own)
+        await booking_decide.post_card(ctx, made, await Names.load(ctx.session, made))
 
 
 async def _explain_conflicts(ctx: Context, resource: Resource, wanted: list[Interval],

@@ -33,6 +33,11 @@ MONTHS = {
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_MONTH_RE})\.?(?:\s+(\d{{4}}))?\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+# what exact_day reads ("11.07" is not among them: dateparser reads it as 11:07 today, and
+# "1er may" as nothing, so they stay dateparser's)
+_EXACT = (re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?"),
+          re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})"),
+          re.compile(rf"(\d{{1,2}})\s+({_MONTH_RE})\.?(?:\s+(\d{{4}}))?"))
 _END_OF = re.compile(rf"\b(?:fin|end of)\s+({_MONTH_RE})\b")
 _NOISE = re.compile(r"^(?:pour|avant|d'ici|d’ici|by|before|until|le|the|on)\s+")
 # A day written without a digit names one of these: a text that names none (the need of
@@ -82,11 +87,43 @@ def parse_day(text: str, *, now: datetime, tz: ZoneInfo) -> date:
         month = MONTHS[end.group(1)]
         year = local_now.year + (month < local_now.month)
         return date(year, month, calendar.monthrange(year, month)[1])
-    cleaned = _NEXT.sub("", _NOISE.sub("", _NOISE.sub("", folded))).strip()
+    cleaned = _NEXT.sub("", _NOISE.sub("", _NOISE.sub("", folded))).strip() or folded
+    day = exact_day(cleaned, local_now.date()) or dateparser_day(cleaned, local_now)
+    if day is None:
+        raise _not_a_date(text)
+    if day != local_now.date() and _same_day_next_year(day, local_now.date(), folded):
+        day = local_now.date()  # "10 déc." said on 10 December means today
+    if day < local_now.date():
+        raise CommandError("{day} is already past.", day=day)
+    if (past := _this_year_if_just_past(day, local_now.date(), folded)) is not None:
+        raise CommandError("{day} is already past.", day=past)
+    return day
+
+
+def exact_day(cleaned: str, today: date) -> date | None:
+    """A plain "7/12/2026", "7/12", "07.12.2026" or "3 décembre 2026" read directly, as
+    dateparser reads it (day first; without a year, the next such day after today), in
+    microseconds instead of its ~1 ms; None for anything else, which dateparser reads."""
+    m = next((m for pattern in _EXACT if (m := pattern.fullmatch(cleaned))), None)
+    if m is None:
+        return None
+    number, month_said, year = m.groups()
+    month = int(month_said) if month_said.isdigit() else MONTHS[month_said]
+    try:
+        if year is not None:
+            return date(int(year), month, int(number))
+        day = date(today.year, month, int(number))
+        return day if day > today else day.replace(year=today.year + 1)
+    except ValueError:  # 29 February of a year without one: dateparser decides
+        return None
+
+
+def dateparser_day(cleaned: str, local_now: datetime) -> date | None:
+    """The day dateparser reads in ``cleaned``, towards the future, day first."""
     import dateparser  # ~3 MB and ~50 ms, paid at the first date rather than at start-up
 
     parsed = dateparser.parse(
-        cleaned or folded,
+        cleaned,
         languages=LANGUAGES,
         settings={
             "PREFER_DATES_FROM": "future",
@@ -95,16 +132,7 @@ def parse_day(text: str, *, now: datetime, tz: ZoneInfo) -> date:
             "RETURN_AS_TIMEZONE_AWARE": False,
         },
     )
-    if parsed is None:
-        raise _not_a_date(text)
-    day = parsed.date()
-    if day != local_now.date() and _same_day_next_year(day, local_now.date(), folded):
-        day = local_now.date()  # "10 déc." said on 10 December means today
-    if day < local_now.date():
-        raise CommandError("{day} is already past.", day=day)
-    if (past := _this_year_if_just_past(day, local_now.date(), folded)) is not None:
-        raise CommandError("{day} is already past.", day=past)
-    return day
+    return None if parsed is None else parsed.date()
 
 
 class NotADate(CommandError):

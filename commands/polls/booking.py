@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from commands.bookings.flow import book
 from commands.context import Context
-from commands.errors import CommandError
+from commands.errors import CommandError, ExplainedAfterRollback
 from commands.i18n import translator
 from commands.messages import para
 from storage.models import Poll, PollOption
@@ -25,6 +25,8 @@ async def book_chosen(ctx: Context, poll: Poll, chosen: PollOption, resource: st
     try:
         async with ctx.session.begin_nested():
             await book(ctx, f"{resource} {when} : {poll.title}")
+    except ExplainedAfterRollback as exc:  # taken after all: explained as a taken slot is
+        await exc.explain(ctx)
     except CommandError as exc:
         ctx.reply(para(ctx.tr("The poll is closed, but the booking was refused: ")
                        + ctx.tr(exc.message, **exc.params)))

@@ -85,7 +85,7 @@ async def test_a_token_whose_device_lost_its_store_says_what_to_do(
         coop_db: Database, synapse: Synapse, tmp_path: Path) -> None:
     """The token's device published its keys from a store that is gone (a volume lost): no
     other keys under its id (members' clients would refuse them), a French text instead."""
-    token, store = await _token(synapse, "grappe", "tchap-token"), tmp_path / "store"
+    token, store = await token_of(synapse, "grappe", "tchap-token"), tmp_path / "store"
     session = Session(coop_db, synapse.url, BOT, access_token=token, store=store)
     try:
         await session.connect()  # its first start: no keys anywhere yet

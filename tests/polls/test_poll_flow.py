@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import text
 
+from commands.bookings import flow as booking_flow
 from storage.db import Database
 from tests.conftest import Clock, Console
 from tests.snapshots import snapshot
@@ -144,15 +146,28 @@ async def test_close_and_book_the_chosen_slot(console: Console, clock: Clock) ->
     assert "B-1" in out
 
 
-async def test_close_and_book_a_taken_slot_keeps_the_poll_closed(console: Console,
-                                                                clock: Clock) -> None:
+@pytest.mark.parametrize("checked", [True, False], ids=["seen", "refused-by-the-database"])
+async def test_close_and_book_a_taken_slot_keeps_the_poll_closed(
+        console: Console, clock: Clock, monkeypatch: pytest.MonkeyPatch, checked: bool) -> None:
+    """Taken, whether the check sees it or the database refuses the insert (a writer that
+    took no lock): the same explanation, the poll closed all the same."""
     clock.set("2026-11-26 10:00")
     await console.run("olivia: /grappe reserver salle-garance ven 4 déc 10h-12h : atelier")
+    if not checked:
+        real, calls = booking_flow._clashes, []
+
+        async def blind_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            return {} if len(calls) == 1 else await real(*args, **kwargs)
+
+        monkeypatch.setattr(booking_flow, "_clashes", blind_first)
     out = await console.run(POLL, "nadia in P-1: 2",
                             "nadia: /grappe dispo clore P-1 et reserver salle-garance")
     card = last_card(out)
     assert "clos" in card
     assert "👉 2." in card
+    assert "Non réservé : le créneau est déjà pris (détails envoyés à Nadia" in card
+    assert "Ce créneau de Salle Garance est déjà pris ; rien n’a été réservé." in out
     assert "B-2" not in out
     assert await _count(console.bot.db, "bookings") == 1
 
