@@ -7,9 +7,9 @@ accounts may have no password) is checked with ``whoami`` at start; a refusal st
 start with a French text that says what to do (``StartRefused``). Calls are spaced by
 ``pace`` seconds when the homeserver asks for it (Tchap: about one a second,
 ``bot.pacing.Spacing``), and ``room_creation=False`` refuses to create a room at all.
-Every nio error value, timeout and aiohttp
-error becomes a ``DeliveryError`` at the edge (``bot.matrix.errors``). A stop cuts the requests in flight
-short (``cut``): a hung homeserver holds none of them past the stop's grace.
+Every nio error value, timeout and aiohttp error becomes a ``DeliveryError`` at the edge
+(``bot.matrix.errors``). A stop cuts the requests in flight short (``cut``): a hung
+homeserver holds none of them past the stop's grace.
 """
 
 from __future__ import annotations
