@@ -68,3 +68,23 @@ def store_lost(folder: Path, device_id: str) -> str:
         "token, which is a new device (docs/tchap.md), set it in "
         "MATRIX_ACCESS_TOKEN and start grappe again.", device=device_id,
         folder=str(folder))
+
+
+def recovery_key_missing(device: str) -> str:
+    """What the operator reads at start when the device cannot be signed: no key set."""
+    return operator().t(
+        "The bot's Matrix device {device} is not verified: MATRIX_RECOVERY_KEY is not set. "
+        "Element and Tchap show its messages as sent by a device not verified by its "
+        "owner. Make a key with “grappe matrix recovery-key”, set it in "
+        "MATRIX_RECOVERY_KEY and start grappe again; if cross-signing keys were made "
+        "before (they are kept in the database), give the key they were made with.",
+        device=device)
+
+
+def recovery_key_wrong(row: str) -> str:
+    """What the operator reads when the recovery key does not open the kept keys."""
+    return operator().t(
+        "MATRIX_RECOVERY_KEY does not open the cross-signing keys kept in the database: "
+        "the bot's device stays unverified. Give the key they were made with; if it is "
+        "lost, delete the adapter_state row {row} to make new keys (the members then "
+        "verify the bot again).", row=row)

@@ -33,7 +33,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.base import DeliveryError
-from bot.matrix.refusals import interactive_auth_needed
+from bot.matrix.refusals import (
+    interactive_auth_needed,
+    recovery_key_missing,
+    recovery_key_wrong,
+)
 
 if TYPE_CHECKING:
     from bot.matrix.client import Session
@@ -142,7 +146,11 @@ class CrossSigning:
 
     async def ensure(self) -> None:
         """The bot's keys published and its device signed; failures only logged."""
-        if not self.recovery_key or not self.session.client.device_id:
+        if not self.session.client.device_id:
+            return
+        if not self.recovery_key:  # said at every start: Element flags every message
+            if self.session.crypto.enabled:
+                log.warning("%s", recovery_key_missing(self.session.client.device_id))
             return
         try:
             await self._ensure(self.recovery_key)
@@ -182,9 +190,7 @@ class CrossSigning:
             try:
                 return await asyncio.to_thread(unseal, stored, recovery_key)
             except ValueError:
-                log.error("MATRIX_RECOVERY_KEY does not open the cross-signing keys kept in "
-                          "the database: give the key they were made with (or delete the "
-                          "adapter_state row matrix/%s to make new ones)", STATE_KEY)
+                log.error("%s", recovery_key_wrong(f"matrix/{STATE_KEY}"))
                 return None
         keys = {role: Key(secrets.token_bytes(32)) for role in ROLES}
         await self.session.put(STATE_KEY, await asyncio.to_thread(seal, keys, recovery_key))

@@ -92,7 +92,19 @@ async def test_the_bot_signs_its_device_and_a_new_one_again(harness, members,
         f"{harness.settings.matrix_store()}, présent."]
 
 
-async def test_another_recovery_key_touches_nothing(harness, members, coop_db) -> None:
+def told(caplog, start: str) -> list[str]:
+    """The operator's messages of ``bot.matrix.signing`` that begin with ``start``, each
+    said without a traceback."""
+    found = [r for r in caplog.records
+             if r.name == "bot.matrix.signing" and r.getMessage().startswith(start)]
+    assert all(r.exc_info is None for r in found)
+    return [r.getMessage() for r in found]
+
+
+async def test_another_recovery_key_touches_nothing(harness, members, coop_db,
+                                                    caplog) -> None:
+    """A wiped store is a new device: with another recovery key, or none, nothing is
+    replaced, the device stays unsigned, and the operator is told so in French."""
     harness.settings = harness.settings.model_copy(update={"matrix_recovery_key": RECOVERY})
     await harness.start()
     camille = await members("camille")
@@ -108,6 +120,17 @@ async def test_another_recovery_key_touches_nothing(harness, members, coop_db) -
     assert only_key(keys["master_keys"][BOT]) == master  # nothing replaced
     ssk = only_key(keys["self_signing_keys"][BOT])
     assert not signed_by(keys["device_keys"][BOT][adapter.session.client.device_id], ssk)
+    assert told(caplog, "MATRIX_RECOVERY_KEY n’ouvre pas les clés de signature croisée "
+                        "gardées dans la base : la session du bot reste non vérifiée.")
+
+    # no recovery key at all: said at the start, with what to do
+    await harness.stop()
+    harness.settings = harness.settings.model_copy(update={"matrix_recovery_key": None})
+    adapter = await harness.start()
+    device = adapter.session.client.device_id
+    [missing] = told(caplog, f"La session Matrix du bot ({device}) n’est pas vérifiée")
+    assert "grappe matrix recovery-key" in missing
+    assert only_key((await camille.keys_of(BOT))["master_keys"][BOT]) == master
 
 
 async def test_without_a_password_the_operator_is_told_what_to_do(
