@@ -176,6 +176,13 @@ async def test_an_encrypted_room_works_like_a_plain_one(harness, members, coop_d
     assert private(nadia, again)
     assert await count(coop_db, "bookings") == 3
 
+    # a command typed in her encrypted DM with the bot: read, and answered there
+    await nadia.say(relayed.room_id, "!grappe reserver salle-garance jeu 3 déc 10h-11h : "
+                                     "en privé")
+    mine, = await nadia.wait_for(lambda s: from_bot(relayed.room_id)(s) and "B-4" in s.body)
+    assert private(nadia, mine)
+    assert await count(coop_db, "bookings") == 4
+
     # everything the bot sent to an encrypted room came encrypted, reactions included
     await barrier(camille, room)
     for member in people:
