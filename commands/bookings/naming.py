@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import lru_cache
 
 from commands.errors import UsageError
 from commands.text import fold, shorten
@@ -30,6 +30,7 @@ ALIASES = {"projo": "projecteur", "beamer": "projecteur", "projector": "projecte
            "speakers": "sonorisation", "sound": "sonorisation", "secretaire": "secretariat"}
 MAX_NAME_WORDS = 6
 _TYPO = 80
+WORDS = 50_000  # the memos of what members write are bounded (a bot runs for months)
 
 
 def kind_of(word: str) -> str | None:
@@ -37,14 +38,14 @@ def kind_of(word: str) -> str | None:
     return _KIND_WORDS.get(fold(word))
 
 
-@cache
+@lru_cache(maxsize=WORDS)
 def key_of(text: str) -> str:
     """``"Salle Garance"`` → ``"salle-garance"``, ``"Sobre & Clair"`` → ``"sobre-et-clair"``:
     a name compared as a slug."""
     return "-".join(re.findall(r"[a-z0-9]+", fold(text.replace("&", " et "))))
 
 
-@cache
+@lru_cache(maxsize=WORDS)
 def _vocabulary(slug: str, name: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", fold(f"{slug} {name}"))) - _LINKS
 
@@ -53,7 +54,7 @@ def _fits(word: str, resource: Resource) -> bool:
     return _word_fits(word, resource.kind, _vocabulary(resource.slug, resource.name))
 
 
-@cache
+@lru_cache(maxsize=WORDS)
 def _word_fits(word: str, kind: str, vocabulary: frozenset[str]) -> bool:
     word = ALIASES.get(word, word)
     if kind_of(word) == kind:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from commands.lookup import index_of
@@ -85,6 +85,9 @@ _PHRASE_RE = re.compile(r"(?<![\w-])(" + "|".join(  # a phrase, or its plural
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TYPO, _SAME_STEM, _LENGTHS, _SUGGEST = 85, 0.8, 0.6, 75
 _KNOWN = 20_000  # need words remembered per directory
+# what members write has no end: the memos of words are bounded, or a bot that runs for
+# months would keep every word it was ever sent (and every pair with a term)
+_STEMS, _PAIRS, _DIRECTORIES = 50_000, 200_000, 4
 
 
 @cache
@@ -94,7 +97,7 @@ def _french() -> Any:
     return snowballstemmer.stemmer("french")
 
 
-@cache
+@lru_cache(maxsize=_STEMS)
 def _stem(word: str) -> str:
     return str(_french().stemWord(word))
 
@@ -141,7 +144,7 @@ def _shared(a: str, b: str) -> int:
     return n
 
 
-@cache
+@lru_cache(maxsize=_PAIRS)
 def same_word(need: str, term: str) -> bool:
     """Whether a need word is another form of a term word (both folded)."""
     a, b = form(need), form(term)
@@ -242,7 +245,7 @@ def vocabulary_of(index: Mapping[str, Skill]) -> Vocabulary:
                        tuple(sorted({(s.id or 0, s.slug) for s in index.values()})))
 
 
-@cache
+@lru_cache(maxsize=_DIRECTORIES)
 def _vocabulary(entries: tuple[tuple[str, int], ...],
                 slugs: tuple[tuple[int, str], ...]) -> Vocabulary:
     terms = {Term(tuple(words_of(text)), skill_id) for text, skill_id in entries}
