@@ -1,12 +1,10 @@
-"""Slack ack path: signed ``/grappe demande …`` slash commands over HTTP, grappe vs bare bolt.
+"""Slack ack path: signed ``/grappe demande …`` slash commands over HTTP, interleaved on
+``grappe serve``, the floor (``bench.floor``) and a bare bolt ``AsyncApp`` that only acks,
+each a subprocess on the local fake Web API of tests/slack, loaded by a client process.
 
     python -m bench.slack_ack [--requests 2000] [--warmup 200] [--concurrency 1,20]
 
-(a) ``grappe serve`` (a subprocess; SQLite; Web API = the local fake of tests/slack) and
-(b) a bare slack-bolt ``AsyncApp`` with default settings whose handler only acks (a
-subprocess, same fake). The load generator is its own process (``… client``), an aiohttp
-client. Server CPU per request comes from /proc/<pid>/stat (utime + stime) around the run.
-"""
+Server CPU per request comes from /proc/<pid>/stat (utime + stime) around the run."""
 
 from __future__ import annotations
 
