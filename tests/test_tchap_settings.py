@@ -3,9 +3,14 @@ and each one can be set either way; the spacing of the API calls it brings."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import warnings
+
 import pytest
 
 from bot.config import Settings
+from bot.matrix.client import Session
 from bot.pacing import Spacing
 
 
@@ -52,3 +57,31 @@ def test_calls_take_slots_one_interval_apart() -> None:
 def test_no_spacing_by_default() -> None:
     spacing = Spacing()
     assert [spacing.slot(5.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+
+
+async def test_a_call_stopped_while_waiting_its_turn_is_closed_unsent(tmp_path) -> None:
+    """A stop during the pace (the sync's long poll cancelled while it waits its slot) closes
+    the request it was given: never sent, and no "coroutine was never awaited" at collection."""
+    session = Session(object(), "http://127.0.0.1:9", "@grappe:grappe.example",  # type: ignore[arg-type]
+                      access_token="syt_x", pace=30.0)
+    sent: list[str] = []
+
+    async def request(name: str) -> str:
+        sent.append(name)
+        return name
+
+    assert await session.call(request("first"), "first") == "first"  # takes the slot at once
+    second = request("second")
+    waiting = asyncio.ensure_future(session.call(second, "second"))
+    await asyncio.sleep(0.01)
+    assert not waiting.done()  # waits 30 s for its turn
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert sent == ["first"]
+    assert second.cr_frame is None  # closed, not left for the collector
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        del second
+        gc.collect()
+    await session.client.close()

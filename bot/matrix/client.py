@@ -73,6 +73,12 @@ def state_key(prefix: str, value: str) -> str:
     return key if len(key) <= 80 else f"{prefix}#" + hashlib.sha256(value.encode()).hexdigest()
 
 
+def _discard(request: Awaitable[object]) -> None:
+    """Close a request that will not be sent (a coroutine never awaited warns when collected)."""
+    if inspect.iscoroutine(request):
+        request.close()
+
+
 @client_session
 async def open_http_session(client: AsyncClient) -> None:
     """Open nio's aiohttp session (nio's own way) before any send: nio opens it lazily, at
@@ -281,16 +287,20 @@ class Session:
         tries it again, shortly.
         """
         if self.closed or self.lost is not None:
-            if inspect.iscoroutine(request):
-                request.close()
+            _discard(request)
             raise self.lost or DeliveryError(f"{what}: the Matrix connection is closed")
         token = self.client.access_token
+        sent = False
         try:
             async with self._cutoff.bound(what):
                 await self._paced()
+                sent = True
                 resp = await request
         except NETWORK_ERRORS as exc:
             raise DeliveryError(f"{what}: {exc!r}") from exc
+        finally:
+            if not sent:  # cancelled while waiting its turn (a stop during the pace)
+                _discard(request)
         if not isinstance(resp, ErrorResponse):
             return resp
         if refused and resp.status_code in REFUSED:
