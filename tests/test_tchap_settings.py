@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import warnings
 
 import pytest
@@ -79,7 +80,7 @@ async def test_a_call_stopped_while_waiting_its_turn_is_closed_unsent(tmp_path) 
     with pytest.raises(asyncio.CancelledError):
         await waiting
     assert sent == ["first"]
-    assert second.cr_frame is None  # closed, not left for the collector
+    assert inspect.getcoroutinestate(second) == inspect.CORO_CLOSED  # not left to the collector
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         del second
