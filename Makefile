@@ -109,6 +109,7 @@ bench: $(STAMP) synapse
 	@$(BIN)/python -m bench.matrix_roundtrip
 	@$(BIN)/python -m bench.footprint
 	@$(BIN)/python -m bench.burst
+	@$(BIN)/python -m bench.collector
 	@$(BIN)/python -m bench.goals
 
 # The reliability figures of issue #9 at the issue's sizes (1 000 commands per crash

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import io
 import os
 import tempfile
@@ -34,6 +35,7 @@ from bot import features
 from bot.app import Bot
 from bot.config import Settings
 from bot.console import ConsoleAdapter, parse_line
+from bot.runner import settle
 from commands.dates.business_hours import is_business_day
 from commands.digest.sections import DigestWeek, build
 from commands.directory.file import load
@@ -234,6 +236,7 @@ async def measure(db: Database, bookings: int, repeat: int,
     adapter = ConsoleAdapter(io.StringIO())
     bot = Bot(Settings(DATABASE_URL=db.url), db, [adapter], clock=lambda: NOW)
     await bot.start(background_delivery=False)
+    settle()  # as grappe run does once running: the start-up's objects out of the collector
     profiler = _profiler(profile_dir)
     try:
         async def run(line: str) -> None:
@@ -284,6 +287,7 @@ async def measure(db: Database, bookings: int, repeat: int,
             _write_profile(profile_dir, profiler.output_text(unicode=True))
         return result
     finally:
+        gc.unfreeze()
         await bot.stop()
 
 

@@ -95,7 +95,7 @@ def _run_platforms(settings: Any) -> None:
     from bot.runner import run_platforms
 
     try:
-        asyncio.run(run_platforms(settings))
+        asyncio.run(run_platforms(settings, whole_process=True))
     except StartRefused as exc:
         _fail(str(exc), code=1)
 

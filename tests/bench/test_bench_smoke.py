@@ -204,3 +204,17 @@ def test_the_burst_figures_come_from_the_burst_tests_section(tmp_path: Path) -> 
         '{"figures": {"slack: Web API calls until the final card": 41}}')
     summary = goals.main(["--results", str(tmp_path)])
     assert "slack: Web API calls until the final card: 41" in goals.report(summary)
+
+
+async def test_collector_times_full_collections_settled_and_not() -> None:
+    import gc
+
+    from bench import collector
+
+    result = await collector.run(rounds=1, each=1)
+    assert gc.get_freeze_count() == 0  # the test's process is given back unfrozen
+    assert set(result["modes"]) == {"settled", "unsettled"}
+    for mode in result["modes"].values():
+        assert mode["acks_ms"]["n"] == len(collector.COMMANDS)
+        assert mode["pause_ms"]["n"] == mode["full_collections"]
+    assert "full collections" in collector.report(result)
