@@ -65,13 +65,13 @@ async def _round(bot: Bot, each: int, offset: int, full: FullCollections) -> dic
     return {"acks": acks, "hit": hit}
 
 
-async def run(rounds: int, each: int) -> dict[str, Any]:
+async def run(rounds: int, each: int, bookings: int = 1000) -> dict[str, Any]:
     full = FullCollections()
     by_mode: dict[str, dict[str, list[Any]]] = {
         m: {"acks": [], "pauses": [], "hit": []} for m in MODES}
     with tempfile.TemporaryDirectory() as workdir:
         async with database("sqlite", Path(workdir)) as db:
-            await fill(db, 1000)
+            await fill(db, bookings)
             bot = Bot(Settings(DATABASE_URL=db.url), db, [ConsoleAdapter(io.StringIO())],
                       clock=lambda: NOW)
             await bot.start()
@@ -100,7 +100,7 @@ async def run(rounds: int, each: int) -> dict[str, Any]:
                  "pause_ms": {**summary(v["pauses"]), "max": max(v["pauses"], default=0.0)},
                  "fell_on": sorted(set(v["hit"]))} for m, v in by_mode.items()}
     return {"benchmark": "collector", "machine": machine(), "rounds": rounds, "each": each,
-            "modes": modes}
+            "bookings": bookings, "modes": modes}
 
 
 def report(result: dict[str, Any]) -> str:

@@ -211,7 +211,7 @@ async def test_collector_times_full_collections_settled_and_not() -> None:
 
     from bench import collector
 
-    result = await collector.run(rounds=1, each=1)
+    result = await collector.run(rounds=1, each=1, bookings=50)
     assert gc.get_freeze_count() == 0  # the test's process is given back unfrozen
     assert set(result["modes"]) == {"settled", "unsettled"}
     for mode in result["modes"].values():
