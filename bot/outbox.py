@@ -161,16 +161,19 @@ class DeliveryLoop:
                 and self.pace.may_lease(row, self.clock()):
             row.lease_until = self.clock() + LEASE
 
-    def hand(self, rows: list[Outbox]) -> None:
-        """Deliver the committed rows this loop leased; wake the loop for the others."""
+    def hand(self, rows: list[Outbox]) -> asyncio.Task[None] | None:
+        """Deliver the committed rows this loop leased; wake the loop for the others. The
+        delivery of the leased ones is returned (None: there are none)."""
         leased = [row for row in rows if row.lease_until is not None]
         if len(leased) < len(rows):
             self.notify()
-        if leased:
-            task = asyncio.create_task(self._deliver_handed(leased),
-                                       name=f"outbox-{self.platform}-handed")
-            self._handed.add(task)
-            task.add_done_callback(self._handed.discard)
+        if not leased:
+            return None
+        task = asyncio.create_task(self._deliver_handed(leased),
+                                   name=f"outbox-{self.platform}-handed")
+        self._handed.add(task)
+        task.add_done_callback(self._handed.discard)
+        return task
 
     async def _deliver_handed(self, rows: list[Outbox]) -> None:
         left: list[int] = []
