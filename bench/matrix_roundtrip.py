@@ -1,7 +1,7 @@
 """Matrix round trip: a member's ``!grappe reservations`` → the reply seen through their sync.
 
     python -m bench.matrix_roundtrip [--rounds 200] [--warmup 20] [--no-opsdroid]
-                                     [--compare DIR]
+                                     [--compare DIR] [--timeline DIR]
 
 On one real Synapse (tests/matrix/synapse.py, from ``.venv-synapse``), three bots each
 in a direct room with the member: (a) ``grappe run`` (a subprocess, SQLite, the example
@@ -13,6 +13,8 @@ round), and times the send until its own sync shows the bot's reply. Server CPU 
 round trip comes from /proc/<pid>/stat around the measured rounds. ``--compare DIR`` adds
 another checkout of grappe ("before", an earlier commit, on a database its own code made)
 to the same interleaved rounds, for a before/after that saw the same moments of the machine.
+``--timeline DIR`` runs grappe under ``bench.matrix_timeline`` (time stamps along its path)
+and adds where a reply's time goes, from the sync that carried the command to the send.
 """
 
 from __future__ import annotations
@@ -103,7 +105,10 @@ def grappe_env(db_url: str, synapse_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def grappe_child(env: dict[str, str]) -> Child:
+def grappe_child(env: dict[str, str], timeline: Path | None = None) -> Child:
+    if timeline is not None:
+        return Child("grappe", [sys.executable, str(ROOT / "bench" / "matrix_timeline.py")],
+                     {**env, "GRAPPE_TIMELINE": str(timeline)}, ROOT)
     if os.environ.get("BENCH_WRAP"):
         return Child("grappe", [sys.executable, os.environ["BENCH_WRAP"]], env, ROOT)
     return Child("grappe", [sys.executable, "-m", "bot.cli", "run"], env, ROOT)
@@ -211,12 +216,16 @@ async def answering(member: Any, bot: Bot, within: float = 90) -> None:
 
 
 async def run(rounds: int, warmup: int, opsdroid: bool = True,
-              profile: Path | None = None, compare: Path | None = None) -> dict[str, Any]:
+              profile: Path | None = None, compare: Path | None = None,
+              timeline: Path | None = None) -> dict[str, Any]:
     from tests.matrix.harness import joined, password, user
     from tests.matrix.members import Member
 
     with tempfile.TemporaryDirectory(prefix="grappe-mx-") as tmp:
         folder = Path(tmp)
+        calls = None if timeline is None else timeline / "grappe-timeline.json"
+        if timeline is not None:
+            await asyncio.to_thread(timeline.mkdir, parents=True, exist_ok=True)
         (folder / "synapse").mkdir()
         synapse = await start_synapse(folder / "synapse")
         bots: list[Bot] = []
@@ -224,7 +233,7 @@ async def run(rounds: int, warmup: int, opsdroid: bool = True,
         skipped: str | None = None
         try:
             db_url = await prepare_db(sqlite_url(folder / "grappe.db"))
-            grappe = Bot("grappe", grappe_child(grappe_env(db_url, synapse.url)),
+            grappe = Bot("grappe", grappe_child(grappe_env(db_url, synapse.url), calls),
                          user(BOTS["grappe"]))
             echo = Bot("nio-echo", Child("nio-echo", [
                 sys.executable, "-m", "bench.matrix_roundtrip", "echo", synapse.url,
@@ -252,7 +261,7 @@ async def run(rounds: int, warmup: int, opsdroid: bool = True,
                 await answering(member, ops)
             elif opsdroid:
                 skipped = f"{OPSDROID_STAMP} is missing (`make bench` installs opsdroid there)"
-            return await _measure(member, bots, rounds, warmup, synapse, skipped, profile)
+            result = await _measure(member, bots, rounds, warmup, synapse, skipped, profile)
         except BaseException:
             for bot in bots:
                 print(f"--- {bot.name} (stderr, last lines)\n{bot.child.tail()}", file=sys.stderr)
@@ -264,6 +273,11 @@ async def run(rounds: int, warmup: int, opsdroid: bool = True,
                     await bot.child.stop()
             finally:
                 await asyncio.to_thread(synapse.stop)
+    if calls is not None:  # written by grappe at its exit
+        from bench.matrix_timeline import summary
+
+        result["timeline"] = summary(calls, rounds)
+    return result
 
 
 async def _measure(member: Any, bots: list[Bot], rounds: int, warmup: int, synapse: Any,
@@ -330,6 +344,8 @@ def report(result: dict[str, Any]) -> str:
         text += f"\n{name}: " + ", ".join(f"{k} {v:.3f}x" for k, v in r.items())
     if result["opsdroid_skipped"]:
         text += f"\nopsdroid skipped: {result['opsdroid_skipped']}"
+    for step, value in result.get("timeline", {}).items():
+        text += f"\ngrappe's timeline (median): {step} {value}"
     return text + (f"\nSynapse CPU {result['synapse_cpu_ms_per_round_trip']:.1f} ms per round "
                    f"trip; {result['rounds']} rounds in {result['elapsed_s']} s"
                    f"\n(goal: grappe's median ≤ {MATRIX_RATIO:.2f}× the bare nio echo bot)")
@@ -349,9 +365,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
                         help="write py-spy's samples of grappe (raw stacks) in this folder")
     parser.add_argument("--compare", type=Path, default=None,
                         help="another checkout of grappe, run beside this one as \"before\"")
+    parser.add_argument("--timeline", type=Path, default=None,
+                        help="time stamps along grappe's path, kept in this folder")
     args = parser.parse_args(argv)
     result = asyncio.run(run(args.rounds, args.warmup, not args.no_opsdroid, args.profile,
-                             args.compare))
+                             args.compare, args.timeline))
     print(report(result))
     print(f"→ {write_result('matrix_roundtrip', result, args.results)}")
     return result
