@@ -310,6 +310,7 @@ async def _measure(member: Any, bots: list[Bot], rounds: int, warmup: int, synap
         cpu = cpu_seconds(bot.child.pid) - cpu0[bot.name]
         runs.append({"bot": bot.name, "round_trip_ms": summary(bot.ms),
                      "median_ms": statistics.median(bot.ms),
+                     "each_ms": [round(ms, 2) for ms in bot.ms],  # in the order of the rounds
                      "cpu_ms_per_round_trip": cpu * 1000 / rounds,
                      "rss_mb": round(rss_mb(bot.child.pid), 1)})
     synapse_cpu = cpu_seconds(synapse.process.pid) - synapse_cpu0
