@@ -1,6 +1,7 @@
 """Matrix round trip: a member's ``!grappe reservations`` → the reply seen through their sync.
 
     python -m bench.matrix_roundtrip [--rounds 200] [--warmup 20] [--no-opsdroid]
+                                     [--compare DIR] [--timeline DIR]
 
 On one real Synapse (tests/matrix/synapse.py, from ``.venv-synapse``), three bots each
 in a direct room with the member: (a) ``grappe run`` (a subprocess, SQLite, the example
@@ -9,7 +10,11 @@ and (c) opsdroid's Matrix connector with an echo skill, from its own ``.venv-ops
 (skipped when it is not installed). The member (tests/matrix/members.py, in this
 process) sends the same text to each in turn, interleaved (the order rotates every
 round), and times the send until its own sync shows the bot's reply. Server CPU per
-round trip comes from /proc/<pid>/stat around the measured rounds.
+round trip comes from /proc/<pid>/stat around the measured rounds. ``--compare DIR`` adds
+another checkout of grappe ("before", an earlier commit, on a database its own code made)
+to the same interleaved rounds, for a before/after that saw the same moments of the machine.
+``--timeline DIR`` runs grappe under ``bench.matrix_timeline`` (time stamps along its path)
+and adds where a reply's time goes, from the sync that carried the command to the send.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ OPSDROID_PYTHON = ROOT / ".venv-opsdroid" / "bin" / "python"
 OPSDROID_STAMP = ROOT / ".venv-opsdroid" / ".installed-0.31.0"  # written by `make bench`
 TEXT = "!grappe reservations"
 MEMBER = "nadia"  # in the example directory, so grappe answers her
-BOTS = {"grappe": "grappe", "nio-echo": "nioecho", "opsdroid": "opsdroid"}
+BOTS = {"grappe": "grappe", "nio-echo": "nioecho", "opsdroid": "opsdroid",
+        "before": "grappebefore"}
 WAIT = 30.0
 
 OPSDROID_SKILL = '''
@@ -99,10 +105,29 @@ def grappe_env(db_url: str, synapse_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def grappe_child(env: dict[str, str]) -> Child:
+def grappe_child(env: dict[str, str], timeline: Path | None = None) -> Child:
+    if timeline is not None:
+        return Child("grappe", [sys.executable, str(ROOT / "bench" / "matrix_timeline.py")],
+                     {**env, "GRAPPE_TIMELINE": str(timeline)}, ROOT)
     if os.environ.get("BENCH_WRAP"):
         return Child("grappe", [sys.executable, os.environ["BENCH_WRAP"]], env, ROOT)
     return Child("grappe", [sys.executable, "-m", "bot.cli", "run"], env, ROOT)
+
+
+async def before_child(checkout: Path, folder: Path, synapse_url: str) -> Child:
+    """``grappe run`` of another checkout, as its own bot, on a database its own code
+    made (its ``prepare_db``: its migrations, its example directory)."""
+    from tests.matrix.harness import password, user
+
+    name, url = BOTS["before"], sqlite_url(folder / "before.db")
+    env = {**grappe_env(url, synapse_url, MATRIX_USER_ID=user(name),
+                        MATRIX_PASSWORD=password(name)), "PYTHONPATH": str(checkout)}
+    made = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import asyncio, sys; from bench.slack_ack import prepare_db; "
+        "asyncio.run(prepare_db(sys.argv[1]))", url, env=env, cwd=checkout)
+    if await made.wait():
+        raise RuntimeError(f"{checkout}: its database could not be made")
+    return Child("before", [sys.executable, "-m", "bot.cli", "run"], env, checkout)
 
 
 async def start_synapse(folder: Path) -> Any:
@@ -113,7 +138,7 @@ async def start_synapse(folder: Path) -> Any:
         raise SystemExit(f"{PYTHON} is missing: run `make synapse`")
     server = Synapse(folder)
     await asyncio.to_thread(server.start)
-    for name in (MEMBER, *BOTS.values()):
+    for name in (MEMBER, *BOTS.values()):  # "before" too: registered whether it runs or not
         await asyncio.to_thread(server.register, name, password(name))
     return server
 
@@ -191,12 +216,16 @@ async def answering(member: Any, bot: Bot, within: float = 90) -> None:
 
 
 async def run(rounds: int, warmup: int, opsdroid: bool = True,
-              profile: Path | None = None) -> dict[str, Any]:
+              profile: Path | None = None, compare: Path | None = None,
+              timeline: Path | None = None) -> dict[str, Any]:
     from tests.matrix.harness import joined, password, user
     from tests.matrix.members import Member
 
     with tempfile.TemporaryDirectory(prefix="grappe-mx-") as tmp:
         folder = Path(tmp)
+        calls = None if timeline is None else timeline / "grappe-timeline.json"
+        if timeline is not None:
+            await asyncio.to_thread(timeline.mkdir, parents=True, exist_ok=True)
         (folder / "synapse").mkdir()
         synapse = await start_synapse(folder / "synapse")
         bots: list[Bot] = []
@@ -204,13 +233,17 @@ async def run(rounds: int, warmup: int, opsdroid: bool = True,
         skipped: str | None = None
         try:
             db_url = await prepare_db(sqlite_url(folder / "grappe.db"))
-            grappe = Bot("grappe", grappe_child(grappe_env(db_url, synapse.url)),
+            grappe = Bot("grappe", grappe_child(grappe_env(db_url, synapse.url), calls),
                          user(BOTS["grappe"]))
             echo = Bot("nio-echo", Child("nio-echo", [
                 sys.executable, "-m", "bench.matrix_roundtrip", "echo", synapse.url,
                 user(BOTS["nio-echo"]), password(BOTS["nio-echo"])], None, ROOT),
                 user(BOTS["nio-echo"]))
-            for bot, ready in ((grappe, "grappe is running"), (echo, "echo bot ready")):
+            started = [(grappe, "grappe is running"), (echo, "echo bot ready")]
+            if compare is not None:
+                started.append((Bot("before", await before_child(compare, folder, synapse.url),
+                                    user(BOTS["before"])), "grappe is running"))
+            for bot, ready in started:
                 bots.append(bot)
                 await bot.child.start()
                 await bot.child.wait_line(ready)
@@ -228,7 +261,7 @@ async def run(rounds: int, warmup: int, opsdroid: bool = True,
                 await answering(member, ops)
             elif opsdroid:
                 skipped = f"{OPSDROID_STAMP} is missing (`make bench` installs opsdroid there)"
-            return await _measure(member, bots, rounds, warmup, synapse, skipped, profile)
+            result = await _measure(member, bots, rounds, warmup, synapse, skipped, profile)
         except BaseException:
             for bot in bots:
                 print(f"--- {bot.name} (stderr, last lines)\n{bot.child.tail()}", file=sys.stderr)
@@ -240,6 +273,11 @@ async def run(rounds: int, warmup: int, opsdroid: bool = True,
                     await bot.child.stop()
             finally:
                 await asyncio.to_thread(synapse.stop)
+    if calls is not None:  # written by grappe at its exit
+        from bench.matrix_timeline import summary
+
+        result["timeline"] = summary(calls, rounds)
+    return result
 
 
 async def _measure(member: Any, bots: list[Bot], rounds: int, warmup: int, synapse: Any,
@@ -272,6 +310,7 @@ async def _measure(member: Any, bots: list[Bot], rounds: int, warmup: int, synap
         cpu = cpu_seconds(bot.child.pid) - cpu0[bot.name]
         runs.append({"bot": bot.name, "round_trip_ms": summary(bot.ms),
                      "median_ms": statistics.median(bot.ms),
+                     "each_ms": [round(ms, 2) for ms in bot.ms],  # in the order of the rounds
                      "cpu_ms_per_round_trip": cpu * 1000 / rounds,
                      "rss_mb": round(rss_mb(bot.child.pid), 1)})
     synapse_cpu = cpu_seconds(synapse.process.pid) - synapse_cpu0
@@ -283,20 +322,19 @@ async def _measure(member: Any, bots: list[Bot], rounds: int, warmup: int, synap
 
 
 def ratios(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """Each bot / the bare nio echo bot: median, p95, CPU."""
+    """Each bot / the bare nio echo bot, and grappe / "before" (``--compare``): median,
+    p95, CPU."""
     by = {r["bot"]: r for r in runs}
-    base = by.get("nio-echo")
-    if base is None:
-        return {}
-    out = {}
-    for name, r in by.items():
-        if name != "nio-echo":
-            out[f"{name}/nio-echo"] = {
-                "median": round(r["median_ms"] / base["median_ms"], 3),
-                "p95": round(r["round_trip_ms"]["p95"] / base["round_trip_ms"]["p95"], 3),
-                "cpu": round(r["cpu_ms_per_round_trip"]
-                             / max(base["cpu_ms_per_round_trip"], 1e-9), 2)}
-    return out
+    pairs = [(name, "nio-echo") for name in by if name != "nio-echo"] + [("grappe", "before")]
+    return {f"{name}/{base}": _ratio(by[name], by[base])
+            for name, base in pairs if name in by and base in by}
+
+
+def _ratio(r: dict[str, Any], base: dict[str, Any]) -> dict[str, float]:
+    return {"median": round(r["median_ms"] / base["median_ms"], 3),
+            "p95": round(r["round_trip_ms"]["p95"] / base["round_trip_ms"]["p95"], 3),
+            "cpu": round(r["cpu_ms_per_round_trip"]
+                         / max(base["cpu_ms_per_round_trip"], 1e-9), 2)}
 
 
 def report(result: dict[str, Any]) -> str:
@@ -307,6 +345,8 @@ def report(result: dict[str, Any]) -> str:
         text += f"\n{name}: " + ", ".join(f"{k} {v:.3f}x" for k, v in r.items())
     if result["opsdroid_skipped"]:
         text += f"\nopsdroid skipped: {result['opsdroid_skipped']}"
+    for step, value in result.get("timeline", {}).items():
+        text += f"\ngrappe's timeline (median): {step} {value}"
     return text + (f"\nSynapse CPU {result['synapse_cpu_ms_per_round_trip']:.1f} ms per round "
                    f"trip; {result['rounds']} rounds in {result['elapsed_s']} s"
                    f"\n(goal: grappe's median ≤ {MATRIX_RATIO:.2f}× the bare nio echo bot)")
@@ -324,8 +364,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
     parser.add_argument("--results", type=Path, default=None)
     parser.add_argument("--profile", type=Path, default=None,
                         help="write py-spy's samples of grappe (raw stacks) in this folder")
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="another checkout of grappe, run beside this one as \"before\"")
+    parser.add_argument("--timeline", type=Path, default=None,
+                        help="time stamps along grappe's path, kept in this folder")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args.rounds, args.warmup, not args.no_opsdroid, args.profile))
+    result = asyncio.run(run(args.rounds, args.warmup, not args.no_opsdroid, args.profile,
+                             args.compare, args.timeline))
     print(report(result))
     print(f"→ {write_result('matrix_roundtrip', result, args.results)}")
     return result

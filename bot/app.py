@@ -86,12 +86,12 @@ class Bot:
         for row in rows:
             self.loops[row.platform].lease(row)
 
-    def hand(self, rows: Sequence[Outbox]) -> None:
+    def hand(self, rows: Sequence[Outbox]) -> list[asyncio.Future[None]]:
         by_platform: dict[str, list[Outbox]] = {}
         for row in rows:
             by_platform.setdefault(row.platform, []).append(row)
-        for platform, some in by_platform.items():
-            self.loops[platform].hand(some)
+        return [task for platform, some in by_platform.items()
+                if (task := self.loops[platform].hand(some)) is not None]
 
     def wake(self, platform: str) -> None:
         if (loop := self.loops.get(platform)) is not None:

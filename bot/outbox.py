@@ -161,16 +161,19 @@ class DeliveryLoop:
                 and self.pace.may_lease(row, self.clock()):
             row.lease_until = self.clock() + LEASE
 
-    def hand(self, rows: list[Outbox]) -> None:
-        """Deliver the committed rows this loop leased; wake the loop for the others."""
+    def hand(self, rows: list[Outbox]) -> asyncio.Task[None] | None:
+        """Deliver the committed rows this loop leased; wake the loop for the others. The
+        delivery of the leased ones is returned (None: there are none)."""
         leased = [row for row in rows if row.lease_until is not None]
         if len(leased) < len(rows):
             self.notify()
-        if leased:
-            task = asyncio.create_task(self._deliver_handed(leased),
-                                       name=f"outbox-{self.platform}-handed")
-            self._handed.add(task)
-            task.add_done_callback(self._handed.discard)
+        if not leased:
+            return None
+        task = asyncio.create_task(self._deliver_handed(leased),
+                                   name=f"outbox-{self.platform}-handed")
+        self._handed.add(task)
+        task.add_done_callback(self._handed.discard)
+        return task
 
     async def _deliver_handed(self, rows: list[Outbox]) -> None:
         left: list[int] = []
@@ -268,9 +271,11 @@ class DeliveryLoop:
         assert row.id is not None
         item = Envelope.model_validate_json(row.payload).item
         thread, own_card = pacing.thread_of(row, item)
-        if handed:  # leased when it was queued: only where it goes is read
-            async with self.db.session(read_only=True) as s:
-                place = await repo.placement(s, row, thread)
+        if handed:  # leased when it was queued: only where it goes is read, if anything
+            place = repo.Placement()
+            if not repo.placed_alone(row, thread):
+                async with self.db.session(read_only=True) as s:
+                    place = await repo.placement(s, row, thread)
             held = pacing.hold(row, place, now, own_card)
             if held is not None:
                 async with self.db.session() as s:

@@ -106,7 +106,7 @@ class Dispatcher:
                               result=Result.DB_UNAVAILABLE if away else Result.DB_ERROR)
         else:
             if self.handoff is not None:
-                self.handoff.hand(outcome.rows)
+                outcome.delivering = self.handoff.hand(outcome.rows)
                 if outcome.due:
                     self.handoff.wake(event.actor.platform)
         _log_inbound(event, outcome, time.perf_counter() - started)

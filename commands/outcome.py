@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asyncio import Future
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -50,6 +51,9 @@ class Outcome:
     home: Message | None = None  # the person's home, drawn for a ``HomeOpened``
     # the outbox rows the command queued, handed to the delivery loops after the commit
     rows: list[Outbox] = field(default_factory=list, repr=False, compare=False)
+    # their deliveries, started by the handoff: done once those rows are out (or not, for
+    # now); an adapter whose next request would slow them down waits for them first
+    delivering: list[Future[None]] = field(default_factory=list, repr=False, compare=False)
     due: int = 0  # rows that waited (for a room the bot has just come in) and are due now
 
     @property
@@ -61,11 +65,12 @@ class Outcome:
 class Handoff(Protocol):
     """Who delivers what a command queues (the bot's delivery loops): ``lease`` leases the
     rows to them inside the command's transaction, ``hand`` gives them over once it
-    committed, so they go out without being read back (bot/outbox.py); ``wake`` tells a
-    platform's loop that rows already in the outbox are due now (``Outcome.due``)."""
+    committed, so they go out without being read back (bot/outbox.py), and returns the
+    deliveries it started (``Outcome.delivering``); ``wake`` tells a platform's loop that
+    rows already in the outbox are due now (``Outcome.due``)."""
 
     def lease(self, rows: Sequence[Outbox]) -> None: ...
 
-    def hand(self, rows: Sequence[Outbox]) -> None: ...
+    def hand(self, rows: Sequence[Outbox]) -> list[Future[None]]: ...
 
     def wake(self, platform: str) -> None: ...

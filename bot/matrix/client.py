@@ -51,7 +51,7 @@ from bot.matrix.refusals import (
     token_refused,
 )
 from bot.matrix.signing import CrossSigning
-from bot.matrix.store import kept, unload
+from bot.matrix.store import Store, kept, unload
 from bot.pacing import Spacing
 from storage.db import Database
 from storage.repo import adapter_state as state_repo
@@ -106,7 +106,7 @@ class Session:
         # nio retries nothing itself: the outbox and the sync loop decide when to try again
         config = AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0,
                                    request_timeout=REQUEST_TIMEOUT, store_sync_tokens=False,
-                                   encryption_enabled=store is not None)
+                                   encryption_enabled=store is not None, store=Store)
         self.store = store  # the device's keys (None: no end-to-end encryption)
         self.client = AsyncClient(self.homeserver, user_id, config=config,
                                   store_path=str(store) if store is not None else "")

@@ -16,9 +16,22 @@ configured access token whose device has keys, stops with ``store_lost``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from nio import AsyncClient
+from nio.store import DefaultStore
+
+
+class Store(DefaultStore):
+    """nio's store (``AsyncClientConfig.store``), which saves the encrypted rooms each sync
+    found even when it found none: a transaction and a read of the account, on the event
+    loop, before the batch is handled (0.8 ms per sync on the bench, on every reply's
+    path). Only the rooms found are written, as before."""
+
+    def save_encrypted_rooms(self, rooms: Collection[str]) -> None:
+        if rooms:
+            super().save_encrypted_rooms(rooms)
 
 
 def kept(folder: Path, user_id: str, device_id: str) -> bool:

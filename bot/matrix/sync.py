@@ -10,6 +10,11 @@ The very first sync, and a room's events from before the bot joined it, are
 history: skipped. A crash between a dispatch and the token
 write replays a few events, which the dispatcher recognises by their ids.
 
+The replies a batch handed to the delivery (``Outcome.delivering``) go out before the next
+long poll, as a bare nio bot sends from its callbacks: a sync of the bot waiting at the
+homeserver is woken by the very reply it stores, and Synapse computes that answer beside
+the member's, who sees the reply later (bench, one command in two each way: 96 / 111 ms).
+
 After every sync the device's keys are kept up (``Crypto.maintain``: uploads, queries,
 claims, to-device messages); an event nio could not decrypt waits for its key off the
 batch's path (``Crypto.undecrypted``), so its token moves on (a restart meanwhile loses
@@ -65,6 +70,9 @@ STOP_GRACE = 2.0
 # The token is written at most this often, off the reply's path (a crash replays the
 # events of the last second, which the dispatcher recognises by their ids).
 TOKEN_WRITE_DELAY = 1.0
+# The longest the next sync waits for the replies of the last batch to go out (a slow send,
+# a chart being drawn, a send that waits for a sync itself: the sync goes on meanwhile).
+REPLIES_FIRST = 0.5
 
 
 def sync_filter(timeline_limit: int) -> dict[str, Any]:
@@ -104,6 +112,7 @@ class Receiver:
         self.token: str | None = None
         self._unsaved: str | None = None  # a handled batch's token, not written yet
         self._writer: asyncio.Task[None] | None = None
+        self._replies: set[asyncio.Future[None]] = set()  # the last batch's, being sent
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.in_sync = True  # False while syncing with the homeserver fails (/readyz)
@@ -216,12 +225,17 @@ class Receiver:
 
     async def _next(self) -> SyncResponse | None:
         """The next sync response, or None once stopping (the long poll is cancelled)."""
+        replies = {r for r in self._replies if not r.done()}
+        self._replies.clear()
+        if replies:  # the last batch's replies out first (``REPLIES_FIRST`` at most)
+            sent = asyncio.ensure_future(asyncio.wait(replies))
+            if not await self._or_stop(sent, REPLIES_FIRST):
+                sent.cancel()  # only this wait: the deliveries go on
+        if self._stop.is_set():
+            return None
         sync = asyncio.ensure_future(self.session.call(self.client.sync(
             timeout=SYNC_TIMEOUT_MS, since=self.token, sync_filter=self.filter), "sync"))
-        stop = asyncio.ensure_future(self._stop.wait())
-        await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
-        if not sync.done():
+        if not await self._or_stop(sync):
             sync.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sync
@@ -229,6 +243,13 @@ class Receiver:
         resp = sync.result()
         assert isinstance(resp, SyncResponse)
         return resp
+
+    async def _or_stop(self, work: asyncio.Future[Any], within: float | None = None) -> bool:
+        """Wait for ``work`` until a stop (or ``within`` seconds); whether it is done."""
+        stop = asyncio.ensure_future(self._stop.wait())
+        await asyncio.wait({work, stop}, timeout=within, return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        return work.done()
 
     # --- one batch -------------------------------------------------------------
     async def _handle(self, resp: SyncResponse, *, history: bool) -> None:
@@ -310,6 +331,7 @@ class Receiver:
             await self._unreadable(converted.place, converted.actor.user_id, converted.event_id)
             return
         outcome = await self.receive(converted)
+        self._replies.update(outcome.delivering)
         if outcome.result == Result.DB_UNAVAILABLE:  # nothing recorded: replayed by the next
             raise DatabaseAway(converted.event_id)  # sync (its author was told, once)
         if view.direct and outcome.result != Result.IGNORED \

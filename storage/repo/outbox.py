@@ -253,9 +253,7 @@ async def placement(s: AsyncSession, row: Outbox, thread_of: str | None) -> Plac
     failed for good) when the row belongs in or edits that thread, and a pending row queued
     before it in the same thread (or the same person's DMs): the messages of one thread go
     in queue order."""
-    in_thread = bool(thread_of) and row.role in _IN_THREAD
-    by = ("thread" if row.role in _THREAD_ORDERED and row.object_ref
-          else "dm" if row.role == DeliveryRole.DM and row.recipient else "")
+    in_thread, by = _placed_by(row, thread_of)
     if not in_thread and not by:
         return Placement()
     params = {"b_platform": row.platform, "b_thread": thread_of, "b_row": row.id,
@@ -265,6 +263,20 @@ async def placement(s: AsyncSession, row: Outbox, thread_of: str | None) -> Plac
     message_id, card_id, card_at, failed_id, earlier_at = tuple(found)
     return Placement(message_id, (card_id, card_at) if card_id is not None else None,
                      earlier_at, card_failed=failed_id is not None)
+
+
+def placed_alone(row: Outbox, thread_of: str | None) -> bool:
+    """Whether ``row`` waits for no card and no earlier row: ``placement`` reads nothing
+    for it (its caller need not open a transaction)."""
+    return _placed_by(row, thread_of) == (False, "")
+
+
+def _placed_by(row: Outbox, thread_of: str | None) -> tuple[bool, str]:
+    """(in a card's thread, the rows it comes after: "thread", "dm" or none)."""
+    in_thread = bool(thread_of) and row.role in _IN_THREAD
+    by = ("thread" if row.role in _THREAD_ORDERED and row.object_ref
+          else "dm" if row.role == DeliveryRole.DM and row.recipient else "")
+    return in_thread, by
 
 
 async def release(s: AsyncSession, row_ids: Sequence[int]) -> None:
