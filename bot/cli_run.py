@@ -10,9 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli_texts import T
 from commands.errors import SettingValueError
-from commands.i18n import N_, one_of
+from commands.i18n import N_, one_of, operator
+
+# the operator's language, as bot.cli_texts.T (the same translator), without that module:
+# its typer texts and their patterns are the typer app's
+T = operator()
 
 # pydantic's errors on the kinds of settings grappe has, in the person's language
 SETTING_ERRORS = {
