@@ -156,6 +156,6 @@ def table_export(name: str, help_text: str, rows: Rows, written: Callable[[int, 
 
 export_app = group(T.t("Export data (requests, bookings…)."))
 import bot.cli_privacy  # noqa: F401,E402
+import bot.export_ical  # noqa: E402,F401
 import bot.export_projects  # noqa: E402,F401
 import bot.export_requests  # noqa: E402,F401
-import bot.ical  # noqa: F401,E402

@@ -34,7 +34,7 @@ def recovery_key() -> None:
 
 
 def status() -> None:
-    from bot.cli import _settings
+    from bot.cli_run import settings as _settings
     from bot.matrix.status import StatusFailed, report, status_of
     from storage.db import Database
 

@@ -28,11 +28,13 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from commands.i18n import N_, Translator, operator
+
+if TYPE_CHECKING:  # typer is imported by what builds the typer app (bot.cli_app), not
+    # by those that only need T (a bare `grappe run`, the console)
+    import typer
 
 # the command line's language: GRAPPE_LOCALE, French by default
 T = operator()
@@ -84,6 +86,8 @@ TYPE_NAMES: dict[str, str | None] = {
 def group(help_text: str, **options: Any) -> typer.Typer:
     """A group of commands (``grappe db``, ``grappe export``…) whose usage line is in
     the person's language."""
+    import typer
+
     return typer.Typer(help=help_text, no_args_is_help=True,
                        subcommand_metavar=T.t("COMMAND [ARGS]..."), **options)
 

@@ -1,5 +1,6 @@
-"""iCal feeds of the bookings: ``grappe export ical [--resource SLUG]`` and the HTTP feeds
-``/ical/<resource>.ics?token=…`` and ``/ical/all.ics?token=…`` (mounted by ``grappe serve``).
+"""iCal feeds of the bookings: the HTTP feeds ``/ical/<resource>.ics?token=…`` and
+``/ical/all.ics?token=…`` (mounted by ``grappe serve``) and ``grappe export ical
+[--resource SLUG]`` (``bot.export_ical``).
 
 Each booking is one event with a stable UID, its status (pending ones are
 tentative, cancelled and declined ones stay in the feed marked cancelled so
@@ -9,22 +10,17 @@ the cooperative's zone with its VTIMEZONE.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
-import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import typer
-
-from bot.cli_export import OutputOpt, T, database_ready, export_app
 from commands.i18n import translator
 from commands.text import slugify
 
 if TYPE_CHECKING:  # aiohttp, icalendar and the database's side are imported when used:
-    # `grappe --help` need not load them
+    # `grappe --help` need not load them, nor the running bot icalendar before a feed
     from aiohttp import web
     from icalendar import Calendar
 
@@ -125,40 +121,6 @@ def add_ical_routes(app: web.Application, db: Database, token: str, *,
             "Content-Disposition": f'inline; filename="{name}.ics"'})
 
     app.router.add_get(r"/ical/{name:[a-z0-9-]+}.ics", serve)
-
-
-async def _export(database_url: str, slug: str | None) -> bytes | None:
-    from storage.db import Database
-
-    db = Database(database_url)
-    try:
-        return await feed(db, slug)
-    finally:
-        await db.dispose()
-
-
-@export_app.command("ical", help=T.t("Export the bookings as an iCal calendar (on the "
-                                     "screen, or in a file)."))
-def export_ical(
-    resource: Annotated[str | None, typer.Option(
-        "--resource", metavar=T.t("SLUG"), help=T.t("Only this resource (its slug)."))] = None,
-    output: OutputOpt = None,
-) -> None:
-    """Export the bookings as an iCal calendar (on stdout, or a file)."""
-    from bot.config import Settings
-
-    database_ready()
-    data = asyncio.run(_export(Settings().database_url, resource))
-    if data is None:
-        typer.echo(T.t("No resource “{slug}”. Type grappe directory show for the list.",
-                       slug=resource), err=True)
-        raise typer.Exit(2)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    output.write_bytes(data)
-    typer.echo(T.t("Calendar written to {path}.", path=output))
 
 
 def ical_routes(settings: Settings, db: Database) -> Callable[[web.Application], None]:

@@ -3,16 +3,14 @@
 Code that reports an operation logs ``log.info("inbound", extra={"fields": {...}})``
 with ids, latency and outcome — never the text a person wrote or reads (that stays
 at DEBUG). ``GRAPPE_LOG_FORMAT=json`` gives one JSON object per line for a log
-collector (python-json-logger); the default text format appends ``key=value`` pairs.
+collector (python-json-logger, in ``bot.logs_json``); the default text format appends
+``key=value`` pairs.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
-
-from pythonjsonlogger.json import JsonFormatter
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -35,20 +33,12 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-class FlatJsonFormatter(JsonFormatter):
-    """One JSON object per line; the ``fields`` of a record become top-level keys."""
-
-    def add_fields(self, log_record: dict[str, Any], record: logging.LogRecord,
-                   message_dict: dict[str, Any]) -> None:
-        super().add_fields(log_record, record, message_dict)
-        fields = log_record.pop("fields", None) or {}
-        log_record.update({k: v for k, v in fields.items() if v is not None})
-
-
 def configure(level: str, fmt: str = "text") -> None:
     """Send the log to stderr at ``level`` in ``fmt`` ("text" or "json")."""
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
+        from bot.logs_json import FlatJsonFormatter
+
         handler.setFormatter(FlatJsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},

@@ -47,7 +47,7 @@ class NotAllowed(CommandError):
 class SettingValueError(ValueError):
     """A setting's value that cannot work; ``message`` is a catalog id, as CommandError's.
 
-    A ValueError, so that pydantic reports it with the setting's name (bot/cli.py shows
+    A ValueError, so that pydantic reports it with the setting's name (bot/cli_run.py shows
     it translated)."""
 
     def __init__(self, message: str, **params: object):

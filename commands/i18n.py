@@ -4,20 +4,27 @@ Message ids are the English text; French is the default locale and its
 catalogs must translate every id (a test checks it). A locale may have several
 ``.po`` files (one per command family or adapter, so that features are
 translated side by side without touching one shared file); they are merged and
-compiled in memory at first use, so a fresh checkout needs no build step.
+compiled at first use, so a fresh checkout needs no build step. The compiled catalog is
+kept in ``locales/__cache__/`` under a digest of the ``.po`` files, as ``__pycache__``
+keeps compiled modules: a later start reads it with the standard library's ``gettext``
+and never imports Babel's catalog reader (``babel.messages``: 0.4 MB of a running bot's
+memory, and 35 ms of CPU to read the ``.po`` files at each start); an edited ``.po`` has
+another digest, so it is compiled again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gettext
+import hashlib
 import io
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+if TYPE_CHECKING:  # Babel's catalog reader: only to compile the catalogs (_compiled)
+    from babel.messages.catalog import Catalog
 
 LOCALES = ("fr", "en")
 DEFAULT_LOCALE = "fr"
@@ -45,6 +52,9 @@ def po_paths(locale: str) -> list[Path]:
 
 def read_catalog(locale: str) -> Catalog:
     """The merged catalog of ``locale``; an id translated twice is an error."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
     merged = Catalog(locale=locale)
     for path in po_paths(locale):
         with path.open("rb") as fp:
@@ -61,6 +71,8 @@ def read_catalog(locale: str) -> Catalog:
 
 
 def _with_header(merged: Catalog, part: Catalog) -> Catalog:
+    from babel.messages.catalog import Catalog
+
     fresh = Catalog(locale=part.locale)
     fresh.mime_headers = part.mime_headers
     for message in merged:
@@ -71,12 +83,48 @@ def _with_header(merged: Catalog, part: Catalog) -> Catalog:
 
 @cache
 def _catalog(locale: str) -> gettext.NullTranslations:
-    if not po_paths(locale):
+    paths = po_paths(locale)
+    if not paths:
         return gettext.NullTranslations()
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    kept = LOCALE_DIR / "__cache__" / f"{locale}-{digest.hexdigest()[:20]}.mo"
+    try:
+        with kept.open("rb") as fp:
+            return gettext.GNUTranslations(fp)
+    except OSError:  # not compiled yet (or unreadable): compile it
+        pass
+    compiled = _compiled(locale)
+    _keep(kept, compiled)
+    return gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+def _compiled(locale: str) -> bytes:
+    from babel.messages.mofile import write_mo
+
     buffer = io.BytesIO()
     write_mo(buffer, read_catalog(locale), use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
+
+
+def _keep(path: Path, compiled: bytes) -> None:
+    """Keep ``compiled`` at ``path`` for the next start, in place of the locale's earlier
+    ones; written whole or not at all (replicas and test workers may start together). A
+    folder that cannot be written (an installation read-only) only means compiling at
+    every start."""
+    locale = path.name.rpartition("-")[0]
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        temporary.write_bytes(compiled)
+        os.replace(temporary, path)
+        for old in path.parent.glob(f"{locale}-*.mo"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def normalize_locale(locale: str | None) -> str:

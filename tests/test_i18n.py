@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 
+from commands import i18n
 from commands.i18n import Translator, read_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +65,38 @@ def test_french_is_the_default_and_english_is_complete() -> None:
     assert fr.tn("The {n} member enterprise of {cooperative}",
                  "The {n} member enterprises of {cooperative}", 3, cooperative="X").startswith(
         "Les 3 entreprises")
+
+
+def test_the_compiled_catalog_is_kept_and_compiled_again_once_a_po_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(i18n.LOCALE_DIR, locales, ignore=shutil.ignore_patterns("__cache__"))
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locales)
+    compiled = i18n._compiled
+    i18n._catalog.cache_clear()
+    try:
+        assert i18n._catalog("fr").gettext("Choose fr or en.") == "Choisissez fr ou en."
+        first = list((locales / "__cache__").iterdir())
+        assert [p.suffix for p in first] == [".mo"]
+        i18n._catalog.cache_clear()  # the next start reads what was kept
+        monkeypatch.setattr(i18n, "_compiled", lambda locale: pytest.fail("compiled again"))
+        assert i18n._catalog("fr").gettext("Choose fr or en.") == "Choisissez fr ou en."
+        po = locales / "fr" / "LC_MESSAGES" / "messages.po"
+        po.write_text(po.read_text(encoding="utf-8").replace(
+            'msgstr "Choisissez fr ou en."', 'msgstr "Choisissez : fr ou en."'), encoding="utf-8")
+        monkeypatch.setattr(i18n, "_compiled", compiled)
+        i18n._catalog.cache_clear()
+        assert i18n._catalog("fr").gettext("Choose fr or en.") == "Choisissez : fr ou en."
+        again = list((locales / "__cache__").iterdir())
+        assert len(again) == 1  # the earlier one is removed
+        assert again != first
+    finally:
+        i18n._catalog.cache_clear()  # the other tests read the real catalogs
+
+
+def test_a_start_with_the_catalog_kept_does_not_load_babels_catalog_reader() -> None:
+    code = ("import sys; from commands.i18n import translator; "
+            "print(translator('fr').t('Choose fr or en.'), 'babel.messages' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, cwd=ROOT).stdout.split() for _ in range(2)]
+    assert runs[1] == ["Choisissez", "fr", "ou", "en.", "False"]  # the first may compile it

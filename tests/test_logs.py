@@ -9,7 +9,8 @@ import logging
 
 import pytest
 
-from bot.logs import FlatJsonFormatter, TextFormatter, configure
+from bot.logs import TextFormatter, configure
+from bot.logs_json import FlatJsonFormatter
 from tests import leaks
 from tests.conftest import Clock, Console
 

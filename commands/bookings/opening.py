@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import get_day_names
-
 from commands.dates.business_hours import is_public_holiday
 from commands.dates.day_parts import hhmm
 from commands.dates.slots import Interval, local_instant
@@ -54,6 +52,8 @@ def next_open(resource: Resource, moment: datetime, tz: ZoneInfo) -> datetime:
 def describe_days(resource: Resource, t: Translator) -> str:
     """``du lundi au vendredi, hors jours fériés`` / ``Monday to Friday, not on public
     holidays``: the days a person may book it, as they read them."""
+    from babel.dates import get_day_names
+
     codes = _codes(resource)
     names = get_day_names("wide", locale=t.locale)
     indices = [i for i, code in enumerate(WEEKDAYS) if code in codes]

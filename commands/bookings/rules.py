@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from commands.bookings.opening import describe_days, hours_of, is_open_on, next_open
@@ -90,6 +89,8 @@ def month_bounds(year: int, month: int, fmt: Fmt) -> Interval:
 
 
 def month_name(year: int, month: int, locale: str) -> str:
+    from babel.dates import format_date
+
     return format_date(date(year, month, 1), "LLLL y", locale=locale)
 
 

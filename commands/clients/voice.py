@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from commands.dates.when import format_time
 from commands.i18n import N_, translator
 from commands.messages import Block, Choice, Choices, Message, Target, bold, for_client, para
@@ -31,6 +29,8 @@ def to_client(cr: ClientRequest, *blocks: Block) -> Message:
 
 def promise(moment: datetime, coop: Cooperative, locale: str) -> str:
     """``lundi 7 décembre à 16 h 30``: a day a client reads without a calendar."""
+    from babel.dates import format_date
+
     local = moment.astimezone(ZoneInfo(coop.timezone))
     t = translator(locale)
     return t.t("{day} at {time}", day=format_date(local.date(), "EEEE d MMMM", locale=t.locale),

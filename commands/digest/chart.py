@@ -20,8 +20,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from commands.messages import Attachment, Block, Chart, ChartRow, Message
 
 log = logging.getLogger(__name__)
@@ -69,6 +67,7 @@ def _hour_label(hour: int, locale: str) -> str:
 def draw(occupancies: list[Occupancy], days: list[date], hours: range, locale: str,
          title: str) -> bytes:
     """The PNG bytes (deterministic for the same data: no timestamp in the metadata)."""
+    from babel.dates import format_date
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from babel.numbers import format_currency, format_decimal
-
 from commands.errors import CommandError
 from commands.text import fold
 
@@ -86,10 +84,14 @@ def parse_days(text: str) -> int:
 
 
 def format_amount(cents: int, locale: str) -> str:
+    from babel.numbers import format_currency
+
     return format_currency(cents / 100, "EUR", locale="fr_FR" if locale == "fr" else "en_GB")
 
 
 def format_days(days_x100: int, locale: str) -> str:
+    from babel.numbers import format_decimal
+
     number = format_decimal(days_x100 / 100, format="#,##0.##",
                             locale="fr_FR" if locale == "fr" else "en_GB")
     return f"{number}\u00a0j" if locale == "fr" else f"{number} d"

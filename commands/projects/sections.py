@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from babel.numbers import format_decimal
-
 from commands.dates.business_hours import format_hours
 from commands.projects.amounts import format_amount, format_days
 from commands.table import Table, Value
@@ -93,6 +91,8 @@ def shown(value: Value, kind: Kind, locale: str) -> str:
         return format_amount(round(value * 100), locale)
     if kind is Kind.DAYS:
         return format_days(round(value * 100), locale)
+    from babel.numbers import format_decimal
+
     if kind is Kind.PERCENT:
         number = format_decimal(value, format="#,##0.#", locale=loc)
         return f"{number}\u00a0%" if locale == "fr" else f"{number}%"

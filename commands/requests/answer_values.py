@@ -14,9 +14,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 from commands.dates.spans import Span
 from commands.dates.when import format_day
 from commands.i18n import N_, Translator
@@ -71,6 +68,8 @@ def capacity_text(t: Translator, value: str) -> str:
 
 
 def _capacity(t: Translator, c: Capacity) -> str:
+    from babel.numbers import format_decimal
+
     amount = format_decimal(c.amount, locale=t.locale)
     # the plural form: 0,5 jour and 1,5 jour in French, 0.5 days in English
     n = int(c.amount) if c.amount.is_integer() or t.locale == "fr" else 2
@@ -112,6 +111,8 @@ _PARTS_OF_DAYS = {"am": N_("mornings"), "pm": N_("afternoons")}
 
 
 def _span(t: Translator, s: Span, today: date | None) -> str:
+    from babel.dates import format_date
+
     part = _PART_OF_DAY
     if s.start is None and s.end is None:
         message = _PARTS_OF_DAYS[s.part or "am"]

@@ -12,7 +12,7 @@ from aiohttp import web
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli_app import app
 from bot.ical import add_ical_routes, feed
 from commands.directory.file import load
 from commands.directory.importing import apply

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from bot import features
-from bot.cli import app
+from bot.cli_app import app
 from commands.context import Environment
 from commands.jobs import JobEnv
 from commands.privacy import forget as privacy

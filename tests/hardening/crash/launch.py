@@ -12,9 +12,9 @@ import sys
 from datetime import timedelta
 
 import bot.outbox
-from bot.cli import app
+from bot.cli import main
 
 if __name__ == "__main__":
     bot.outbox.LEASE = timedelta(seconds=float(sys.argv[1]))
     sys.argv = ["grappe", *sys.argv[2:]]
-    app()
+    main()
