@@ -1,23 +1,14 @@
-"""Settings from the environment (and a ``.env`` file), validated by pydantic.
-
-``Settings()`` reads each setting from the environment, else from the ``.env`` file of
-the working directory (python-dotenv), else takes its default; a name is read in any case
-(``DATABASE_URL``, ``database_url``), and what is given to ``Settings(...)`` comes first.
-That is what pydantic-settings did here; it is not used because its package imports every
-source it has — AWS, Azure and GCP secrets, YAML, TOML, a command line with argparse —
-whatever the settings read: 1.0 MB of a running bot's memory (bench/README.md, 8 Dec).
-"""
+"""Settings from the environment (and a ``.env`` file), through pydantic-settings."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.fields import FieldInfo
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from commands.dates.day_parts import DayParts
@@ -29,33 +20,8 @@ TCHAP_INTERVAL = 1.0  # the Tchap team asks bots for about one API call a second
 STORE_FOLDER = "matrix-store"
 
 
-def environment(fields: dict[str, FieldInfo], env_file: str | Path | None) -> dict[str, str]:
-    """The value of each of ``fields`` in the environment, else in ``env_file`` when there
-    is one, by its alias (read in any case)."""
-    found: dict[str, str | None] = {}
-    if env_file is not None and Path(env_file).is_file():
-        from dotenv import dotenv_values
-
-        found = {key.lower(): value for key, value in dotenv_values(env_file).items()}
-    found.update((key.lower(), value) for key, value in os.environ.items())
-    values = {alias: found.get(alias.lower()) for alias in _aliases(fields).values()}
-    return {alias: value for alias, value in values.items() if value is not None}
-
-
-def _aliases(fields: dict[str, FieldInfo]) -> dict[str, str]:
-    return {name: field.alias or name for name, field in fields.items()}
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, validate_default=True)
-
-    def __init__(self, _env_file: str | Path | None = ".env", **given: Any) -> None:
-        """``_env_file``: None reads no file (tests); ``given``: by alias or field name,
-        passed on by alias, as pydantic then names a setting it refuses."""
-        fields = type(self).model_fields
-        aliases = _aliases(fields)
-        super().__init__(**{**environment(fields, _env_file),
-                            **{aliases.get(key, key): value for key, value in given.items()}})
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(default=DEFAULT_URL, alias="DATABASE_URL")
     # default: INFO when running on Slack/Matrix or serving HTTP (one line per event and

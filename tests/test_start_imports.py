@@ -1,5 +1,5 @@
 """What a bare ``grappe run`` imports (bench/README.md, 8 Dec: RSS at ready): not the typer
-app, nor pydantic-settings, python-json-logger for a text log, Babel's catalog reader once
+app, nor python-json-logger for a text log, Babel's catalog reader once
 the catalog is kept, nor Babel's dates and numbers before a first one is formatted. Each
 was measured in the running bot's memory; an import that brings one back shows up here."""
 
@@ -20,7 +20,7 @@ settings(service=True)
 registry()
 print(*sys.modules)
 """
-NOT_AT_START = ("typer", "click", "rich", "pydantic_settings", "pythonjsonlogger",
+NOT_AT_START = ("typer", "click", "rich", "pythonjsonlogger",
                 "babel.messages", "babel.dates", "babel.numbers", "bot.cli_app",
                 "bot.cli_texts", "bot.cli_export", "bot.spreadsheet")
 
