@@ -268,9 +268,11 @@ class DeliveryLoop:
         assert row.id is not None
         item = Envelope.model_validate_json(row.payload).item
         thread, own_card = pacing.thread_of(row, item)
-        if handed:  # leased when it was queued: only where it goes is read
-            async with self.db.session(read_only=True) as s:
-                place = await repo.placement(s, row, thread)
+        if handed:  # leased when it was queued: only where it goes is read, if anything
+            place = repo.Placement()
+            if repo.placed(row, thread):
+                async with self.db.session(read_only=True) as s:
+                    place = await repo.placement(s, row, thread)
             held = pacing.hold(row, place, now, own_card)
             if held is not None:
                 async with self.db.session() as s:

@@ -248,14 +248,26 @@ def _placements() -> dict[tuple[bool, str], Any]:
 _PLACEMENT = _placements()
 
 
+def _placed_by(row: Outbox, thread_of: str | None) -> tuple[bool, str]:
+    """Whether the row belongs in (or edits) ``thread_of``, and what it is ordered after."""
+    in_thread = bool(thread_of) and row.role in _IN_THREAD
+    by = ("thread" if row.role in _THREAD_ORDERED and row.object_ref
+          else "dm" if row.role == DeliveryRole.DM and row.recipient else "")
+    return in_thread, by
+
+
+def placed(row: Outbox, thread_of: str | None) -> bool:
+    """Whether ``placement`` has anything to read for this row (else it is ``Placement()``:
+    a reply to one person, a reaction — no session needs opening for it)."""
+    return any(_placed_by(row, thread_of))
+
+
 async def placement(s: AsyncSession, row: Outbox, thread_of: str | None) -> Placement:
     """In one query: the card of ``thread_of`` (sent, the first still pending, or one that
     failed for good) when the row belongs in or edits that thread, and a pending row queued
     before it in the same thread (or the same person's DMs): the messages of one thread go
     in queue order."""
-    in_thread = bool(thread_of) and row.role in _IN_THREAD
-    by = ("thread" if row.role in _THREAD_ORDERED and row.object_ref
-          else "dm" if row.role == DeliveryRole.DM and row.recipient else "")
+    in_thread, by = _placed_by(row, thread_of)
     if not in_thread and not by:
         return Placement()
     params = {"b_platform": row.platform, "b_thread": thread_of, "b_row": row.id,
