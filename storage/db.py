@@ -23,6 +23,7 @@ from sqlalchemy.pool import PoolResetState
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import directory_cache  # noqa: F401  (directory writes bump its generation)
+from storage.sqlite_driver import OneTrip
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ class Database:
         if self.dialect == "sqlite":
             engine_args.setdefault("connect_args", {}).setdefault("timeout", 30)
             engine_args.setdefault("pool_reset_on_return", None)  # _on_reset does it
+            if parsed.get_driver_name() == "aiosqlite":
+                engine_args.setdefault("module", OneTrip())  # a statement, one thread hop
         else:
             engine_args.setdefault("pool_pre_ping", True)
         self.engine: AsyncEngine = create_async_engine(url, echo=echo, **engine_args)
