@@ -4,7 +4,8 @@ each a subprocess on the local fake Web API of tests/slack, loaded by a client p
 
     python -m bench.slack_ack [--requests 2000] [--warmup 200] [--concurrency 1,20]
 
-Server CPU per request comes from /proc/<pid>/stat (utime + stime) around the run."""
+Server CPU per request comes from /proc/<pid>/stat (utime + stime) around each chunk of
+the run and the delivery of its cards (``bench.slack_cards``)."""
 
 from __future__ import annotations
 
@@ -25,11 +26,11 @@ from typing import Any
 
 from bench import command_acks, slack_report
 from bench.common import cpu_seconds, machine, sqlite_url, summary, write_result
+from bench.slack_cards import POSTING, Cards, posted
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE = ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"]  # grappe, over HTTP
 NADIA = ("U07GRPE031", "nadia")
-CLIENT = re.compile(r"Bench (\w+)")
 
 
 # --- the load generator (its own process) ---------------------------------------------------
@@ -128,26 +129,35 @@ async def _client(url: str, count: int, concurrency: int, tag: str) -> dict[str,
 
 
 async def _interleaved(servers: dict[str, tuple[int, str]], requests: int, warmup: int,
-                       concurrencies: list[int], backend: str,
+                       concurrencies: list[int], backend: str, cards: Cards, within: float,
                        rounds: int = 4) -> list[dict[str, Any]]:
     """Each server's runs at each concurrency, in ``rounds`` chunks taken in turn (the order
-    rotates), so that the machine's noise falls on every server alike."""
-    for name, (_pid, url) in servers.items():
-        await _client(url, warmup, max(concurrencies), f"{backend[:2]}{name[:2]}w")
+    rotates), so that the machine's noise falls on every server alike. A chunk ends when
+    its cards are posted: its CPU and its ``delivery_lag_s`` count their delivery."""
+    async def chunk(name: str, size: int, c: int, tag: str) -> dict[str, Any]:
+        pid, url = servers[name]
+        cpu0 = cpu_seconds(pid)
+        one = await _client(url, size, c, tag)
+        acked = one["statuses"].get("200", 0)  # one refused (the floor's "database is locked")
+        lag = await cards.wait(f"{tag}x", acked, within) if name in POSTING else 0.0  # posts none
+        return {**one, "cpu": cpu_seconds(pid) - cpu0, "lag": lag}
+
+    for name in servers:
+        await chunk(name, warmup, max(concurrencies), f"{backend[:2]}{name[:2]}w")
     runs = []
     names = list(servers)
     for c in concurrencies:
         got: dict[str, dict[str, Any]] = {n: {"latencies": [], "elapsed_s": 0.0, "cpu": 0.0,
-                                              "statuses": {}} for n in names}
+                                              "lag": 0.0, "statuses": {}} for n in names}
         chunks = [requests // rounds + (1 if i < requests % rounds else 0)
                   for i in range(rounds)]
         for i, size in enumerate(c for c in chunks if c):
             for name in names[i % len(names):] + names[:i % len(names)]:
-                pid, url = servers[name]
-                cpu0 = cpu_seconds(pid)
-                one = await _client(url, size, c, f"{backend[:2]}{name[:2]}c{c}r{i}")
+                one = await chunk(name, size, c, f"{backend[:2]}{name[:2]}c{c}r{i}")
                 into = got[name]
-                into["cpu"] += cpu_seconds(pid) - cpu0
+                into["cpu"] += one["cpu"]
+                into["lag"] = None if one["lag"] is None or into["lag"] is None else (
+                    into["lag"] + one["lag"])
                 into["latencies"] += one["latencies"]
                 into["elapsed_s"] += one["elapsed_s"]
                 for status, n in one["statuses"].items():
@@ -155,9 +165,12 @@ async def _interleaved(servers: dict[str, tuple[int, str]], requests: int, warmu
         for name in names:
             g = got[name]
             n = len(g["latencies"])
+            lag = g["lag"]
             runs.append({"server": name, "backend": backend, "concurrency": c,
                          "ack_ms": summary(g["latencies"]), "rps": n / g["elapsed_s"],
                          "server_cpu_ms_per_request": g["cpu"] * 1000 / n,
+                         "delivery_lag_s": None if lag is None else round(lag, 2),
+                         "rps_delivered": None if lag is None else n / (g["elapsed_s"] + lag),
                          "statuses": g["statuses"]})
     return runs
 
@@ -220,6 +233,7 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
     fake = FakeSlack()
     await fake.start()
     runs: list[dict[str, Any]] = []
+    counted = Cards(fake)
     cards: dict[str, bool] = {}
     backlog: dict[str, float] = {}
     acks: dict[str, list[dict[str, Any]]] = {}
@@ -247,17 +261,17 @@ async def run(requests: int, warmup: int, concurrencies: list[int],
                         runs += await _interleaved(
                             {n: (p.pid, f"{url}/slack/events")
                              for n, (p, url, _) in started.items()},
-                            requests, warmup, concurrencies, backend)
-                        t0 = time.perf_counter()
-                        cards[backend] = await _all_cards(fake, backend, sent, card_wait)
-                        backlog[backend] = round(time.perf_counter() - t0, 1)
+                            requests, warmup, concurrencies, backend, counted, card_wait)
+                        late = await counted.wait(f"{backend[:2]}gr", sent, card_wait)
+                        cards[backend] = late is not None
+                        backlog[backend] = round(late or card_wait, 1)
             acks[backend] = await _each_command(backend, env, each_command)
         compared = [] if compare is None else await _compared(env, compare, 50)
     finally:
         await fake.stop()
     result: dict[str, Any] = {
             "benchmark": "slack_ack", "machine": machine(), "requests": requests,
-            "warmup": warmup, "runs": runs, "cards_posted": _cards(fake),
+            "warmup": warmup, "runs": runs, "cards_posted": posted(fake),
             "commands_sent": sent, "cards_complete": cards, "card_backlog_s": backlog,
             "web_api_calls": dict(Counter(c.method for c in fake.calls)),
             "ratios": slack_report.ratios(runs), "command_acks": acks,
@@ -307,33 +321,6 @@ async def _compared(env: dict[str, str], checkout: Path, each: int) -> list[dict
                 {name: f"{url}/slack/events" for name, (_, url, _) in started.items()}, each)
 
 
-async def _all_cards(fake: Any, backend: str, sent: int, within: float) -> bool:
-    """Wait until every request's card reached the fake (False if not ``within`` seconds).
-
-    The count is kept up to date call by call: the fake checks the condition at every
-    call it records, and counting from scratch each time (thousands of calls, each one's
-    blocks dumped to JSON) made the fake itself the bottleneck of the delivery.
-    """
-    counted: set[str] = set()
-    seen = 0
-    prefix = f"{backend[:2]}gr"  # grappe's cards of this backend (``_interleaved``'s tags)
-
-    def enough(f: Any) -> bool | None:
-        nonlocal seen
-        for c in f.calls[seen:]:
-            if (c.method == "chat.postMessage" and c.delivered
-                    and (m := CLIENT.search(c.text())) and m.group(1).startswith(prefix)):
-                counted.add(m.group(1))
-        seen = len(f.calls)
-        return len(counted) >= sent or None
-
-    try:
-        await fake.wait_for(enough, within)
-    except TimeoutError:
-        return False
-    return True
-
-
 Served = tuple[asyncio.subprocess.Process, str, "asyncio.Task[bytes]"]
 
 
@@ -356,15 +343,6 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
     except TimeoutError:
         process.kill()
         await process.wait()
-
-
-def _cards(fake: Any) -> dict[str, int]:
-    """Distinct requests whose card grappe posted, per backend (``_interleaved``'s tags)."""
-    found: dict[str, set[str]] = {}
-    for c in fake.delivered("chat.postMessage"):
-        if (m := CLIENT.search(c.text())) and m.group(1)[2:4] == "gr":
-            found.setdefault(m.group(1)[:2], set()).add(m.group(1))
-    return {"sqlite" if k == "sq" else "postgresql": len(v) for k, v in found.items()}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any] | None:

@@ -26,9 +26,16 @@ def ratios(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
                 out[f"{backend} c{c} grappe/{other}"] = {
                     **{p: round(g["ack_ms"][p] / o["ack_ms"][p], 2) for p in ("p50", "p99")},
                     "rps": round(g["rps"] / o["rps"], 2),
+                    "rps delivered": round(_delivered(g) / _delivered(o), 2),
                     "cpu": round(g["server_cpu_ms_per_request"]
                                  / max(o["server_cpu_ms_per_request"], 1e-9), 2)}
     return out
+
+
+def _delivered(run: dict[str, Any]) -> float:
+    """Commands per second until their cards were posted (the ack rate for bare bolt, which
+    posts none; for a run made before the cards were waited for)."""
+    return float(run.get("rps_delivered") or run["rps"])
 
 
 def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -48,8 +55,8 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
              / b1["ack_ms"]["p50"], 0.999, "x")
         goal(f"{backend} c{low}: grappe p99 / bare p99 ≤ 1.2", g1["ack_ms"]["p99"]
              / b1["ack_ms"]["p99"], 1.2, "x")
-        goal(f"{backend} c{high}: floor req/s / grappe req/s ≤ 1.5", fh["rps"] / gh["rps"],
-             1.5, "x")
+        goal(f"{backend} c{high}: floor req/s / grappe req/s ≤ 1.5 (cards posted)",
+             _delivered(fh) / _delivered(gh), 1.5, "x")
         goal(f"{backend} c{high}: grappe p99 ≤ 100 ms", gh["ack_ms"]["p99"], 100, "ms")
         goal(f"{backend} c{high}: grappe CPU / floor CPU ≤ 1.5", gh["server_cpu_ms_per_request"]
              / max(fh["server_cpu_ms_per_request"], 1e-9), 1.5, "x")
@@ -62,10 +69,11 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def report(result: dict[str, Any]) -> str:
     rows = [[r["backend"], r["server"], r["concurrency"], r["ack_ms"]["p50"],
-             r["ack_ms"]["p95"], r["ack_ms"]["p99"], r["rps"], r["server_cpu_ms_per_request"]]
+             r["ack_ms"]["p95"], r["ack_ms"]["p99"], r["rps"], _delivered(r),
+             r.get("delivery_lag_s"), r["server_cpu_ms_per_request"]]
             for r in result["runs"]]
     text = table(["db", "server", "conc", "p50 ms", "p95 ms", "p99 ms", "req/s",
-                  "cpu ms/req"], rows)
+                  "req/s posted", "lag s", "cpu ms/req"], rows)
     for key, r in result["ratios"].items():
         text += f"\n{key}: " + ", ".join(f"{k} {v:.2f}x" for k, v in r.items())
     text += (f"\ncards posted {result['cards_posted']} of {result['commands_sent']} per "

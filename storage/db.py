@@ -19,9 +19,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import PoolResetState
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import directory_cache  # noqa: F401  (directory writes bump its generation)
+from storage.sqlite_driver import OneTrip
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,15 @@ def _install_sqlite_listeners(engine: AsyncEngine) -> None:
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    @event.listens_for(sync_engine, "reset")
+    def _on_reset(dbapi_conn: Any, record: Any, state: PoolResetState) -> None:
+        """The pool's rollback on return, only when a transaction is still open: after a
+        commit or a rollback there is none, and the rollback would be one more trip to
+        aiosqlite's thread for every session (SQLite's own flag says, without one)."""
+        if state.asyncio_safe and not state.terminate_only and not state.transaction_was_reset \
+                and record.driver_connection.in_transaction:
+            dbapi_conn.rollback()
+
 
 class Database:
     """One database: an async engine and a session factory.
@@ -79,6 +90,9 @@ class Database:
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite":
             engine_args.setdefault("connect_args", {}).setdefault("timeout", 30)
+            engine_args.setdefault("pool_reset_on_return", None)  # _on_reset does it
+            if parsed.get_driver_name() == "aiosqlite":
+                engine_args.setdefault("module", OneTrip())  # a statement, one thread hop
         else:
             engine_args.setdefault("pool_pre_ping", True)
         self.engine: AsyncEngine = create_async_engine(url, echo=echo, **engine_args)
