@@ -71,9 +71,12 @@ async def locked(db: Database, *tables: str) -> AsyncIterator[None]:
     if db.is_sqlite:
         database = make_url(db.url).database
         assert database
-        other = sqlite3.connect(Path(database), isolation_level=None)
+        other = sqlite3.connect(Path(database), isolation_level=None, check_same_thread=False)
         try:
-            other.execute("BEGIN IMMEDIATE")
+            # off the event loop: a sync BEGIN that waits for the bot's write lock would
+            # block the loop, and with it the bot's commit that releases it (a deadlock
+            # until sqlite3's 5 s timeout: "database is locked" under load)
+            await asyncio.to_thread(other.execute, "BEGIN IMMEDIATE")
             yield
             other.execute("ROLLBACK")
         finally:
