@@ -12,7 +12,6 @@ times every generation-2 collection and says which command it fell on.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import io
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.command_acks import COMMANDS, SET_UP, _text
-from bench.common import machine, summary, write_result
+from bench.common import machine, main_of, summary
 from bench.scale import NOW, database, fill
 from bot.app import Bot
 from bot.config import Settings
@@ -115,15 +114,7 @@ def report(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--each", type=int, default=5)
-    parser.add_argument("--results", type=Path, default=None)
-    args = parser.parse_args(argv)
-    result = asyncio.run(run(args.rounds, args.each))
-    print(report(result))
-    print(f"→ {write_result('collector', result, args.results)}")
-    return result
+    return main_of("collector", __doc__, argv, run, report, rounds=4, each=5)
 
 
 if __name__ == "__main__":

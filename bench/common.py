@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -14,7 +15,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,23 @@ def write_result(name: str, data: dict[str, Any], directory: Path | None = None)
     path.write_text(text + "\n")
     (directory / f"{name}-latest.json").write_text(text + "\n")
     return path
+
+
+def main_of(name: str, doc: str | None, argv: list[str] | None,
+            run: Callable[..., Coroutine[Any, Any, dict[str, Any]]],
+            report: Callable[[dict[str, Any]], str], **counts: int) -> dict[str, Any]:
+    """A benchmark's command line: ``--<count> N`` for each of ``counts`` (their defaults,
+    given to ``run`` in that order) and ``--results DIR``; prints ``report`` of what ``run``
+    measured and where it was written."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    for count, default in counts.items():
+        parser.add_argument(f"--{count}", type=int, default=default)
+    parser.add_argument("--results", type=Path, default=None)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    result = asyncio.run(run(*(getattr(args, count) for count in counts)))
+    print(report(result))
+    print(f"→ {write_result(name, result, args.results)}")
+    return result
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

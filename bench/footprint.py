@@ -14,7 +14,6 @@ import time of what ``grappe run`` loads comes from ``python -X importtime``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import re
 import statistics
@@ -25,7 +24,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench.common import Child, machine, rss_mb, sqlite_url, summary, table, write_result
+from bench.common import Child, machine, main_of, rss_mb, sqlite_url, summary, table
 from bench.matrix_roundtrip import (
     MEMBER,
     Bot,
@@ -206,15 +205,7 @@ def report(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--starts", type=int, default=5)
-    parser.add_argument("--commands", type=int, default=50)
-    parser.add_argument("--results", type=Path, default=None)
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    result = asyncio.run(run(args.starts, args.commands))
-    print(report(result))
-    print(f"→ {write_result('footprint', result, args.results)}")
-    return result
+    return main_of("footprint", __doc__, argv, run, report, starts=5, commands=50)
 
 
 if __name__ == "__main__":
