@@ -55,6 +55,9 @@ HELP_OPTION = N_("Show this message and exit.")
 # ``detail`` is itself read again (``Invalid value for 'X': <the value's error>``).
 ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern, re.S), message) for
                                               pattern, message in (
+    # typer's own suggestion, in English after click's translated message
+    (r"(?P<detail>.+)\. Did you mean (?P<suggestions>.+)\?",
+     N_("{detail}. Did you mean {suggestions}?")),
     (r"Missing argument '(?P<name>.+)'\.", N_("Missing argument '{name}'.")),
     (r"Missing option '(?P<name>.+)'\.", N_("Missing option '{name}'.")),
     (r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.+)\)",

@@ -73,6 +73,8 @@ def test_every_help_is_french_by_default_and_english_on_request(args: list[str],
     (["export", "requests", "--format", "xls"], "«\u00a0xls\u00a0» n’est pas",
      "'xls' is not one of"),
     (["nope"], "La commande 'nope' n’existe pas.", "No such command 'nope'."),
+    (["runn"], "La commande 'runn' n’existe pas. Vouliez-vous dire 'run' ?",
+     "No such command 'runn'. Did you mean 'run'?"),
 ])
 def test_a_usage_error_is_in_the_persons_language(args: list[str], french: str, english: str,
                                                   tmp_path: Path) -> None:
