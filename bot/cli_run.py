@@ -32,8 +32,9 @@ def fail(message: str, code: int = 2) -> None:
     raise SystemExit(code)
 
 
-def settings(service: bool = False):  # type: ignore[no-untyped-def]
-    """The settings, with logging configured (INFO by default for a running service)."""
+def settings(service: bool | None = False):  # type: ignore[no-untyped-def]
+    """The settings, with logging configured (INFO by default for a running service;
+    ``None``: a service unless the console is all they run)."""
     from pydantic import ValidationError
 
     from bot import logs
@@ -47,6 +48,8 @@ def settings(service: bool = False):  # type: ignore[no-untyped-def]
             print(T.t("Setting {name} is not valid: {error}", name=where,
                       error=setting_error(error)), file=sys.stderr, flush=True)
         raise SystemExit(2) from None
+    if service is None:
+        service = found.platforms != ["console"]
     logs.configure(found.log_level or ("INFO" if service else "WARNING"), found.log_format)
     return found
 
@@ -79,17 +82,19 @@ def run_platforms(configured: Any) -> None:
 
 def run(script: Path | None = None, as_handle: str | None = None) -> None:
     """``grappe run``: Slack and/or Matrix when configured, else the console."""
-    if settings().platforms == ["console"]:
-        console(script=script, as_handle=as_handle)
+    configured = settings(service=None)  # read once
+    if configured.platforms == ["console"]:
+        console(script=script, as_handle=as_handle, configured=configured)
         return
-    run_platforms(settings(service=True))
+    run_platforms(configured)
 
 
-def console(script: Path | None = None, as_handle: str | None = None) -> None:
+def console(script: Path | None = None, as_handle: str | None = None,
+            configured: Any = None) -> None:
     """``grappe console``: the console, a script when stdin is not a terminal."""
     from bot.console_session import run_console
 
-    configured = settings()
+    configured = settings() if configured is None else configured
     if script is not None and not script.is_file():
         fail(T.t("No such file: {path}", path=script))
     lines = script.read_text(encoding="utf-8").splitlines() if script else None
